@@ -377,7 +377,8 @@ def presign_v4(
     scope = v4_scope(timestamp[:8], region, product)
     hdrs = dict(headers or {})
     additional = v4_additional_headers(hdrs, additional_headers)
-    params = list(query) + [
+    params = [
+        *query,
         ("x-oss-signature-version", V4_ALGORITHM),
         ("x-oss-date", timestamp),
         ("x-oss-expires", str(expires)),
