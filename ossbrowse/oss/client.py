@@ -1,0 +1,309 @@
+"""OssClient: the signed HEAD, with timeouts, bounded retries and timing, as a HeadResult.
+
+One pooled ``httpx.AsyncClient`` serves every request. HTTP answers of any status, and the
+absence of an answer, become a :class:`HeadResult`; only programming errors raise. Retries are
+made only where repeating can help (connection failures and 5xx), each one recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+
+from .. import __version__
+from ..config import ConfigError, Profile, check_usable
+from . import redact
+from .addressing import (
+    Endpoint,
+    effective_style,
+    endpoint_for_region,
+    is_ip_or_localhost,
+    object_url,
+    parse_endpoint,
+    region_mismatch,
+)
+from .conditions import explain, request_headers
+from .errors import decode_service_error, transport_failure
+from .results import Attempt, HeadRequest, HeadResult, Outcome, TransportFailure
+from .signing import Credentials, OssV1Auth, OssV4Auth, utc_now
+from .validation import InputError
+
+# Failures worth another try: the request never reached the server, or the connection broke.
+RETRYABLE_FAILURES = frozenset({"refused", "connect_timeout", "reset", "protocol"})
+BACKOFF_BASE_S = 0.2
+BACKOFF_CAP_S = 5.0
+
+_OUTCOMES = {
+    200: Outcome.OK,
+    304: Outcome.NOT_MODIFIED,
+    412: Outcome.PRECONDITION_FAILED,
+    404: Outcome.NOT_FOUND,
+}
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential back-off before retry number ``attempt`` (1-based), capped."""
+    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1))
+
+
+@dataclass(frozen=True)
+class PreparedHead:
+    """A signed request that was not sent (``--dry-run``). Secrets are redacted."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    canonical_request: str | None
+    string_to_sign: str | None
+
+
+class OssClient:
+    """Sends signed HEAD requests for one profile."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        check_usable(profile)
+        assert profile.access_key_id and profile.access_key_secret  # checked above
+        self.profile = profile
+        self._credentials = Credentials(
+            profile.access_key_id, profile.access_key_secret, profile.sts_token
+        )
+        redact.register_secret(profile.access_key_secret)
+        if profile.sts_token:
+            redact.register_secret(profile.sts_token)
+        self._clock = clock or utc_now
+        self._sleep = sleep or asyncio.sleep
+        try:
+            self.endpoint: Endpoint = parse_endpoint(
+                profile.endpoint or endpoint_for_region(profile.region or "")
+            )
+        except InputError as exc:
+            raise ConfigError(str(exc)) from None
+        if profile.sign_version == "v4" and profile.region:
+            problem = region_mismatch(self.endpoint, profile.region)
+            if problem:
+                raise ConfigError(f"Region mismatch: {problem}.")
+        self.style = effective_style(self.endpoint, profile.addressing_style)
+        self._http = self._make_http(transport)
+
+    def _make_http(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+        profile = self.profile
+        verify: ssl.SSLContext | bool = not profile.skip_verify_cert
+        proxy = profile.proxy if profile.proxy not in (None, "", "env") else None
+        # Environment proxies apply only when asked (--proxy env) or by default for remote
+        # hosts; a loopback endpoint (the demo emulator) never goes through a proxy.
+        trust_env = proxy is None and not is_ip_or_localhost(self.endpoint.host)
+        if profile.proxy == "env":
+            trust_env = True
+        timeout = httpx.Timeout(
+            connect=profile.connect_timeout,
+            read=profile.read_timeout,
+            write=profile.read_timeout,
+            pool=profile.connect_timeout,
+        )
+        return httpx.AsyncClient(
+            transport=transport,
+            verify=verify,
+            proxy=proxy,
+            trust_env=trust_env,
+            timeout=timeout,
+            follow_redirects=False,
+            headers={"User-Agent": f"ossbrowse/{__version__}"},
+        )
+
+    @property
+    def endpoint_label(self) -> str:
+        """The endpoint as shown to users, e.g. ``https://oss-cn-hangzhou.aliyuncs.com``."""
+        return str(self.endpoint)
+
+    def url_for(self, request: HeadRequest) -> str:
+        """The URL a HEAD of ``request`` goes to."""
+        query = [("versionId", request.version_id)] if request.version_id else []
+        return object_url(
+            self.endpoint,
+            request.bucket,
+            request.key,
+            style=self.profile.addressing_style,
+            query=query,
+        )
+
+    def _auth(self, request: HeadRequest) -> OssV4Auth | OssV1Auth:
+        if self.profile.sign_version == "v1":
+            return OssV1Auth(self._credentials, request.bucket, request.key, clock=self._clock)
+        return OssV4Auth(
+            self._credentials,
+            self.profile.region or "",
+            request.bucket,
+            request.key,
+            clock=self._clock,
+        )
+
+    def prepare(self, request: HeadRequest) -> PreparedHead:
+        """Sign ``request`` without sending it; what ``--dry-run`` prints."""
+        http_request = self._http.build_request(
+            "HEAD", self.url_for(request), headers=request_headers(request)
+        )
+        auth = self._auth(request)
+        auth.sign(http_request)
+        return PreparedHead(
+            method="HEAD",
+            url=redact.redact_url(str(http_request.url)),
+            headers=tuple(redact.redact_headers(http_request.headers.multi_items())),
+            canonical_request=auth.canonical_request,
+            string_to_sign=auth.string_to_sign,
+        )
+
+    async def head_object(self, request: HeadRequest) -> HeadResult:
+        """HEAD the object. Any HTTP status or network failure comes back as a result."""
+        url = self.url_for(request)
+        headers = request_headers(request)
+        attempts: list[Attempt] = []
+        started = time.perf_counter()
+        waited = 0.0
+        for number in range(1, self.profile.retry_times + 2):
+            auth = self._auth(request)
+            t0 = time.perf_counter()
+            try:
+                response = await self._http.head(url, headers=headers, auth=auth)
+            except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+                failure = transport_failure(exc)
+                attempts.append(
+                    Attempt(number, None, failure.kind, _ms(t0), waited_ms=waited * 1000)
+                )
+                if failure.kind in RETRYABLE_FAILURES and number <= self.profile.retry_times:
+                    waited = backoff_seconds(number)
+                    await self._sleep(waited)
+                    continue
+                return self._no_answer(request, url, failure, attempts, started)
+            attempts.append(
+                Attempt(number, response.status_code, None, _ms(t0), waited_ms=waited * 1000)
+            )
+            if response.status_code >= 500 and number <= self.profile.retry_times:
+                waited = backoff_seconds(number)
+                await self._sleep(waited)
+                continue
+            return self._result(request, url, response, auth, attempts, started)
+        raise AssertionError("unreachable: the loop always returns")  # pragma: no cover
+
+    def _warnings(self) -> list[str]:
+        warnings = []
+        if self.profile.skip_verify_cert:
+            warnings.append("TLS certificate verification is off (--skip-verify-cert).")
+        return warnings
+
+    def _no_answer(
+        self,
+        request: HeadRequest,
+        url: str,
+        failure: TransportFailure,
+        attempts: list[Attempt],
+        started: float,
+    ) -> HeadResult:
+        checks, _ = explain(request, None, None, None)
+        return HeadResult(
+            request=request,
+            url=redact.redact_url(url),
+            status=None,
+            outcome=Outcome.NO_ANSWER,
+            elapsed_ms=_ms(started),
+            attempts=tuple(attempts),
+            conditions=checks,
+            summary=failure.message,
+            failure=failure,
+            warnings=tuple(self._warnings()),
+            sign_version=self.profile.sign_version,
+        )
+
+    def _result(
+        self,
+        request: HeadRequest,
+        url: str,
+        response: httpx.Response,
+        auth: OssV4Auth | OssV1Auth,
+        attempts: list[Attempt],
+        started: float,
+    ) -> HeadResult:
+        status = response.status_code
+        headers = tuple(
+            (name, redact.redact_text(value)) for name, value in response.headers.multi_items()
+        )
+        etag = response.headers.get("etag")
+        last_modified = response.headers.get("last-modified")
+        checks, summary = explain(request, status, etag, last_modified)
+        error = None
+        if status >= 400:
+            error = decode_service_error(
+                status,
+                response.headers,
+                response.content,
+                sent_at=auth.signed_at,
+                our_string_to_sign=auth.string_to_sign,
+                our_canonical_request=auth.canonical_request,
+                region=self.profile.region,
+            )
+            if status not in (404, 412):
+                summary = f"{error.summary}. {summary}".strip()
+        warnings = self._warnings() + _header_warnings(response)
+        return HeadResult(
+            request=request,
+            url=redact.redact_url(url),
+            status=status,
+            outcome=_OUTCOMES.get(status, Outcome.ERROR),
+            headers=headers,
+            etag=etag,
+            version_id=response.headers.get("x-oss-version-id"),
+            request_id=response.headers.get("x-oss-request-id"),
+            last_modified=last_modified,
+            elapsed_ms=_ms(started),
+            attempts=tuple(attempts),
+            conditions=checks,
+            summary=summary,
+            error=error,
+            warnings=tuple(warnings),
+            sign_version=self.profile.sign_version,
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> OssClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000
+
+
+def _header_warnings(response: httpx.Response) -> list[str]:
+    """Say what is malformed in the answer rather than failing on it."""
+    from email.utils import parsedate_to_datetime
+
+    warnings = []
+    for name in ("last-modified", "date"):
+        value = response.headers.get(name)
+        if value is None:
+            continue
+        try:
+            parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            shown = value if len(value) <= 60 else value[:57] + "..."
+            warnings.append(f"{name.title()} is not an HTTP date: {shown!r}")
+    if response.status_code == 200 and "etag" not in response.headers:
+        warnings.append("The server sent no ETag.")
+    return warnings
