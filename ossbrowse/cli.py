@@ -1,0 +1,285 @@
+"""Command line: ``ossbrowse`` (the TUI), ``ossbrowse head``, ``ossbrowse demo``, ``ossbrowse emulator``.
+
+Flag names follow ossutil 2.0 (``ossutil api head-object`` and its global options), so a command
+that works with ossutil works here. Heavy parts (Textual, the emulator) are imported only by the
+subcommands that need them, which keeps ``ossbrowse head`` quick to start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from . import __version__
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_SERVER_ERROR = 2
+EXIT_NO_ANSWER = 3
+EXIT_NOT_MODIFIED = 4
+EXIT_PRECONDITION_FAILED = 5
+
+EXIT_STATUS_HELP = """\
+exit status:
+  0  200 OK: the object exists and every condition passed
+  1  bad arguments, input or configuration: nothing was sent
+  2  the server answered with another error status (403, 404, 405, 5xx...)
+  3  no answer: DNS, connection refused, TLS, timeout, reset
+  4  304 Not Modified (If-None-Match matched or If-Modified-Since not older)
+  5  412 Precondition Failed (If-Match mismatch or modified since If-Unmodified-Since)
+"""
+
+REQUEST_FLAGS = (
+    "bucket",
+    "key",
+    "version_id",
+    "if_match",
+    "if_none_match",
+    "if_modified_since",
+    "if_unmodified_since",
+)
+PROFILE_FLAGS = (
+    "access_key_id",
+    "access_key_secret",
+    "sts_token",
+    "region",
+    "endpoint",
+    "addressing_style",
+    "sign_version",
+    "connect_timeout",
+    "read_timeout",
+    "retry_times",
+    "proxy",
+    "skip_verify_cert",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments exit with status 1, as ossutil does (argparse would use 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _add_global_flags(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("global options (as in ossutil 2.0)")
+    g.add_argument("--region", help="region id, e.g. cn-hangzhou (required for V4)")
+    g.add_argument("-e", "--endpoint", help="endpoint host or URL (default: from the region)")
+    g.add_argument("--addressing-style", choices=("virtual", "path", "cname"), default=None)
+    g.add_argument("--sign-version", choices=("v1", "v4"), default=None)
+    g.add_argument("-i", "--access-key-id")
+    g.add_argument("-k", "--access-key-secret")
+    g.add_argument("-t", "--sts-token")
+    g.add_argument("--profile", help="profile in the ossutil config file")
+    g.add_argument("-c", "--config-file", help="config file (default ~/.ossutilconfig)")
+    g.add_argument("--connect-timeout", type=float, help="seconds (default 10)")
+    g.add_argument("--read-timeout", type=float, help="seconds (default 20)")
+    g.add_argument("--retry-times", type=int, help="retries for connection failures and 5xx")
+    g.add_argument("--proxy", help="proxy URL, or 'env' to use the environment's")
+    g.add_argument(
+        "--skip-verify-cert", action="store_true", default=None, help="do not verify TLS"
+    )
+
+
+def _add_request_flags(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    r = parser.add_argument_group("request")
+    r.add_argument("--bucket", required=required)
+    r.add_argument("--key", required=required)
+    r.add_argument("--version-id")
+    r.add_argument("--if-match", help="ETag, quoted or bare, or *")
+    r.add_argument("--if-none-match", help="ETag, quoted or bare, or *")
+    r.add_argument("--if-modified-since", help="HTTP date or ISO 8601")
+    r.add_argument("--if-unmodified-since", help="HTTP date or ISO 8601")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for every subcommand."""
+    parser = _Parser(
+        prog="ossbrowse",
+        description="Terminal UI for Alibaba Cloud OSS objects: HEAD an object, see why.",
+        epilog="commands: head, demo, emulator (ossbrowse COMMAND --help)",
+    )
+    parser.add_argument("--version", action="version", version=f"ossbrowse {__version__}")
+    _add_global_flags(parser)
+    _add_request_flags(parser, required=False)
+    return parser
+
+
+def build_head_parser() -> argparse.ArgumentParser:
+    """``ossbrowse head``: the headless HEAD, with ossutil's flag names."""
+    parser = _Parser(
+        prog="ossbrowse head",
+        description="Send a signed HEAD for one object and print the outcome and why.",
+        epilog=EXIT_STATUS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_request_flags(parser, required=True)
+    _add_global_flags(parser)
+    parser.add_argument("--output-format", choices=("raw", "json", "yaml"), default="raw")
+    parser.add_argument(
+        "-n", "--dry-run", action="store_true", help="print the signed request; send nothing"
+    )
+    return parser
+
+
+def _profile_flags(args: argparse.Namespace) -> dict[str, object]:
+    return {name: getattr(args, name, None) for name in PROFILE_FLAGS}
+
+
+def _say(message: str) -> None:
+    print(f"ossbrowse: {message}", file=sys.stderr)
+
+
+def run_head(argv: Sequence[str]) -> int:
+    """Run ``ossbrowse head``; returns the documented exit status."""
+    from .config import ConfigError, resolve_profile
+    from .oss.client import OssClient
+    from .oss.conditions import build_head_request
+    from .oss.validation import InputError, InputErrors
+
+    args = build_head_parser().parse_args(argv)
+    try:
+        request = build_head_request(**{f: getattr(args, f) or "" for f in REQUEST_FLAGS})
+    except InputErrors as errors:
+        for error in errors.errors:
+            _say(f"--{error.field.replace('_', '-')}: {error.message} (nothing was sent)")
+        return EXIT_BAD_INPUT
+    try:
+        profile = resolve_profile(
+            flags=_profile_flags(args), config_file=args.config_file, profile=args.profile
+        )
+        for warning in profile.warnings:
+            _say(f"warning: {warning}")
+        client = OssClient(profile)
+    except (ConfigError, InputError) as exc:
+        _say(f"{exc} (nothing was sent)")
+        return EXIT_BAD_INPUT
+    if args.dry_run:
+        print(_render_dry_run(client.prepare(request), args.output_format))
+        asyncio.run(client.aclose())
+        return EXIT_OK
+    result = asyncio.run(_head_and_close(client, request))
+    print(_render(result, args.output_format))
+    return exit_status(result.status)
+
+
+async def _head_and_close(client, request):  # type: ignore[no-untyped-def]
+    async with client:
+        return await client.head_object(request)
+
+
+def exit_status(status: int | None) -> int:
+    """The exit status for an HTTP status (None: no answer)."""
+    if status is None:
+        return EXIT_NO_ANSWER
+    if status == 304:
+        return EXIT_NOT_MODIFIED
+    if status == 412:
+        return EXIT_PRECONDITION_FAILED
+    if 200 <= status < 300:
+        return EXIT_OK
+    return EXIT_SERVER_ERROR
+
+
+def _render(result, output_format: str) -> str:  # type: ignore[no-untyped-def]
+    from .oss import render
+
+    if output_format == "json":
+        return render.render_json(result)
+    if output_format == "yaml":
+        return render.render_yaml(result)
+    return render.render_raw(result)
+
+
+def _render_dry_run(prepared, output_format: str) -> str:  # type: ignore[no-untyped-def]
+    data = {
+        "method": prepared.method,
+        "url": prepared.url,
+        "headers": dict(prepared.headers),
+        "canonical_request": prepared.canonical_request,
+        "string_to_sign": prepared.string_to_sign,
+    }
+    if output_format in ("json", "yaml"):
+        import json
+
+        import yaml
+
+        if output_format == "json":
+            return json.dumps(data, indent=2, ensure_ascii=False)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    lines = [f"{prepared.method} {prepared.url}"]
+    lines += [f"{name}: {value}" for name, value in prepared.headers]
+    if prepared.canonical_request is not None:
+        lines += ["", "Canonical request:", prepared.canonical_request]
+    lines += ["", "String to sign:", prepared.string_to_sign or ""]
+    lines += ["", "(dry run: nothing was sent)"]
+    return "\n".join(lines)
+
+
+def run_tui(argv: Sequence[str]) -> int:
+    """``ossbrowse [flags]``: open the head screen with the resolved profile."""
+    from .config import ConfigError, Profile, resolve_profile
+
+    args = build_parser().parse_args(argv)
+    notice = None
+    try:
+        profile = resolve_profile(
+            flags=_profile_flags(args), config_file=args.config_file, profile=args.profile
+        )
+    except ConfigError as exc:
+        profile, notice = Profile(name=args.profile or "default"), str(exc)
+    prefill = {f: getattr(args, f) for f in REQUEST_FLAGS if getattr(args, f)}
+    from .ui.app import make_app
+
+    make_app(profile, prefill=prefill, config_file=args.config_file, notice=notice).run()
+    return EXIT_OK
+
+
+def run_demo(argv: Sequence[str]) -> int:
+    """``ossbrowse demo``: the emulator with demo data on loopback, and the TUI against it."""
+    parser = _Parser(prog="ossbrowse demo", description=run_demo.__doc__)
+    parser.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
+    parser.add_argument("--sign-version", choices=("v1", "v4"), default="v4")
+    args = parser.parse_args(argv)
+    from .config import Profile
+    from .emulator import Emulator
+    from .emulator.demo import DEMO_BUCKET, DEMO_KEY
+
+    with Emulator(port=args.port, demo_data=True) as emulator:
+        profile = Profile(
+            name="demo",
+            access_key_id=emulator.access_key_id,
+            access_key_secret=emulator.access_key_secret,
+            region=emulator.region,
+            endpoint=emulator.endpoint,
+            sign_version=args.sign_version,
+            retry_times=0,
+        )
+        from .ui.app import make_app
+
+        make_app(profile, prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY}, demo=True).run()
+    return EXIT_OK
+
+
+def run_emulator(argv: Sequence[str]) -> int:
+    """``ossbrowse emulator``: the local OSS emulator in the foreground."""
+    from .emulator import cli as emulator_cli
+
+    parser = _Parser(prog="ossbrowse emulator", description="Run the local OSS emulator.")
+    emulator_cli.add_arguments(parser)
+    return emulator_cli.run(parser.parse_args(argv))
+
+
+COMMANDS = {"head": run_head, "demo": run_demo, "emulator": run_emulator}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ossbrowse`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in COMMANDS:
+        return COMMANDS[args[0]](args[1:])
+    return run_tui(args)
