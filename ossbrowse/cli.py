@@ -1,4 +1,4 @@
-"""Command line: ``ossbrowse`` (the TUI), ``ossbrowse head``, ``ossbrowse demo``, ``ossbrowse emulator``.
+"""Command line: ``ossbrowse`` (the TUI) and its ``head``, ``demo`` and ``emulator`` commands.
 
 Flag names follow ossutil 2.0 (``ossutil api head-object`` and its global options), so a command
 that works with ossutil works here. Heavy parts (Textual, the emulator) are imported only by the
