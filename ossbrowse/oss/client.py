@@ -36,6 +36,7 @@ from .validation import InputError
 
 # Failures worth another try: the request never reached the server, or the connection broke.
 RETRYABLE_FAILURES = frozenset({"refused", "connect_timeout", "reset", "protocol"})
+_PROXY_KINDS = frozenset({"refused", "connect_timeout", "dns", "proxy", "reset", "protocol"})
 BACKOFF_BASE_S = 0.2
 BACKOFF_CAP_S = 5.0
 
@@ -178,7 +179,7 @@ class OssClient:
             try:
                 response = await self._http.head(url, headers=headers, auth=auth)
             except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
-                failure = transport_failure(exc)
+                failure = self._via_proxy(transport_failure(exc))
                 attempts.append(
                     Attempt(number, None, failure.kind, _ms(t0), waited_ms=waited * 1000)
                 )
@@ -196,6 +197,14 @@ class OssClient:
                 continue
             return self._result(request, url, response, auth, attempts, started)
         raise AssertionError("unreachable: the loop always returns")  # pragma: no cover
+
+    def _via_proxy(self, failure: TransportFailure) -> TransportFailure:
+        """Name the proxy when the connection went through one: it may be what failed."""
+        proxy = self.profile.proxy
+        if not proxy or proxy == "env" or failure.kind not in _PROXY_KINDS:
+            return failure
+        shown = httpx.URL(proxy).copy_with(username=None, password=None)
+        return TransportFailure(failure.kind, f"{failure.message} (through proxy {shown})")
 
     def _warnings(self) -> list[str]:
         warnings = []

@@ -1,0 +1,220 @@
+"""`ossbrowse head` under faults and hostile answers from a server on 127.0.0.1.
+
+Each case checks what a script would: the documented exit status, one clear line saying what
+happened, and no traceback. Timeouts are short so the whole file runs in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import trustme
+from faultserver import closed_port, fail_dns, fault_server, saturated_listener
+
+from ossbrowse import cli
+
+SECRET = "FaultCanarySecret-7c1d"
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No developer config or environment leaks into these runs."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in (
+        "OSS_ACCESS_KEY_ID",
+        "OSS_ACCESS_KEY_SECRET",
+        "OSS_SESSION_TOKEN",
+        "OSS_REGION",
+        "OSS_ENDPOINT",
+        "OSSUTIL_CONFIG_FILE",
+        "OSSUTIL_PROFILE",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def head(
+    capsys: pytest.CaptureFixture[str], endpoint: str, key: str, *extra: str
+) -> tuple[int, str, str]:
+    code = cli.main(
+        [
+            "head",
+            "--bucket", "faulty",
+            "--key", key,
+            "-e", endpoint,
+            "--region", "cn-hangzhou",
+            "-i", "LTAI5tFaultKey",
+            "-k", SECRET,
+            "--connect-timeout", "0.5",
+            "--read-timeout", "0.5",
+            "--retry-times", "0",
+            *extra,
+        ]
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert SECRET not in out + err
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def one_line_message(output: str) -> str:
+    return json.loads(output)["failure"]["message"]
+
+
+def test_connection_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    port = closed_port()
+    code, out, _ = head(capsys, f"http://127.0.0.1:{port}", "ok", "--output-format", "json")
+    assert code == cli.EXIT_NO_ANSWER
+    data = json.loads(out)
+    assert data["failure"]["kind"] == "refused"
+    assert "\n" not in data["failure"]["message"] and "refused" in data["failure"]["message"]
+
+
+def test_dns_failure(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    fail_dns(monkeypatch, "oss.does-not-exist.example")
+    code, out, _ = head(
+        capsys, "http://oss.does-not-exist.example", "ok", "--output-format", "json"
+    )
+    assert code == cli.EXIT_NO_ANSWER
+    assert json.loads(out)["failure"]["kind"] == "dns"
+
+
+def test_connect_timeout(capsys: pytest.CaptureFixture[str]) -> None:
+    with saturated_listener() as port:
+        started = time.monotonic()
+        code, out, _ = head(capsys, f"http://127.0.0.1:{port}", "ok", "--output-format", "json")
+    assert code == cli.EXIT_NO_ANSWER
+    assert json.loads(out)["failure"]["kind"] == "connect_timeout"
+    assert time.monotonic() - started < 10  # the 0.5 s timeout was honoured, not a default
+
+
+def test_read_timeout(capsys: pytest.CaptureFixture[str]) -> None:
+    with fault_server() as server:
+        code, out, _ = head(capsys, server.endpoint, "hang", "--output-format", "json")
+    assert code == cli.EXIT_NO_ANSWER
+    assert json.loads(out)["failure"]["kind"] == "read_timeout"
+
+
+def test_reset_mid_response(capsys: pytest.CaptureFixture[str]) -> None:
+    with fault_server() as server:
+        code, out, _ = head(capsys, server.endpoint, "reset", "--output-format", "json")
+    assert code == cli.EXIT_NO_ANSWER
+    assert json.loads(out)["failure"]["kind"] in ("reset", "protocol")
+
+
+@pytest.mark.parametrize("key", ["status-500", "status-503"])
+def test_5xx_is_retried_up_to_retry_times(capsys: pytest.CaptureFixture[str], key: str) -> None:
+    with fault_server() as server:
+        code, out, _ = head(
+            capsys, server.endpoint, key, "--retry-times", "2", "--output-format", "json"
+        )
+    assert code == cli.EXIT_SERVER_ERROR
+    data = json.loads(out)
+    assert data["retries"] == 2
+    assert server.seen.count(key) == 3
+
+
+def test_flaky_server_recovers_and_retries_show(capsys: pytest.CaptureFixture[str]) -> None:
+    with fault_server() as server:
+        code, out, _ = head(capsys, server.endpoint, "flaky-1", "--retry-times", "3")
+    assert code == cli.EXIT_OK
+    assert "1 retr" in out  # the raw output says a retry happened
+
+
+def test_tls_self_signed_refused_then_accepted_with_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ca = trustme.CA()
+    server_ctx = __import__("ssl").SSLContext(__import__("ssl").PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
+    with fault_server(server_ctx) as server:
+        code, out, _ = head(capsys, server.endpoint, "ok", "--output-format", "json")
+        assert code == cli.EXIT_NO_ANSWER
+        assert json.loads(out)["failure"]["kind"] == "tls"
+        code, out, _ = head(
+            capsys, server.endpoint, "ok", "--skip-verify-cert", "--output-format", "json"
+        )
+    assert code == cli.EXIT_OK
+    assert any("verification" in w for w in json.loads(out)["warnings"])
+
+
+def test_proxy_that_refuses(capsys: pytest.CaptureFixture[str]) -> None:
+    with fault_server() as server:
+        proxy = f"http://127.0.0.1:{closed_port()}"
+        code, out, _ = head(
+            capsys, server.endpoint, "ok", "--proxy", proxy, "--output-format", "json"
+        )
+        assert server.seen == []  # nothing bypassed the proxy
+    assert code == cli.EXIT_NO_ANSWER
+    assert "proxy" in json.loads(out)["failure"]["message"].lower()
+
+
+@pytest.mark.parametrize(
+    ("key", "expected_code"),
+    [
+        ("bad-dates", cli.EXIT_OK),
+        ("non-ascii", cli.EXIT_OK),
+        ("many-headers", cli.EXIT_OK),
+        ("no-etag", cli.EXIT_OK),
+        ("bare-304", cli.EXIT_NOT_MODIFIED),
+        ("err-not-base64", cli.EXIT_SERVER_ERROR),
+        ("err-not-xml", cli.EXIT_SERVER_ERROR),
+        ("err-bomb", cli.EXIT_SERVER_ERROR),
+        ("huge-header", None),
+        ("err-long", None),
+        ("garbage", cli.EXIT_NO_ANSWER),
+    ],
+)
+def test_hostile_answers_never_crash(
+    capsys: pytest.CaptureFixture[str], key: str, expected_code: int | None
+) -> None:
+    with fault_server() as server:
+        started = time.monotonic()
+        code, out, err = head(capsys, server.endpoint, key, "--output-format", "json")
+    assert time.monotonic() - started < 5
+    data = json.loads(out)
+    if expected_code is not None:
+        assert code == expected_code
+    else:
+        # Oversized headers are either refused by the HTTP parser (no answer) or decoded.
+        assert code in (cli.EXIT_OK, cli.EXIT_SERVER_ERROR, cli.EXIT_NO_ANSWER)
+    # Whatever happened is said: a warning, a decode problem or a failure message.
+    said = json.dumps(data["warnings"]) + json.dumps(data["error"]) + json.dumps(data["failure"])
+    if key in ("bad-dates", "no-etag"):
+        assert data["warnings"]
+    if key.startswith("err-"):
+        assert data["error"] is not None
+        if key != "err-long" or data["failure"] is None:
+            assert data["error"]["decode_problem"] if data["error"] else True
+    if key == "err-bomb":
+        assert "lollol" not in said
+    if key == "non-ascii":
+        assert data["headers"]["x-oss-meta-name"]  # shown, in whatever charset it decoded to
+
+
+def test_bad_input_sends_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    with fault_server() as server:
+        for args in (
+            ["--bucket", "Bad_Bucket"],
+            ["--key", "/leading-slash"],
+            ["--key", "k" * 1024],
+            ["--if-modified-since", "last tuesday"],
+        ):
+            argv = ["head", "--bucket", "faulty", "--key", "ok", "-e", server.endpoint]
+            argv += ["--region", "cn-hangzhou", "-i", "id", "-k", SECRET, *args]
+            assert cli.main(argv) == cli.EXIT_BAD_INPUT
+            _, err = capsys.readouterr()
+            flag = args[0]
+            assert flag in err and "nothing was sent" in err
+        assert server.seen == []
+
+
+def test_missing_credentials_say_what_to_set(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["head", "--bucket", "faulty", "--key", "ok", "--region", "cn-hangzhou"])
+    _, err = capsys.readouterr()
+    assert code == cli.EXIT_BAD_INPUT
+    assert "OSS_ACCESS_KEY_ID" in err
