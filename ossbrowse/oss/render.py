@@ -1,0 +1,327 @@
+"""Turn a :class:`HeadResult` into what ``ossbrowse head`` prints: raw text, JSON or YAML.
+
+The three formats are built from one dictionary (:func:`result_to_dict`), so they never
+disagree, and every string in it has been through the redactor. :func:`group_headers` and
+:func:`etag_kind` are shared with the TUI so both front ends name things the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from http import HTTPStatus
+from typing import Any
+
+import yaml
+
+from ossbrowse.oss.conditions import format_http_date
+from ossbrowse.oss.results import HeadRequest, HeadResult, ServiceError
+
+try:
+    from ossbrowse.oss.redact import redact_text
+except ImportError:  # pragma: no cover - only while the redactor is not installed
+
+    def redact_text(text: str) -> str:
+        """Identity stand-in: response headers carry no credential of ours."""
+        return text
+
+
+HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", "Request")
+# Headers about the exchange rather than the object: who answered, when, on which connection.
+_REQUEST_HEADERS = frozenset(
+    {
+        "x-oss-request-id",
+        "x-oss-server-time",
+        "date",
+        "server",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "via",
+    }
+)
+_MD5_RE = re.compile(r"^[0-9a-fA-F]{32}$")
+_MULTIPART_RE = re.compile(r"^[0-9a-fA-F]{32}-(\d+)$")
+# Control characters (C0, DEL, C1) and bidi overrides could move the cursor, recolour or
+# reorder a terminal: shown escaped in raw output, never emitted as is.
+_UNSAFE_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_C1_RE = re.compile(r"[\x7f-\x9f]")
+
+
+def header_group(name: str) -> str:
+    """The group of one response header: one of :data:`HEADER_GROUPS`."""
+    lower = name.lower()
+    if lower.startswith("x-oss-meta-"):
+        return "User metadata"
+    if lower in _REQUEST_HEADERS:
+        return "Request"
+    if lower.startswith("x-oss-"):
+        return "OSS system"
+    return "HTTP"
+
+
+def group_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Headers grouped as HTTP, OSS system, User metadata, Request (empty groups left out).
+
+    Order inside a group is the order received.
+    """
+    groups: dict[str, list[tuple[str, str]]] = {group: [] for group in HEADER_GROUPS}
+    for name, value in headers:
+        groups[header_group(name)].append((name, value))
+    return [(group, items) for group, items in groups.items() if items]
+
+
+def etag_kind(etag: str | None) -> str:
+    """What an ETag is: ``MD5``, ``multipart, N parts (not an MD5)``, ``weak``, ... or ``""``.
+
+    OSS's ETag is the MD5 of the content only for simple uploads; multipart and appendable
+    objects have ETags that cannot be compared with a local MD5.
+    """
+    if not etag:
+        return ""
+    if etag.startswith("W/"):
+        return "weak"
+    bare = etag[1:-1] if len(etag) >= 2 and etag[0] == etag[-1] == '"' else etag
+    if _MD5_RE.match(bare):
+        return "MD5"
+    match = _MULTIPART_RE.match(bare)
+    if match:
+        parts = int(match.group(1))
+        return f"multipart, {parts} part{'s' if parts != 1 else ''} (not an MD5)"
+    return "opaque (not an MD5)"
+
+
+def _request_dict(request: HeadRequest) -> dict[str, Any]:
+    def date(value: Any) -> str | None:
+        return None if value is None else format_http_date(value)
+
+    return {
+        "bucket": request.bucket,
+        "key": request.key,
+        "version_id": request.version_id,
+        "if_match": request.if_match,
+        "if_none_match": request.if_none_match,
+        "if_modified_since": date(request.if_modified_since),
+        "if_unmodified_since": date(request.if_unmodified_since),
+    }
+
+
+def _error_dict(error: ServiceError) -> dict[str, Any]:
+    return {
+        "status": error.status,
+        "code": error.code,
+        "message": error.message,
+        "ec": error.ec,
+        "request_id": error.request_id,
+        "host_id": error.host_id,
+        "recommend_doc": error.recommend_doc,
+        "server_string_to_sign": error.server_string_to_sign,
+        "our_string_to_sign": error.our_string_to_sign,
+        "server_canonical_request": error.server_canonical_request,
+        "our_canonical_request": error.our_canonical_request,
+        "skew_seconds": error.skew_seconds,
+        "region_hint": error.region_hint,
+        "decode_problem": error.decode_problem,
+        "fields": [[name, value] for name, value in error.fields],
+    }
+
+
+def _scrub(value: Any) -> Any:
+    """Every string through the redactor, tuples as lists (YAML's safe dumper wants lists)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {key: _scrub(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(item) for item in value]
+    return value
+
+
+def result_to_dict(result: HeadResult) -> dict[str, Any]:
+    """The whole result as plain JSON/YAML-ready data; the basis of every output format."""
+    headers: dict[str, str] = {}
+    spelled: dict[str, str] = {}  # lower-case name -> first spelling seen
+    for name, value in result.headers:
+        key = spelled.setdefault(name.lower(), name)
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    data: dict[str, Any] = {
+        "status": result.status,
+        "outcome": result.outcome.value,
+        "etag": result.etag,
+        "etag_kind": etag_kind(result.etag) or None,
+        "version_id": result.version_id,
+        "request_id": result.request_id,
+        "last_modified": result.last_modified,
+        "url": result.url,
+        "request": _request_dict(result.request),
+        "headers": headers,
+        "headers_list": [[name, value] for name, value in result.headers],
+        "conditions": [
+            {
+                "header": check.header,
+                "sent": check.sent,
+                "object_value": check.object_value,
+                "rule": check.rule,
+                "verdict": check.verdict.value,
+                "explanation": check.explanation,
+            }
+            for check in result.conditions
+        ],
+        "summary": result.summary,
+        "error": None if result.error is None else _error_dict(result.error),
+        "failure": (
+            None
+            if result.failure is None
+            else {"kind": result.failure.kind, "message": result.failure.message}
+        ),
+        "elapsed_ms": round(result.elapsed_ms, 1),
+        "retries": result.retries,
+        "attempts": [
+            {
+                "number": attempt.number,
+                "status": attempt.status,
+                "failure": attempt.failure,
+                "elapsed_ms": round(attempt.elapsed_ms, 1),
+                "waited_ms": round(attempt.waited_ms, 1),
+            }
+            for attempt in result.attempts
+        ],
+        "warnings": list(result.warnings),
+        "sign_version": result.sign_version,
+    }
+    return _scrub(data)
+
+
+def render_json(result: HeadResult) -> str:
+    """One JSON object (indent 2, UTF-8 text kept as is)."""
+    text = json.dumps(result_to_dict(result), indent=2, ensure_ascii=False)
+    # json leaves DEL and C1 controls raw; escaped they are still the same JSON string but can
+    # no longer drive a terminal the output is printed on.
+    return _C1_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def render_yaml(result: HeadResult) -> str:
+    """The same data as YAML (the safe dumper escapes non-printable characters itself)."""
+    return yaml.safe_dump(
+        result_to_dict(result), sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
+
+
+def _safe(text: object) -> str:
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE_RE.sub(escape, str(text))
+
+
+def _status_line(data: dict[str, Any]) -> str:
+    retries = data["retries"]
+    plural = "retry" if retries == 1 else "retries"
+    tail = f"({data['outcome']}, {data['elapsed_ms']:.1f} ms, {retries} {plural})"
+    status = data["status"]
+    if status is None:
+        return f"No answer  {tail}"
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    return f"HTTP {status}{' ' + phrase if phrase else ''}  {tail}"
+
+
+def _block(label: str, text: str) -> list[str]:
+    return [f"  {label}:", *(f"    {line}" for line in text.split("\n"))]
+
+
+def _string_to_sign_lines(error: dict[str, Any]) -> list[str]:
+    ours, theirs = error["our_string_to_sign"], error["server_string_to_sign"]
+    lines: list[str] = []
+    if theirs is not None:
+        lines += _block("StringToSign (server)", theirs)
+    if ours is not None:
+        lines += _block("StringToSign (ours)", ours)
+    if ours is not None and theirs is not None:
+        if ours == theirs:
+            lines.append(
+                "  The strings to sign are identical: the access key secret is probably wrong."
+            )
+        else:
+            ours_lines, their_lines = ours.split("\n"), theirs.split("\n")
+            differ = next(
+                (
+                    i
+                    for i in range(max(len(ours_lines), len(their_lines)))
+                    if i >= len(ours_lines)
+                    or i >= len(their_lines)
+                    or ours_lines[i] != their_lines[i]
+                ),
+                0,
+            )
+            lines.append(f"  The strings to sign first differ at line {differ + 1}.")
+    return lines
+
+
+def _error_lines(error: dict[str, Any]) -> list[str]:
+    lines = ["Error"]
+    for label, key in (
+        ("Code", "code"),
+        ("Message", "message"),
+        ("EC", "ec"),
+        ("RequestId", "request_id"),
+        ("HostId", "host_id"),
+        ("RecommendDoc", "recommend_doc"),
+    ):
+        if error[key]:
+            lines.append(f"  {label}: {error[key]}")
+    lines += _string_to_sign_lines(error)
+    skew = error["skew_seconds"]
+    if skew is not None:
+        direction = "ahead of" if skew >= 0 else "behind"
+        lines.append(f"  Clock skew: the server's clock is {abs(skew):.1f} s {direction} ours")
+    if error["region_hint"]:
+        lines.append(f"  Region: the bucket is in {error['region_hint']}")
+    if error["decode_problem"]:
+        lines.append(f"  Could not read the error document: {error['decode_problem']}")
+    return lines
+
+
+def _condition_line(check: dict[str, Any]) -> str:
+    object_value = check["object_value"] if check["object_value"] is not None else "unknown"
+    return (
+        f"  {check['header']}: sent {check['sent']}; object {object_value}; "
+        f"{check['verdict']} - {check['explanation']}"
+    )
+
+
+def render_raw(result: HeadResult) -> str:
+    """A readable block: status, why, ETag, conditions, grouped headers, error, warnings."""
+    data = result_to_dict(result)
+    lines = [_status_line(data)]
+    if data["summary"]:
+        lines.append(data["summary"])
+    lines.append(f"URL: {data['url']}")
+    if data["etag"]:
+        lines.append(f"ETag: {data['etag']}  ({data['etag_kind']})")
+    if data["version_id"]:
+        lines.append(f"Version: {data['version_id']}")
+    if len(data["attempts"]) > 1:
+        tries = ", ".join(
+            f"#{a['number']} {a['status'] or a['failure'] or '?'}"
+            + (f" after {a['waited_ms']:.0f} ms wait" if a["waited_ms"] else "")
+            for a in data["attempts"]
+        )
+        lines.append(f"Attempts: {tries}")
+    if data["conditions"]:
+        lines += ["", "Conditions", *(_condition_line(c) for c in data["conditions"])]
+    for group, items in group_headers(tuple(pair) for pair in data["headers_list"]):
+        title = group if group == "User metadata" else f"{group} headers"
+        lines += ["", title, *(f"  {name}: {value}" for name, value in items)]
+    if data["error"] is not None:
+        lines += ["", *_error_lines(data["error"])]
+    if data["failure"] is not None:
+        failure = data["failure"]
+        lines += ["", f"Failure ({failure['kind']}): {failure['message']}"]
+    if data["warnings"]:
+        lines += ["", *(f"Warning: {warning}" for warning in data["warnings"])]
+    return "\n".join(_safe(line) for line in lines) + "\n"
