@@ -324,4 +324,4 @@ def render_raw(result: HeadResult) -> str:
         lines += ["", f"Failure ({failure['kind']}): {failure['message']}"]
     if data["warnings"]:
         lines += ["", *(f"Warning: {warning}" for warning in data["warnings"])]
-    return "\n".join(_safe(line) for line in lines) + "\n"
+    return "\n".join(_safe(line) for line in lines)
