@@ -1,0 +1,164 @@
+"""The one place that knows what is secret, and hides it.
+
+Three kinds of secret can reach text a user sees: header values (``Authorization``, the STS
+token), URL query parameters (a presigned URL's signature and token), and the access key secret
+or token themselves, echoed anywhere. The first two are recognised by name; the third by value,
+once registered with :func:`register_secret` (the client registers the profile's secret and
+token as soon as it is built). Every string shown, logged or written goes through
+:func:`redact_text`.
+
+The access key *id* is not a secret (OSS echoes it in error documents), so it is kept: it tells
+the user which credentials were used.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
+
+REDACTED = "REDACTED"
+"""What replaces a secret header or query value."""
+MASK = "***"
+"""What replaces a registered secret found in free text."""
+MIN_SECRET_LENGTH = 6
+"""Shorter values are not registered: masking them would garble ordinary text."""
+
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "x-oss-security-token", "security-token"}
+)
+"""Header names (lower case) whose values are secret."""
+SECRET_QUERY = frozenset({"signature", "x-oss-signature", "security-token", "x-oss-security-token"})
+"""Query parameter names (lower case) whose values are secret."""
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+_pattern: re.Pattern[str] | None = None
+
+# "OSS4-HMAC-SHA256 Credential=AK/date/region/oss/aliyun_v4_request,...,Signature=hex"
+_V4_SIGNATURE_RE = re.compile(r"(Signature\s*=\s*)[^,\s]*", re.IGNORECASE)
+# "OSS AK:base64signature"
+_V1_RE = re.compile(r"^(\s*OSS\s+[^:\s]+:)\S*\s*$")
+
+
+def _variants(secret: str) -> set[str]:
+    """The forms a secret may take in text: as is, URL-encoded, base64, XML-escaped."""
+    forms = {secret, quote(secret, safe=""), quote(secret, safe="/"), quote_plus(secret)}
+    forms |= {f.replace("%2F", "%2f").replace("%2B", "%2b").replace("%3D", "%3d") for f in forms}
+    forms.add(base64.b64encode(secret.encode("utf-8")).decode("ascii"))
+    forms.add(secret.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
+
+
+def register_secret(value: str | None) -> None:
+    """Remember ``value`` as secret for the process lifetime; empty or short values are ignored."""
+    global _pattern
+    if not value or len(value) < MIN_SECRET_LENGTH:
+        return
+    with _lock:
+        if value in _secrets:
+            return
+        _secrets.add(value)
+        forms = set().union(*(_variants(s) for s in _secrets))
+        # Longest first, so a secret is never half-replaced by one of its own prefixes.
+        ordered = sorted(forms, key=len, reverse=True)
+        _pattern = re.compile("|".join(re.escape(f) for f in ordered))
+
+
+def clear_secrets() -> None:
+    """Forget every registered secret (tests use this to start clean)."""
+    global _pattern
+    with _lock:
+        _secrets.clear()
+        _pattern = None
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every registered secret (and its encoded forms) replaced by ``***``."""
+    pattern = _pattern
+    if pattern is None or not text:
+        return text
+    return pattern.sub(MASK, text)
+
+
+def _redact_authorization(value: str) -> str:
+    """Keep the scheme and the access key id; hide the signature."""
+    if _V1_RE.match(value):
+        return _V1_RE.sub(lambda m: m.group(1) + REDACTED, value)
+    if _V4_SIGNATURE_RE.search(value):
+        return _V4_SIGNATURE_RE.sub(lambda m: m.group(1) + REDACTED, value)
+    scheme = value.strip().split(" ", 1)[0]
+    # An unknown scheme: show only the scheme name when it looks like one.
+    if (
+        scheme
+        and scheme.replace("-", "").isalnum()
+        and len(scheme) < 32
+        and scheme != value.strip()
+    ):
+        return f"{scheme} {REDACTED}"
+    return REDACTED
+
+
+def redact_header(name: str, value: str) -> str:
+    """One header value, safe to show."""
+    lower = name.lower()
+    if lower in ("authorization", "proxy-authorization"):
+        return redact_text(_redact_authorization(value))
+    if lower in SECRET_HEADERS:
+        return REDACTED
+    return redact_text(value)
+
+
+def redact_headers(
+    headers: Mapping[str, str] | Iterable[tuple[str, str]],
+) -> list[tuple[str, str]]:
+    """Every header as ``(name, value)`` in order, with secret values replaced.
+
+    ``Authorization`` keeps its scheme and access key id, e.g.
+    ``OSS4-HMAC-SHA256 Credential=AKID/20240501/cn-hangzhou/oss/aliyun_v4_request,
+    Signature=REDACTED``; the STS token header becomes ``REDACTED``; any other value has
+    registered secrets masked. Accepts a mapping, ``httpx.Headers`` or ``(name, value)`` pairs.
+    """
+    if hasattr(headers, "multi_items"):
+        items: Iterable[tuple[str, str]] = headers.multi_items()
+    elif isinstance(headers, Mapping):
+        items = headers.items()
+    else:
+        items = headers
+    result: list[tuple[str, str]] = []
+    for name, value in items:
+        if isinstance(name, bytes):
+            name = name.decode("latin-1")
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        result.append((name, redact_header(name, value)))
+    return result
+
+
+def redact_url(url: str) -> str:
+    """``url`` with secret query values and any password in it replaced by ``REDACTED``.
+
+    The rest of the URL is kept byte for byte (its encoding is part of what was signed).
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return redact_text(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            netloc = f"{userinfo.split(':', 1)[0]}:{REDACTED}@{host}"
+    query = parts.query
+    if query:
+        pieces = []
+        for piece in query.split("&"):
+            name, eq, _value = piece.partition("=")
+            if eq and unquote_plus(name).lower() in SECRET_QUERY:
+                piece = f"{name}={REDACTED}"
+            pieces.append(piece)
+        query = "&".join(pieces)
+    rebuilt = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    return redact_text(rebuilt)
