@@ -1,0 +1,244 @@
+"""Service- and bucket-level operations: ListBuckets, Put/DeleteBucket, versioning, listings."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+
+from ossbrowse.emulator import xmlgen
+from ossbrowse.emulator.errors import EC, OssError, invalid_argument, not_implemented
+from ossbrowse.emulator.messages import Context, Response
+from ossbrowse.emulator.routing import first, int_param
+from ossbrowse.emulator.store import Store
+
+XML = ("Content-Type", "application/xml")
+DEFAULT_MAX_KEYS = 100
+MAX_KEYS = 1000
+
+
+def _malformed(detail: str) -> OssError:
+    return OssError(
+        400,
+        "MalformedXML",
+        f"The XML you provided was not well-formed: {detail}",
+        EC["MalformedXML"],
+    )
+
+
+def _parse_xml(body: bytes, root: str) -> object | None:
+    """The root element of a small XML request body (parsed safely), or None if empty."""
+    if not body.strip():
+        return None
+    try:
+        element = ElementTree.fromstring(body)
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
+        raise _malformed(str(exc)) from None
+    if element.tag != root:
+        raise _malformed(f"expected <{root}>, got <{element.tag}>")
+    return element
+
+
+def _url_encoded(ctx: Context) -> bool:
+    encoding = first(ctx.query, "encoding-type")
+    if encoding in (None, ""):
+        return False
+    if encoding != "url":
+        raise invalid_argument("The encoding-type must be url.", "encoding-type", encoding)
+    return True
+
+
+def encode_token(last: str) -> str:
+    """An opaque continuation token for a page that ended at ``last``."""
+    return base64.urlsafe_b64encode(last.encode("utf-8")).decode("ascii")
+
+
+def decode_token(token: str) -> str:
+    """The position a continuation token stands for; 400 InvalidArgument if it is not ours."""
+    try:
+        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        raise invalid_argument(
+            "The continuation token provided is incorrect.", "continuation-token", token
+        ) from None
+
+
+class BucketOps:
+    """Handlers for requests with no key."""
+
+    def __init__(self, store: Store, region: str) -> None:
+        self.store = store
+        self.region = region
+
+    def handle(self, ctx: Context) -> Response:
+        """Dispatch a service- or bucket-level request."""
+        bucket = ctx.target.bucket
+        method = ctx.method
+        if bucket is None:
+            if method in ("GET", "HEAD"):
+                return self.list_buckets(ctx)
+            raise OssError(
+                405,
+                "MethodNotAllowed",
+                "The specified method is not allowed against this resource.",
+                EC["MethodNotAllowed"],
+                (("Method", method), ("ResourceType", "Service")),
+            )
+        if method == "PUT":
+            if ctx.has("versioning"):
+                return self.put_versioning(ctx, bucket)
+            if ctx.has("acl"):
+                self.store.bucket_info(bucket)
+                return Response(200)
+            if any(k for k, _ in ctx.query):
+                raise not_implemented(f"PUT /?{ctx.query[0][0]}")
+            return self.put_bucket(ctx, bucket)
+        if method == "DELETE":
+            if any(k for k, _ in ctx.query):
+                raise not_implemented(f"DELETE /?{ctx.query[0][0]}")
+            self.store.delete_bucket(bucket)
+            return Response(204)
+        if method in ("GET", "HEAD"):
+            if ctx.has("versioning"):
+                info = self.store.bucket_info(bucket)
+                return Response(200, [XML], xmlgen.versioning(info.versioning))
+            if ctx.has("versions"):
+                return self.list_versions(ctx, bucket)
+            if ctx.has("location"):
+                self.store.bucket_info(bucket)
+                body = (
+                    f"{xmlgen.XML_DECLARATION}<LocationConstraint>oss-{self.region}"
+                    "</LocationConstraint>"
+                ).encode()
+                return Response(200, [XML], body)
+            if first(ctx.query, "list-type") == "2":
+                return self.list_objects_v2(ctx, bucket)
+            return self.list_objects_v1(ctx, bucket)
+        raise not_implemented(f"{method} on a bucket")
+
+    # -- service and bucket -----------------------------------------------------------------------
+
+    def list_buckets(self, ctx: Context) -> Response:
+        """ListBuckets (``prefix`` filters by name)."""
+        prefix = first(ctx.query, "prefix") or ""
+        rows = [
+            (b.name, b.region, b.created, b.storage_class)
+            for b in self.store.list_buckets()
+            if b.name.startswith(prefix)
+        ]
+        return Response(200, [XML], xmlgen.list_buckets(rows))
+
+    def put_bucket(self, ctx: Context, bucket: str) -> Response:
+        """PutBucket; the body (CreateBucketConfiguration) is optional."""
+        _parse_xml(ctx.request.body, "CreateBucketConfiguration")
+        acl = ctx.headers.get("x-oss-acl", "private")
+        if acl not in ("private", "public-read", "public-read-write"):
+            raise invalid_argument("The x-oss-acl value is not valid.", "x-oss-acl", acl)
+        self.store.create_bucket(bucket, region=self.region, acl=acl)
+        return Response(200, [("Location", f"/{bucket}")])
+
+    def put_versioning(self, ctx: Context, bucket: str) -> Response:
+        """PutBucketVersioning: Status Enabled or Suspended."""
+        root = _parse_xml(ctx.request.body, "VersioningConfiguration")
+        status = root.findtext("Status") if root is not None else None  # type: ignore[attr-defined]
+        if status not in ("Enabled", "Suspended"):
+            raise _malformed("Status must be Enabled or Suspended")
+        self.store.set_versioning(bucket, status)
+        return Response(200)
+
+    # -- listings ---------------------------------------------------------------------------------
+
+    def list_objects_v2(self, ctx: Context, bucket: str) -> Response:
+        """ListObjectsV2: prefix, delimiter, max-keys, continuation-token, start-after."""
+        q = ctx.query
+        url_encoded = _url_encoded(ctx)
+        prefix = first(q, "prefix") or ""
+        delimiter = first(q, "delimiter") or ""
+        max_keys = int_param(q, "max-keys", default=DEFAULT_MAX_KEYS, low=0, high=MAX_KEYS)
+        token = first(q, "continuation-token") or ""
+        start_after = first(q, "start-after") or ""
+        after = decode_token(token) if token else start_after
+        page = self.store.list_objects(
+            bucket, prefix=prefix, delimiter=delimiter, after=after, max_keys=max_keys
+        )
+        body = xmlgen.list_objects_v2(
+            bucket=bucket,
+            prefix=prefix,
+            delimiter=delimiter,
+            max_keys=max_keys,
+            start_after=start_after,
+            continuation_token=token,
+            url_encoded=url_encoded,
+            fetch_owner=first(q, "fetch-owner") == "true",
+            entries=page.entries,
+            prefixes=page.prefixes,
+            truncated=page.truncated,
+            next_token=encode_token(page.last) if page.truncated else "",
+        )
+        return Response(200, [XML], body)
+
+    def list_objects_v1(self, ctx: Context, bucket: str) -> Response:
+        """ListObjects (V1): prefix, delimiter, marker, max-keys."""
+        q = ctx.query
+        url_encoded = _url_encoded(ctx)
+        prefix = first(q, "prefix") or ""
+        delimiter = first(q, "delimiter") or ""
+        marker = first(q, "marker") or ""
+        max_keys = int_param(q, "max-keys", default=DEFAULT_MAX_KEYS, low=0, high=MAX_KEYS)
+        page = self.store.list_objects(
+            bucket, prefix=prefix, delimiter=delimiter, after=marker, max_keys=max_keys
+        )
+        body = xmlgen.list_objects_v1(
+            bucket=bucket,
+            prefix=prefix,
+            delimiter=delimiter,
+            marker=marker,
+            max_keys=max_keys,
+            url_encoded=url_encoded,
+            entries=page.entries,
+            prefixes=page.prefixes,
+            truncated=page.truncated,
+            next_marker=page.last,
+        )
+        return Response(200, [XML], body)
+
+    def list_versions(self, ctx: Context, bucket: str) -> Response:
+        """ListObjectVersions: prefix, delimiter, key-marker, version-id-marker, max-keys."""
+        q = ctx.query
+        url_encoded = _url_encoded(ctx)
+        prefix = first(q, "prefix") or ""
+        delimiter = first(q, "delimiter") or ""
+        key_marker = first(q, "key-marker") or ""
+        version_id_marker = first(q, "version-id-marker") or ""
+        max_keys = int_param(q, "max-keys", default=DEFAULT_MAX_KEYS, low=0, high=MAX_KEYS)
+        if version_id_marker and not key_marker:
+            raise invalid_argument(
+                "A version-id-marker cannot be specified without a key-marker.",
+                "version-id-marker",
+                version_id_marker,
+            )
+        page = self.store.list_versions(
+            bucket,
+            prefix=prefix,
+            delimiter=delimiter,
+            key_marker=key_marker,
+            version_id_marker=version_id_marker,
+            max_keys=max_keys,
+        )
+        body = xmlgen.list_versions(
+            bucket=bucket,
+            prefix=prefix,
+            delimiter=delimiter,
+            key_marker=key_marker,
+            version_id_marker=version_id_marker,
+            max_keys=max_keys,
+            url_encoded=url_encoded,
+            entries=page.entries,
+            prefixes=page.prefixes,
+            truncated=page.truncated,
+            next_key_marker=page.next_key_marker,
+            next_version_id_marker=page.next_version_id_marker,
+        )
+        return Response(200, [XML], body)

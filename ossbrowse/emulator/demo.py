@@ -1,0 +1,169 @@
+"""The demo data set: a small story an operator can follow in ``ossbrowse demo``.
+
+``demo-bucket`` (versioning enabled) holds:
+
+* ``hello.txt`` — the object for "200 → 304 → 412": HEAD it, reuse its ETag as If-None-Match
+  (304), then as If-Match after changing it, or an old ETag as If-Match (412);
+* ``reports/q3.csv`` — three versions (January, February, March 2026);
+* ``reports/q2.csv`` — deleted: its current version is a delete marker (404 with
+  ``x-oss-delete-marker: true``; its marker's version id gives 405);
+* ``media/launch-video.mp4`` — a multipart upload (``"<HEX>-3"`` ETag, no Content-MD5);
+* ``archive/`` — Archive objects: frozen, restoring, and restored (``x-oss-restore``);
+* ``docs/`` — keys with spaces, ``+`` and unicode, user metadata, Cache-Control;
+* ``photos/`` — a small folder tree;
+* ``bulk/`` — 10,000 tiny objects for browsing and paging.
+
+``demo-unversioned`` is a plain bucket. Every Last-Modified is fixed (in 2026), independent of
+the clock, so screenshots and tests see the same values on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from ossbrowse.emulator.store import Store
+
+DEMO_BUCKET = "demo-bucket"
+DEMO_KEY = "hello.txt"
+DEMO_UNVERSIONED_BUCKET = "demo-unversioned"
+DEMO_VERSIONED_KEY = "reports/q3.csv"
+DEMO_DELETED_KEY = "reports/q2.csv"
+DEMO_MULTIPART_KEY = "media/launch-video.mp4"
+DEMO_ARCHIVE_KEY = "archive/2024-logs.tar.gz"
+DEMO_BULK_PREFIX = "bulk/"
+DEMO_BULK_COUNT = 10_000
+
+_T0 = int(datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC).timestamp())
+_DAY = 86_400
+
+
+def _at(days_before: float) -> int:
+    return _T0 - int(days_before * _DAY)
+
+
+def _multipart_etag(parts: list[bytes]) -> str:
+    # What OSS/S3 multipart ETags look like: MD5 of the part MD5s, then "-<part count>".
+    digest = hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts))  # noqa: S324
+    return f'"{digest.hexdigest().upper()}-{len(parts)}"'
+
+
+def populate(store: Store, *, region: str) -> None:
+    """Create the demo buckets and objects unless ``demo-bucket`` already exists."""
+    if any(b.name == DEMO_BUCKET for b in store.list_buckets()):
+        return
+    put = store.put_object
+    store.create_bucket(DEMO_BUCKET, region=region, created=_at(120))
+    store.set_versioning(DEMO_BUCKET, "Enabled")
+
+    put(
+        DEMO_BUCKET,
+        DEMO_KEY,
+        b"Hello from the ossbrowse emulator!\n",
+        last_modified=_at(0),
+        content_type="text/plain",
+        cache_control="no-cache",
+        user_meta=(("author", "ossbrowse"), ("purpose", "demo")),
+    )
+
+    for days, rows in ((60, "1,100\n"), (30, "1,100\n2,250\n"), (10, "1,100\n2,250\n3,410\n")):
+        put(
+            DEMO_BUCKET,
+            DEMO_VERSIONED_KEY,
+            b"month,revenue\n" + rows.encode(),
+            last_modified=_at(days),
+            content_type="text/csv",
+            user_meta=(("owner", "finance"),),
+        )
+    put(
+        DEMO_BUCKET,
+        DEMO_DELETED_KEY,
+        b"month,revenue\n1,90\n",
+        last_modified=_at(90),
+        content_type="text/csv",
+    )
+    store.delete_object(DEMO_BUCKET, DEMO_DELETED_KEY)
+
+    parts = [bytes([i]) * 16_384 for i in range(3)]
+    put(
+        DEMO_BUCKET,
+        DEMO_MULTIPART_KEY,
+        b"".join(parts),
+        last_modified=_at(7),
+        etag=_multipart_etag(parts),
+        object_type="Multipart",
+        content_type="video/mp4",
+    )
+
+    archive = (
+        ("archive/2022-logs.tar.gz", None),
+        ("archive/2023-logs.tar.gz", 'ongoing-request="true"'),
+        (
+            DEMO_ARCHIVE_KEY,
+            'ongoing-request="false", expiry-date="Sat, 21 Mar 2026 09:26:53 GMT"',
+        ),
+    )
+    for number, (key, restore) in enumerate(archive):
+        put(
+            DEMO_BUCKET,
+            key,
+            f"log archive {number}\n".encode(),
+            last_modified=_at(400 - number * 100),
+            content_type="application/gzip",
+            storage_class="Archive",
+            restore=restore,
+        )
+
+    for key, body, meta in (
+        ("docs/annual report 2026.pdf", b"%PDF-1.7 demo\n", (("department", "finance"),)),
+        ("docs/c++ notes+tips.txt", b"use const\n", ()),
+        ("docs/目录/说明.txt", "你好，OSS\n".encode(), (("lang", "zh"),)),
+        ("docs/café menu.txt", "crème brûlée\n".encode(), ()),
+        ("docs/site/index.html", b"<h1>demo</h1>\n", ()),
+    ):
+        put(
+            DEMO_BUCKET,
+            key,
+            body,
+            last_modified=_at(20),
+            content_type="text/html" if key.endswith(".html") else "text/plain",
+            cache_control="max-age=300" if key.endswith(".html") else None,
+            content_disposition='attachment; filename="report.pdf"'
+            if key.endswith(".pdf")
+            else None,
+            user_meta=meta,
+            storage_class="IA" if key.endswith(".pdf") else "Standard",
+        )
+
+    for key in (
+        "photos/cat.jpg",
+        "photos/2026/01/snow.jpg",
+        "photos/2026/02/harbour.jpg",
+        "photos/2026/03/spring/blossom.jpg",
+    ):
+        put(
+            DEMO_BUCKET,
+            key,
+            b"\xff\xd8\xff\xe0 demo jpeg " + key.encode(),
+            last_modified=_at(40),
+            content_type="image/jpeg",
+            user_meta=(("camera", "demo"),),
+        )
+
+    for i in range(DEMO_BULK_COUNT):
+        put(
+            DEMO_BUCKET,
+            f"{DEMO_BULK_PREFIX}item-{i:05d}.txt",
+            b"%d\n" % i,
+            last_modified=_at(50) + i,
+            content_type="text/plain",
+        )
+
+    store.create_bucket(DEMO_UNVERSIONED_BUCKET, region=region, created=_at(200))
+    put(
+        DEMO_UNVERSIONED_BUCKET,
+        "readme.txt",
+        b"A bucket without versioning: every write replaces the object.\n",
+        last_modified=_at(5),
+        content_type="text/plain",
+    )

@@ -1,0 +1,590 @@
+"""The emulator's object store: buckets, object versions and delete markers.
+
+Semantics follow OSS versioning (oss-protocol.md §3, "Delete marker"):
+
+* a bucket's versioning is ``None`` (never enabled), ``"Enabled"`` or ``"Suspended"``;
+* unversioned and suspended writes use the version id ``"null"`` and replace the previous
+  ``null`` version; enabled writes add a new version;
+* deleting without a version id in a versioned bucket adds a delete marker; deleting a
+  version id removes exactly that version.
+
+Versions are immutable and appended under one lock, so a reader never sees a half-written
+object. Each bucket keeps its keys sorted, so a listing page costs a binary search plus the
+page (1,000 keys out of 100,000 in milliseconds). Optional persistence is delegated to
+:class:`ossbrowse.emulator.persist.Persistence`, fed with the primitive changes below.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from ossbrowse.emulator.crc64 import crc64
+
+if TYPE_CHECKING:
+    from ossbrowse.emulator.persist import Persistence
+
+NULL_VERSION = "null"
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_VERSION_DIGITS = 31  # 62**31 > 2**184: a 144-bit hash above a 40-bit counter
+_COUNTER_MASK = (1 << 40) - 1
+VERSIONING_STATES = ("Enabled", "Suspended")
+
+
+class StoreError(Exception):
+    """Base of the store's domain errors; the server maps each to an OSS error."""
+
+
+class NoSuchBucketError(StoreError):
+    def __init__(self, bucket: str) -> None:
+        super().__init__(bucket)
+        self.bucket = bucket
+
+
+class BucketNotEmptyError(StoreError):
+    def __init__(self, bucket: str) -> None:
+        super().__init__(bucket)
+        self.bucket = bucket
+
+
+class NoSuchKeyError(StoreError):
+    """No such key; ``marker`` is set when the current version is a delete marker."""
+
+    def __init__(self, key: str, marker: ObjectVersion | None = None) -> None:
+        super().__init__(key)
+        self.key = key
+        self.marker = marker
+
+
+class NoSuchVersionError(StoreError):
+    def __init__(self, key: str, version_id: str) -> None:
+        super().__init__(f"{key}?versionId={version_id}")
+        self.key = key
+        self.version_id = version_id
+
+
+class DeleteMarkerAddressedError(StoreError):
+    """A version id names a delete marker: OSS answers 405 MethodNotAllowed."""
+
+    def __init__(self, marker: ObjectVersion) -> None:
+        super().__init__(marker.key)
+        self.marker = marker
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectVersion:
+    """One version of an object, or a delete marker. Never mutated once stored."""
+
+    key: str
+    version_id: str
+    last_modified: int
+    is_delete_marker: bool = False
+    body: bytes = b""
+    etag: str = ""
+    content_type: str = "application/octet-stream"
+    cache_control: str | None = None
+    content_disposition: str | None = None
+    content_encoding: str | None = None
+    expires: str | None = None
+    user_meta: tuple[tuple[str, str], ...] = ()
+    storage_class: str = "Standard"
+    object_type: str = "Normal"
+    acl: str = "default"
+    restore: str | None = None
+    crc64: int = 0
+    content_md5: str | None = None
+
+    @property
+    def size(self) -> int:
+        """Content length in bytes."""
+        return len(self.body)
+
+
+@dataclass
+class Bucket:
+    """A bucket and its objects (versions oldest first, the current one last)."""
+
+    name: str
+    region: str
+    created: int
+    versioning: str | None = None
+    acl: str = "private"
+    storage_class: str = "Standard"
+    objects: dict[str, list[ObjectVersion]] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BucketInfo:
+    """A bucket's settings, without its objects."""
+
+    name: str
+    region: str
+    created: int
+    versioning: str | None
+    storage_class: str
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of current objects, with rolled-up common prefixes."""
+
+    entries: list[ObjectVersion]
+    prefixes: list[str]
+    truncated: bool
+    last: str  # the last key or prefix returned: where the next page starts
+
+
+@dataclass(frozen=True)
+class VersionPage:
+    """One page of versions and delete markers, newest first within a key."""
+
+    entries: list[tuple[ObjectVersion, bool]]  # (version, is_latest)
+    prefixes: list[str]
+    truncated: bool
+    next_key_marker: str
+    next_version_id_marker: str
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    """What DeleteObject did: the version id it removed or created, and whether a marker."""
+
+    version_id: str | None
+    delete_marker: bool
+
+
+def make_etag(body: bytes) -> str:
+    """OSS's PutObject ETag: the quoted upper-case hex MD5 of the body."""
+    return '"' + hashlib.md5(body).hexdigest().upper() + '"'  # noqa: S324 (not for security)
+
+
+def content_md5(body: bytes) -> str:
+    """Base64 of the body's MD5 (RFC 1864), as ``Content-MD5``."""
+    return base64.b64encode(hashlib.md5(body).digest()).decode("ascii")  # noqa: S324
+
+
+def _after(prefix: str) -> str:
+    """The smallest string greater than every string that starts with ``prefix``."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class Store:
+    """Thread-safe buckets and versions; see the module docstring for the semantics."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float],
+        persistence: Persistence | None = None,
+    ) -> None:
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._buckets: dict[str, Bucket] = {}
+        self._counter = 0
+        # Replay persisted state first, with recording off, then record every change.
+        self._persistence: Persistence | None = None
+        if persistence is not None:
+            persistence.load_into(self)
+            self._persistence = persistence
+
+    # -- primitive changes (also replayed from the journal) -----------------------------------
+
+    def _record(self, op: dict[str, Any]) -> None:
+        if self._persistence is not None:
+            self._persistence.record(op, self._counter)
+
+    def _apply_create_bucket(self, bucket: Bucket) -> None:
+        self._buckets[bucket.name] = bucket
+
+    def _apply_add_version(self, bucket: Bucket, version: ObjectVersion) -> None:
+        versions = bucket.objects.get(version.key)
+        if versions is None:
+            bucket.objects[version.key] = [version]
+            insort(bucket.keys, version.key)
+        else:
+            versions.append(version)
+
+    def _apply_remove_version(self, bucket: Bucket, key: str, version_id: str) -> None:
+        versions = bucket.objects.get(key)
+        if not versions:
+            return
+        kept = [v for v in versions if v.version_id != version_id]
+        if kept:
+            bucket.objects[key] = kept
+        else:
+            del bucket.objects[key]
+            index = bisect_left(bucket.keys, key)
+            if index < len(bucket.keys) and bucket.keys[index] == key:
+                del bucket.keys[index]
+
+    def replay(self, op: dict[str, Any]) -> None:
+        """Apply one recorded change (persistence replays the journal through this)."""
+        with self._lock:
+            kind = op["op"]
+            self._counter = max(self._counter, int(op.get("counter", 0)))
+            if kind == "bucket":
+                bucket = Bucket(op["name"], op["region"], int(op["created"]), acl=op["acl"])
+                self._apply_create_bucket(bucket)
+            elif kind == "delete_bucket":
+                self._buckets.pop(op["name"], None)
+            elif kind == "versioning":
+                self._bucket(op["name"]).versioning = op["status"]
+            elif kind == "add":
+                self._apply_add_version(self._bucket(op["bucket"]), op["version"])
+            elif kind == "remove":
+                self._apply_remove_version(self._bucket(op["bucket"]), op["key"], op["version_id"])
+            else:
+                raise ValueError(f"unknown change {kind!r}")
+
+    def export_ops(self) -> tuple[int, list[dict[str, Any]]]:
+        """The version counter and the changes that rebuild the current state."""
+        with self._lock:
+            ops: list[dict[str, Any]] = []
+            for name in sorted(self._buckets):
+                b = self._buckets[name]
+                ops.append(
+                    {
+                        "op": "bucket",
+                        "name": name,
+                        "region": b.region,
+                        "created": b.created,
+                        "acl": b.acl,
+                    }
+                )
+                if b.versioning:
+                    ops.append({"op": "versioning", "name": name, "status": b.versioning})
+                for key in b.keys:
+                    ops.extend({"op": "add", "bucket": name, "version": v} for v in b.objects[key])
+            return self._counter, ops
+
+    def close(self) -> None:
+        """Release the persistence (journal and directory lock), if any."""
+        with self._lock:
+            if self._persistence is not None:
+                self._persistence.close()
+                self._persistence = None
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _bucket(self, name: str) -> Bucket:
+        bucket = self._buckets.get(name)
+        if bucket is None:
+            raise NoSuchBucketError(name)
+        return bucket
+
+    def _new_version_id(self, key: str) -> str:
+        # Opaque and "CAEQ..."-shaped like OSS's ids, unique (the counter is the low 40 bits)
+        # and deterministic for a given sequence of writes, so demo data and tests see the same
+        # ids on every run. Letters and digits only: a "/" would be signed differently by the
+        # SDKs that leave it unencoded in the query.
+        self._counter += 1
+        digest = hashlib.sha256(f"{self._counter}\0{key}".encode("utf-8", "replace")).digest()
+        number = (int.from_bytes(digest[:18], "big") << 40) | (self._counter & _COUNTER_MASK)
+        digits = []
+        for _ in range(_VERSION_DIGITS):
+            number, rest = divmod(number, 62)
+            digits.append(_BASE62[rest])
+        return "CAEQ" + "".join(reversed(digits))
+
+    def now(self) -> int:
+        """The store clock in whole seconds (OSS's Last-Modified resolution)."""
+        return int(self._clock())
+
+    # -- buckets --------------------------------------------------------------------------------
+
+    def create_bucket(
+        self, name: str, *, region: str, created: int | None = None, acl: str = "private"
+    ) -> BucketInfo:
+        """Create a bucket; creating one that exists changes nothing (it is the caller's)."""
+        with self._lock:
+            if name not in self._buckets:
+                bucket = Bucket(name, region, self.now() if created is None else created, acl=acl)
+                self._apply_create_bucket(bucket)
+                self._record(
+                    {
+                        "op": "bucket",
+                        "name": name,
+                        "region": region,
+                        "created": bucket.created,
+                        "acl": acl,
+                    }
+                )
+            return self.bucket_info(name)
+
+    def bucket_info(self, name: str) -> BucketInfo:
+        """The bucket's settings; raises NoSuchBucketError."""
+        with self._lock:
+            b = self._bucket(name)
+            return BucketInfo(b.name, b.region, b.created, b.versioning, b.storage_class)
+
+    def list_buckets(self) -> list[BucketInfo]:
+        """All buckets by name."""
+        with self._lock:
+            return [self.bucket_info(name) for name in sorted(self._buckets)]
+
+    def delete_bucket(self, name: str) -> None:
+        """Delete an empty bucket (no versions, no delete markers)."""
+        with self._lock:
+            bucket = self._bucket(name)
+            if bucket.objects:
+                raise BucketNotEmptyError(name)
+            del self._buckets[name]
+            self._record({"op": "delete_bucket", "name": name})
+
+    def set_versioning(self, name: str, status: str) -> None:
+        """Enable or suspend versioning."""
+        if status not in VERSIONING_STATES:
+            raise ValueError(f"versioning status must be one of {VERSIONING_STATES}")
+        with self._lock:
+            self._bucket(name).versioning = status
+            self._record({"op": "versioning", "name": name, "status": status})
+
+    # -- objects --------------------------------------------------------------------------------
+
+    def put_object(
+        self,
+        bucket_name: str,
+        key: str,
+        body: bytes,
+        *,
+        last_modified: int | None = None,
+        etag: str | None = None,
+        **attributes: object,
+    ) -> ObjectVersion:
+        """Store a new version of ``key``; attributes are ObjectVersion fields.
+
+        The ETag is the body's MD5 unless given (multipart-style ``"<HEX>-N"`` for demo data);
+        Content-MD5 is kept for Normal objects only, as OSS returns it only for those.
+        """
+        object_type = str(attributes.get("object_type", "Normal"))
+        # Hash outside the lock: only the insertion needs to be atomic.
+        prepared = ObjectVersion(
+            key=key,
+            version_id="",
+            last_modified=0,
+            body=bytes(body),
+            etag=etag or make_etag(body),
+            crc64=crc64(body),
+            content_md5=content_md5(body) if object_type == "Normal" else None,
+            **attributes,  # type: ignore[arg-type]
+        )
+        with self._lock:
+            bucket = self._bucket(bucket_name)
+            if bucket.versioning == "Enabled":
+                version_id = self._new_version_id(key)
+            else:
+                version_id = NULL_VERSION
+                self._remove_null(bucket, key)
+            version = replace(
+                prepared,
+                version_id=version_id,
+                last_modified=self.now() if last_modified is None else last_modified,
+            )
+            self._apply_add_version(bucket, version)
+            self._record({"op": "add", "bucket": bucket_name, "version": version})
+            return version
+
+    def _remove_null(self, bucket: Bucket, key: str) -> None:
+        versions = bucket.objects.get(key, ())
+        if any(v.version_id == NULL_VERSION for v in versions):
+            self._apply_remove_version(bucket, key, NULL_VERSION)
+            self._record(
+                {"op": "remove", "bucket": bucket.name, "key": key, "version_id": NULL_VERSION}
+            )
+
+    def get_object(
+        self, bucket_name: str, key: str, version_id: str | None = None
+    ) -> ObjectVersion:
+        """The current version, or the named one.
+
+        Raises NoSuchKeyError (with the marker when the current version is a delete marker),
+        NoSuchVersionError, or DeleteMarkerAddressedError when ``version_id`` names a marker.
+        """
+        with self._lock:
+            bucket = self._bucket(bucket_name)
+            versions = bucket.objects.get(key)
+            if version_id is None:
+                if not versions:
+                    raise NoSuchKeyError(key)
+                current = versions[-1]
+                if current.is_delete_marker:
+                    raise NoSuchKeyError(key, current)
+                return current
+            for version in versions or ():
+                if version.version_id == version_id:
+                    if version.is_delete_marker:
+                        raise DeleteMarkerAddressedError(version)
+                    return version
+            raise NoSuchVersionError(key, version_id)
+
+    def delete_object(
+        self, bucket_name: str, key: str, version_id: str | None = None
+    ) -> DeleteResult:
+        """DeleteObject; deleting something absent succeeds, as on OSS."""
+        with self._lock:
+            bucket = self._bucket(bucket_name)
+            if version_id is not None:
+                for version in bucket.objects.get(key, ()):
+                    if version.version_id == version_id:
+                        self._apply_remove_version(bucket, key, version_id)
+                        self._record(
+                            {
+                                "op": "remove",
+                                "bucket": bucket_name,
+                                "key": key,
+                                "version_id": version_id,
+                            }
+                        )
+                        return DeleteResult(version_id, version.is_delete_marker)
+                return DeleteResult(version_id, False)
+            if bucket.versioning is None:
+                for version in list(bucket.objects.get(key, ())):
+                    self._apply_remove_version(bucket, key, version.version_id)
+                    self._record(
+                        {
+                            "op": "remove",
+                            "bucket": bucket_name,
+                            "key": key,
+                            "version_id": version.version_id,
+                        }
+                    )
+                return DeleteResult(None, False)
+            if bucket.versioning == "Enabled":
+                marker_id = self._new_version_id(key)
+            else:
+                marker_id = NULL_VERSION
+                self._remove_null(bucket, key)
+            marker = ObjectVersion(
+                key=key, version_id=marker_id, last_modified=self.now(), is_delete_marker=True
+            )
+            self._apply_add_version(bucket, marker)
+            self._record({"op": "add", "bucket": bucket_name, "version": marker})
+            return DeleteResult(marker_id, True)
+
+    def versions_of(self, bucket_name: str, key: str) -> list[ObjectVersion]:
+        """Every version of ``key``, newest first (for tests and demo checks)."""
+        with self._lock:
+            return list(reversed(self._bucket(bucket_name).objects.get(key, ())))
+
+    # -- listings -------------------------------------------------------------------------------
+
+    def list_objects(
+        self,
+        bucket_name: str,
+        *,
+        prefix: str = "",
+        delimiter: str = "",
+        after: str = "",
+        max_keys: int = 1000,
+    ) -> ListPage:
+        """Current objects with keys > ``after``, rolled up at ``delimiter``.
+
+        ``after`` is a start-after key, a V1 marker, or the last key/prefix of the previous
+        page; a common prefix equal to it is skipped, so a page that ended on a prefix never
+        repeats it.
+        """
+        with self._lock:
+            bucket = self._bucket(bucket_name)
+            if max_keys <= 0:
+                return ListPage([], [], False, "")
+            keys, objects = bucket.keys, bucket.objects
+            if after and after >= prefix:
+                index = bisect_right(keys, after)
+            else:
+                index = bisect_left(keys, prefix)
+            entries: list[ObjectVersion] = []
+            prefixes: list[str] = []
+            last = ""
+            while index < len(keys):
+                key = keys[index]
+                if not key.startswith(prefix):
+                    break
+                if delimiter:
+                    cut = key.find(delimiter, len(prefix))
+                    if cut >= 0:
+                        common = key[: cut + len(delimiter)]
+                        # A page that ended on this prefix must not repeat it.
+                        if common == after or not self._has_live(bucket, common, index):
+                            index = bisect_left(keys, _after(common), index)
+                            continue
+                        if len(entries) + len(prefixes) >= max_keys:
+                            return ListPage(entries, prefixes, True, last)
+                        prefixes.append(common)
+                        last = common
+                        index = bisect_left(keys, _after(common), index)
+                        continue
+                current = objects[key][-1]
+                if not current.is_delete_marker:
+                    if len(entries) + len(prefixes) >= max_keys:
+                        return ListPage(entries, prefixes, True, last)
+                    entries.append(current)
+                    last = key
+                index += 1
+            return ListPage(entries, prefixes, False, last)
+
+    @staticmethod
+    def _has_live(bucket: Bucket, common: str, start: int) -> bool:
+        """Whether any key under ``common`` has a current version that is not a marker."""
+        keys, objects = bucket.keys, bucket.objects
+        end = bisect_left(keys, _after(common), start)
+        return any(not objects[keys[i]][-1].is_delete_marker for i in range(start, end))
+
+    def list_versions(
+        self,
+        bucket_name: str,
+        *,
+        prefix: str = "",
+        delimiter: str = "",
+        key_marker: str = "",
+        version_id_marker: str = "",
+        max_keys: int = 1000,
+    ) -> VersionPage:
+        """Versions and delete markers after (key_marker, version_id_marker)."""
+        with self._lock:
+            bucket = self._bucket(bucket_name)
+            if max_keys <= 0:
+                return VersionPage([], [], False, "", "")
+            keys, objects = bucket.keys, bucket.objects
+            entries: list[tuple[ObjectVersion, bool]] = []
+            prefixes: list[str] = []
+            last_key, last_version = "", ""
+            index = bisect_left(keys, max(key_marker, prefix))
+            while index < len(keys):
+                key = keys[index]
+                if not key.startswith(prefix):
+                    break
+                if delimiter:
+                    cut = key.find(delimiter, len(prefix))
+                    if cut >= 0:
+                        common = key[: cut + len(delimiter)]
+                        if common == key_marker:
+                            index = bisect_left(keys, _after(common), index)
+                            continue
+                        if len(entries) + len(prefixes) >= max_keys:
+                            return VersionPage(entries, prefixes, True, last_key, last_version)
+                        prefixes.append(common)
+                        last_key, last_version = common, ""
+                        index = bisect_left(keys, _after(common), index)
+                        continue
+                newest_first = list(reversed(objects[key]))
+                start = 0
+                if key_marker and key == key_marker:
+                    if not version_id_marker:
+                        index += 1
+                        continue
+                    ids = [v.version_id for v in newest_first]
+                    start = ids.index(version_id_marker) + 1 if version_id_marker in ids else 0
+                for position in range(start, len(newest_first)):
+                    if len(entries) + len(prefixes) >= max_keys:
+                        return VersionPage(entries, prefixes, True, last_key, last_version)
+                    version = newest_first[position]
+                    entries.append((version, position == 0))
+                    last_key, last_version = key, version.version_id
+                index += 1
+            return VersionPage(entries, prefixes, False, last_key, last_version)

@@ -1,0 +1,223 @@
+"""XML documents the emulator sends: bucket and object listings, versioning, errors.
+
+Documents are built as strings (faster than an element tree for 1,000-entry pages) with every
+value escaped. With ``encoding-type=url`` the names in listings are percent-encoded, as OSS
+does and as both SDKs expect (they decode them).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from ossbrowse.emulator.store import ObjectVersion
+
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+
+OWNER_ID = "1234567890123456"
+OWNER_NAME = "ossbrowse-emulator"
+
+
+def element(name: str, value: str | int | None) -> str:
+    """``<name>value</name>`` with the value escaped; ``<name/>`` for None or ""."""
+    if value is None or value == "":
+        return f"<{name}/>"
+    return f"<{name}>{escape(str(value))}</{name}>"
+
+
+def iso8601(posix: float) -> str:
+    """OSS listing time format: ``2026-01-02T03:04:05.000Z``."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(int(posix)))
+
+
+def _name(value: str, url_encoded: bool) -> str:
+    return quote(value, safe="/") if url_encoded else value
+
+
+def _owner() -> str:
+    return f"<Owner><ID>{OWNER_ID}</ID><DisplayName>{OWNER_NAME}</DisplayName></Owner>"
+
+
+def list_buckets(buckets: Iterable[tuple[str, str, float, str]]) -> bytes:
+    """ListBuckets: (name, region, created, storage class) tuples."""
+    parts = [XML_DECLARATION, "<ListAllMyBucketsResult>", _owner(), "<Buckets>"]
+    for name, region, created, storage_class in buckets:
+        parts.append(
+            "<Bucket>"
+            + element("CreationDate", iso8601(created))
+            + element("ExtranetEndpoint", f"oss-{region}.aliyuncs.com")
+            + element("IntranetEndpoint", f"oss-{region}-internal.aliyuncs.com")
+            + element("Location", f"oss-{region}")
+            + element("Name", name)
+            + element("Region", region)
+            + element("StorageClass", storage_class)
+            + "</Bucket>"
+        )
+    parts += ["</Buckets>", "</ListAllMyBucketsResult>"]
+    return "".join(parts).encode("utf-8")
+
+
+def versioning(status: str | None) -> bytes:
+    """GetBucketVersioning: no Status element when versioning was never enabled."""
+    body = element("Status", status) if status else ""
+    return f"{XML_DECLARATION}<VersioningConfiguration>{body}</VersioningConfiguration>".encode()
+
+
+def _contents(entry: ObjectVersion, url_encoded: bool, owner: bool) -> str:
+    restore = entry.restore
+    return (
+        "<Contents>"
+        + element("Key", _name(entry.key, url_encoded))
+        + element("LastModified", iso8601(entry.last_modified))
+        + element("ETag", entry.etag)
+        + element("Type", entry.object_type)
+        + element("Size", entry.size)
+        + element("StorageClass", entry.storage_class)
+        + (_owner() if owner else "")
+        + (element("RestoreInfo", restore) if restore else "")
+        + "</Contents>"
+    )
+
+
+def _prefixes(prefixes: Sequence[str], url_encoded: bool) -> str:
+    return "".join(
+        f"<CommonPrefixes>{element('Prefix', _name(p, url_encoded))}</CommonPrefixes>"
+        for p in prefixes
+    )
+
+
+def list_objects_v2(
+    *,
+    bucket: str,
+    prefix: str,
+    delimiter: str,
+    max_keys: int,
+    start_after: str,
+    continuation_token: str,
+    url_encoded: bool,
+    fetch_owner: bool,
+    entries: Sequence[ObjectVersion],
+    prefixes: Sequence[str],
+    truncated: bool,
+    next_token: str,
+) -> bytes:
+    """ListObjectsV2 (``list-type=2``)."""
+    parts = [
+        XML_DECLARATION,
+        "<ListBucketResult>",
+        element("Name", bucket),
+        element("Prefix", _name(prefix, url_encoded)),
+    ]
+    if start_after:
+        parts.append(element("StartAfter", _name(start_after, url_encoded)))
+    if continuation_token:
+        parts.append(element("ContinuationToken", continuation_token))
+    parts += [
+        element("MaxKeys", max_keys),
+        element("Delimiter", _name(delimiter, url_encoded)),
+    ]
+    if url_encoded:
+        parts.append(element("EncodingType", "url"))
+    parts.append(element("IsTruncated", "true" if truncated else "false"))
+    if truncated:
+        parts.append(element("NextContinuationToken", next_token))
+    parts.append(element("KeyCount", len(entries) + len(prefixes)))
+    parts.extend(_contents(e, url_encoded, fetch_owner) for e in entries)
+    parts.append(_prefixes(prefixes, url_encoded))
+    parts.append("</ListBucketResult>")
+    return "".join(parts).encode("utf-8")
+
+
+def list_objects_v1(
+    *,
+    bucket: str,
+    prefix: str,
+    delimiter: str,
+    marker: str,
+    max_keys: int,
+    url_encoded: bool,
+    entries: Sequence[ObjectVersion],
+    prefixes: Sequence[str],
+    truncated: bool,
+    next_marker: str,
+) -> bytes:
+    """ListObjects (V1, ``marker`` / ``NextMarker``)."""
+    parts = [
+        XML_DECLARATION,
+        "<ListBucketResult>",
+        element("Name", bucket),
+        element("Prefix", _name(prefix, url_encoded)),
+        element("Marker", _name(marker, url_encoded)),
+        element("MaxKeys", max_keys),
+        element("Delimiter", _name(delimiter, url_encoded)),
+    ]
+    if url_encoded:
+        parts.append(element("EncodingType", "url"))
+    parts.append(element("IsTruncated", "true" if truncated else "false"))
+    if truncated:
+        parts.append(element("NextMarker", _name(next_marker, url_encoded)))
+    parts.extend(_contents(e, url_encoded, True) for e in entries)
+    parts.append(_prefixes(prefixes, url_encoded))
+    parts.append("</ListBucketResult>")
+    return "".join(parts).encode("utf-8")
+
+
+def list_versions(
+    *,
+    bucket: str,
+    prefix: str,
+    delimiter: str,
+    key_marker: str,
+    version_id_marker: str,
+    max_keys: int,
+    url_encoded: bool,
+    entries: Sequence[tuple[ObjectVersion, bool]],
+    prefixes: Sequence[str],
+    truncated: bool,
+    next_key_marker: str,
+    next_version_id_marker: str,
+) -> bytes:
+    """ListObjectVersions (``versions``): Version and DeleteMarker entries, newest first."""
+    parts = [
+        XML_DECLARATION,
+        "<ListVersionsResult>",
+        element("Name", bucket),
+        element("Prefix", _name(prefix, url_encoded)),
+        element("KeyMarker", _name(key_marker, url_encoded)),
+        element("VersionIdMarker", version_id_marker),
+        element("MaxKeys", max_keys),
+        element("Delimiter", _name(delimiter, url_encoded)),
+    ]
+    if url_encoded:
+        parts.append(element("EncodingType", "url"))
+    parts.append(element("IsTruncated", "true" if truncated else "false"))
+    if truncated:
+        parts.append(element("NextKeyMarker", _name(next_key_marker, url_encoded)))
+        parts.append(element("NextVersionIdMarker", next_version_id_marker))
+    for v, is_latest in entries:
+        common = (
+            element("Key", _name(v.key, url_encoded))
+            + element("VersionId", v.version_id)
+            + element("IsLatest", "true" if is_latest else "false")
+            + element("LastModified", iso8601(v.last_modified))
+        )
+        if v.is_delete_marker:
+            parts.append(f"<DeleteMarker>{common}{_owner()}</DeleteMarker>")
+        else:
+            restore = v.restore
+            parts.append(
+                "<Version>"
+                + common
+                + element("ETag", v.etag)
+                + element("Type", v.object_type)
+                + element("Size", v.size)
+                + element("StorageClass", v.storage_class)
+                + _owner()
+                + (element("RestoreInfo", restore) if restore else "")
+                + "</Version>"
+            )
+    parts.append(_prefixes(prefixes, url_encoded))
+    parts.append("</ListVersionsResult>")
+    return "".join(parts).encode("utf-8")
