@@ -16,16 +16,8 @@ from typing import Any
 import yaml
 
 from ossbrowse.oss.conditions import format_http_date
+from ossbrowse.oss.redact import redact_header, redact_text, redact_url
 from ossbrowse.oss.results import HeadRequest, HeadResult, ServiceError
-
-try:
-    from ossbrowse.oss.redact import redact_text
-except ImportError:  # pragma: no cover - only while the redactor is not installed
-
-    def redact_text(text: str) -> str:
-        """Identity stand-in: response headers carry no credential of ours."""
-        return text
-
 
 HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", "Request")
 # Headers about the exchange rather than the object: who answered, when, on which connection.
@@ -140,9 +132,12 @@ def _scrub(value: Any) -> Any:
 
 def result_to_dict(result: HeadResult) -> dict[str, Any]:
     """The whole result as plain JSON/YAML-ready data; the basis of every output format."""
+    # Response headers carry no credential of ours, but a secret echoed back (or a header the
+    # redactor knows is secret) must still not be shown.
+    header_pairs = [(name, redact_header(name, value)) for name, value in result.headers]
     headers: dict[str, str] = {}
     spelled: dict[str, str] = {}  # lower-case name -> first spelling seen
-    for name, value in result.headers:
+    for name, value in header_pairs:
         key = spelled.setdefault(name.lower(), name)
         headers[key] = f"{headers[key]}, {value}" if key in headers else value
     data: dict[str, Any] = {
@@ -153,10 +148,10 @@ def result_to_dict(result: HeadResult) -> dict[str, Any]:
         "version_id": result.version_id,
         "request_id": result.request_id,
         "last_modified": result.last_modified,
-        "url": result.url,
+        "url": redact_url(result.url),
         "request": _request_dict(result.request),
         "headers": headers,
-        "headers_list": [[name, value] for name, value in result.headers],
+        "headers_list": [[name, value] for name, value in header_pairs],
         "conditions": [
             {
                 "header": check.header,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 import yaml
 
-from ossbrowse.oss import render
+from ossbrowse.oss import redact, render
 from ossbrowse.oss.render import (
     etag_kind,
     group_headers,
@@ -530,7 +532,8 @@ def test_json_escapes_control_characters_but_keeps_the_values() -> None:
     assert "\x9b" not in render_yaml(hostile_result())
 
 
-CANARY = "CanarySecret0123456789abcdef"
+CANARY = "RenderCanarySecret7f3a9c1e5b"
+TOKEN = "RenderCanaryToken/7f3a+9c1e=="
 
 
 @pytest.mark.parametrize("case", sorted(ALL))
@@ -560,3 +563,51 @@ def test_every_string_goes_through_the_redactor(case: str, monkeypatch: pytest.M
         assert CANARY not in output
         assert "***" in output
     assert calls
+
+
+@pytest.fixture
+def registered_canary() -> Iterator[None]:
+    # The registry is process-wide: put back whatever other tests had registered.
+    before = set(redact._secrets)
+    redact.register_secret(CANARY)
+    redact.register_secret(TOKEN)
+    yield
+    redact.clear_secrets()
+    for secret in before:
+        redact.register_secret(secret)
+
+
+def test_registered_secrets_never_reach_any_output(registered_canary: None) -> None:
+    original = signature_result()
+    assert original.error is not None
+    error = ServiceError(
+        **{
+            **original.error.__dict__,
+            "message": f"echoed {CANARY}",
+            "our_canonical_request": f"HEAD\n/x\nx-oss-security-token:{TOKEN}",
+        }
+    )
+    result = HeadResult(
+        **{
+            **original.__dict__,
+            "url": f"{URL}?x-oss-signature=abcdef&x-oss-security-token={TOKEN}",
+            "headers": (
+                *original.headers,
+                ("x-oss-meta-note", f"b64 {base64.b64encode(CANARY.encode()).decode()}"),
+                ("x-oss-security-token", "whatever-it-is"),
+            ),
+            "error": error,
+            "warnings": (f"token {TOKEN} expired",),
+        }
+    )
+    outputs = (render_raw(result), render_json(result), render_yaml(result))
+    for output in outputs:
+        assert CANARY not in output
+        assert TOKEN not in output
+        assert base64.b64encode(CANARY.encode()).decode() not in output
+        assert "whatever-it-is" not in output
+        assert "abcdef" not in output
+    data = json.loads(outputs[1])
+    assert data["error"]["message"] == "echoed ***"
+    assert data["headers"]["x-oss-security-token"] == "REDACTED"
+    assert "x-oss-signature=REDACTED" in data["url"]
