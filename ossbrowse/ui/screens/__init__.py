@@ -1,0 +1,1 @@
+"""Screens of the TUI: the head screen and its modal dialogs."""

@@ -1,0 +1,55 @@
+"""The fallback for terminals that ignore OSC 52: the copied text, ready to select by hand."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static, TextArea
+
+
+class CopiedScreen(ModalScreen[None]):
+    """Shows the last copied text in a read-only text area."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="close-copied", tooltip="Close")
+    ]
+
+    DEFAULT_CSS = """
+    CopiedScreen { align: center middle; }
+    CopiedScreen > Vertical {
+        width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    CopiedScreen TextArea { height: auto; max-height: 24; }
+    CopiedScreen #copied-help { color: $text-muted; }
+    CopiedScreen Button { margin: 1 0 0 0; }
+    """
+
+    def __init__(self, what: str, text: str) -> None:
+        super().__init__()
+        self.what = what
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        """Title, the text, how to select it, a close button."""
+        with Vertical():
+            yield Static(f"[b]Copied {self.what}[/b]", markup=True)
+            yield Static(
+                "Sent to the terminal's clipboard (OSC 52). If it did not arrive, select the "
+                "text below (shift+drag in most terminals, or ctrl+a then ctrl+c here).",
+                id="copied-help",
+            )
+            yield TextArea(self.text, read_only=True, soft_wrap=True, id="copied-text")
+            yield Button("Close", id="close", compact=True)
+
+    def on_mount(self) -> None:
+        """Focus the text so it can be selected from the keyboard."""
+        self.query_one(TextArea).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Close."""
+        self.dismiss(None)

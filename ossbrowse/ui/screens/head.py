@@ -1,0 +1,360 @@
+"""The head screen: the request form above the result pane, and every quick action.
+
+The HEAD runs in an exclusive async worker: a new send cancels the one in flight, the UI never
+blocks, and each request carries a sequence number so that a late answer to a cancelled or
+replaced request is dropped instead of shown.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from ossbrowse.oss.conditions import build_head_request, explain
+from ossbrowse.oss.render import result_to_dict
+from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
+from ossbrowse.oss.validation import InputErrors
+from ossbrowse.ui.clipboard import copy_text
+from ossbrowse.ui.commands import HEAD_ACTIONS, bindings
+from ossbrowse.ui.fields import BY_NAME
+from ossbrowse.ui.messages import HeadCancelled, HeadCompleted, HeadStarted, Purpose
+from ossbrowse.ui.widgets.conditions_view import needs_fetch
+from ossbrowse.ui.widgets.headers_table import HeadersTable
+from ossbrowse.ui.widgets.profile_bar import ProfileBar
+from ossbrowse.ui.widgets.request_form import RequestForm
+from ossbrowse.ui.widgets.result_pane import ResultPane
+
+if TYPE_CHECKING:
+    from ossbrowse.oss.client import OssClient
+    from ossbrowse.ui.app import OssBrowseApp
+
+DEMO_HINT = (
+    "Demo: [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
+    "[b]x[/b] stale If-Match → 412 · [b]F1[/b] help"
+)
+START_HINT = (
+    "Fill in [b]bucket[/b] and [b]key[/b], then press [b]Enter[/b] or [b]F5[/b] to send a HEAD.\n"
+    "After an answer, one key sets up the next probe: [b]m[/b]/[b]n[/b] use its ETag as "
+    "If-Match/If-None-Match, [b]l[/b]/[b]u[/b] its Last-Modified as "
+    "If-Modified-Since/If-Unmodified-Since, and send.\n"
+    "[b]F1[/b] lists every key; [b]ctrl+p[/b] opens the command palette."
+)
+
+
+def stale_etag(etag: str) -> str:
+    """An ETag of the same shape that differs from ``etag`` in its first character."""
+    start = etag.find('"') + 1
+    for i in range(start, len(etag)):
+        if etag[i].isalnum():
+            return etag[:i] + ("1" if etag[i] == "0" else "0") + etag[i + 1 :]
+    return '"0"' if etag != '"0"' else '"1"'
+
+
+class HeadScreen(Screen[None]):
+    """HEAD an object, see the outcome and why."""
+
+    BINDINGS = bindings(HEAD_ACTIONS)
+
+    def __init__(self, prefill: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self._prefill = dict(prefill or {})
+        self._seq = 0
+        self._active: int | None = None
+        """Sequence number of the request in flight; answers for any other are dropped."""
+        self._last_input = "key"
+
+    @property
+    def oss_app(self) -> OssBrowseApp:
+        """The app, typed."""
+        return cast("OssBrowseApp", self.app)
+
+    @property
+    def form(self) -> RequestForm:
+        """The request form."""
+        return self.query_one(RequestForm)
+
+    @property
+    def pane(self) -> ResultPane:
+        """The result pane."""
+        return self.query_one(ResultPane)
+
+    @property
+    def in_flight(self) -> bool:
+        """True while a request is on its way and its answer is still wanted."""
+        return self._active is not None
+
+    def compose(self) -> ComposeResult:
+        """Header line, optional demo hint, form, result pane, footer."""
+        yield ProfileBar(id="profile-bar")
+        yield Static(Content.from_markup(DEMO_HINT), id="demo-hint")
+        yield RequestForm(self._prefill, id="form")
+        yield ResultPane(id="result")
+        yield Footer(compact=True, show_command_palette=True)
+
+    def on_mount(self) -> None:
+        """Describe the profile and focus the first field to fill in."""
+        self.query_one("#demo-hint").display = self.oss_app.demo
+        self.profile_changed()
+        values = self.form.values()
+        first = "bucket" if not values["bucket"] else "key"
+        self.form.field(first).input.focus()
+
+    def profile_changed(self) -> None:
+        """Refresh the header line and the guidance after the app's profile changed."""
+        app = self.oss_app
+        self.query_one(ProfileBar).show_profile(
+            app.profile,
+            app.client.endpoint_label if app.client else None,
+            usable=app.client is not None,
+            demo=app.demo,
+        )
+        if app.client is None:
+            self.pane.show_placeholder(
+                Content.assemble(
+                    ("This profile cannot send requests.\n", "bold $text-error"),
+                    app.client_problem or "",
+                    "\n\n",
+                    Content.from_markup(
+                        "Press [b]p[/b] to pick another profile, or quit ([b]ctrl+q[/b]) and run "
+                        "[b]ossbrowse demo[/b] to try ossbrowse against a local emulator."
+                    ),
+                )
+            )
+        else:
+            self.pane.show_placeholder(Content.from_markup(START_HINT))
+
+    # -- sending -------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_send()
+
+    @on(Button.Pressed, "#send")
+    def _send_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_send()
+
+    def on_descendant_focus(self, event: object) -> None:
+        """Remember the last form field used, so ``e`` returns to it."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id:
+            self._last_input = focused.id
+
+    def action_send(self) -> None:
+        """Validate the form and send; nothing is sent when a field is refused."""
+        app = self.oss_app
+        if app.client is None:
+            self.notify(
+                app.client_problem or "No usable profile.",
+                title="Not sent",
+                severity="error",
+                timeout=10,
+            )
+            return
+        try:
+            request = build_head_request(**self.form.values())
+        except InputErrors as errors:
+            first = self.form.show_errors(errors)
+            message = "\n".join(
+                f"{BY_NAME[e.field].label if e.field in BY_NAME else e.field}: {e.message}"
+                for e in errors.errors
+            )
+            self.notify(message, title="Not sent", severity="error", timeout=8)
+            if first:
+                self.form.field(first).input.focus()
+            return
+        self._start(app.client, request, Purpose.SEND)
+        # Leave the form so that the one-letter quick actions work at once.
+        self.pane.focus()
+
+    def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
+        self._seq += 1
+        self._active = self._seq
+        target = f"{request.bucket}/{request.key}"
+        verb = "Fetching the object's values" if purpose is Purpose.FETCH else "Sending HEAD"
+        self.pane.show_status(f"{verb}: {target} …  (Esc cancels)")
+        self.post_message(HeadStarted(self._seq, request, purpose))
+        self._run_head(client, request, self._seq, purpose)
+        self.refresh_bindings()
+
+    @work(exclusive=True, group="head", exit_on_error=False, description="HEAD object")
+    async def _run_head(
+        self, client: OssClient, request: HeadRequest, seq: int, purpose: Purpose
+    ) -> None:
+        result = await client.head_object(request)
+        self.post_message(HeadCompleted(seq, result, purpose))
+
+    @on(HeadCompleted)
+    def _completed(self, event: HeadCompleted) -> None:
+        if event.seq != self._active:
+            return  # cancelled or replaced: never show a stale answer
+        self._active = None
+        if event.purpose is Purpose.FETCH:
+            self._fill_object_values(event.result)
+        else:
+            self.pane.show_result(event.result)
+        self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in the request path: say so, keep the UI usable."""
+        if event.worker.group != "head" or event.state is not WorkerState.ERROR:
+            return
+        self._active = None
+        self.pane.show_status(None)
+        self.notify(
+            _redacted(str(event.worker.error)), title="HEAD failed", severity="error", timeout=10
+        )
+        self.refresh_bindings()
+
+    def action_cancel(self) -> None:
+        """Cancel the request in flight; a late answer will be dropped."""
+        if self._active is None:
+            return
+        seq, self._active = self._active, None
+        self.workers.cancel_group(self, "head")
+        self.pane.show_status("Cancelled. Its answer, if one comes, will not be shown.")
+        self.post_message(HeadCancelled(seq))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show Cancel only while a request is in flight, Fetch only when it can help."""
+        if action == "cancel":
+            return self.in_flight
+        if action == "fetch":
+            shown = self.pane.shown if self.is_mounted else None
+            return shown is not None and shown.fetched is None and needs_fetch(shown.result)
+        return True
+
+    # -- the object's values for a bare 304/412 ---------------------------------------------
+
+    def action_fetch(self) -> None:
+        """HEAD the same object without conditions, to fill in the object's values."""
+        shown = self.pane.shown
+        app = self.oss_app
+        if shown is None or not shown.result.conditions:
+            self.notify("Send a HEAD with conditions first.", severity="warning")
+            return
+        if app.client is None:
+            return
+        self._start(app.client, shown.result.request.unconditional(), Purpose.FETCH)
+
+    def _fill_object_values(self, fetched: HeadResult) -> None:
+        shown = self.pane.shown
+        if shown is None:
+            return
+        if fetched.outcome is not Outcome.OK:
+            self.notify(
+                f"The unconditional HEAD answered {fetched.status or 'nothing'}: "
+                f"{_redacted(fetched.summary)}",
+                title="Object's values unknown",
+                severity="warning",
+                timeout=8,
+            )
+            self.pane.show_status(None)
+            return
+        original = shown.result
+        checks, summary = explain(
+            original.request, original.status, fetched.etag, fetched.last_modified
+        )
+        self.pane.show_result(replace(original, conditions=checks, summary=summary), fetched)
+
+    # -- quick actions -------------------------------------------------------------------
+
+    def _object_value(self, name: str) -> str | None:
+        """The last answer's ETag or Last-Modified, or the fetched one for a bare 304/412."""
+        shown = self.pane.shown
+        if shown is None:
+            return None
+        for result in (shown.result, shown.fetched):
+            value = getattr(result, name, None) if result else None
+            if value:
+                return str(value)
+        return None
+
+    def _use(self, field_id: str, value: str | None, what: str) -> None:
+        if value is None:
+            self.notify(f"No {what} yet: send a HEAD first (F5).", severity="warning")
+            return
+        self.form.set_value(field_id, value)
+        self.action_send()
+
+    def action_etag_if_match(self) -> None:
+        """Use the ETag as If-Match, and send."""
+        self._use("if-match", self._object_value("etag"), "ETag")
+
+    def action_etag_if_none_match(self) -> None:
+        """Use the ETag as If-None-Match, and send."""
+        self._use("if-none-match", self._object_value("etag"), "ETag")
+
+    def action_lm_if_modified_since(self) -> None:
+        """Use Last-Modified as If-Modified-Since, and send."""
+        self._use("if-modified-since", self._object_value("last_modified"), "Last-Modified")
+
+    def action_lm_if_unmodified_since(self) -> None:
+        """Use Last-Modified as If-Unmodified-Since, and send."""
+        self._use("if-unmodified-since", self._object_value("last_modified"), "Last-Modified")
+
+    def action_stale_if_match(self) -> None:
+        """Use an ETag that differs from the object's as If-Match, and send (a 412)."""
+        etag = self._object_value("etag")
+        self._use("if-match", stale_etag(etag) if etag else None, "ETag")
+
+    def action_clear_conditions(self) -> None:
+        """Empty the four conditional headers (nothing is sent)."""
+        self.form.clear_conditions()
+        self.notify("Conditions cleared.", timeout=3)
+
+    def action_edit(self) -> None:
+        """Focus the form field used last."""
+        self.form.field(self._last_input).input.focus()
+
+    # -- copying -------------------------------------------------------------------------
+
+    def action_copy_etag(self) -> None:
+        """Copy the ETag."""
+        etag = self._object_value("etag")
+        if etag is None:
+            self.notify("No ETag to copy yet.", severity="warning")
+            return
+        copy_text(self.app, etag, "the ETag")
+
+    def action_copy_header(self) -> None:
+        """Copy the value of the header selected in the headers table."""
+        if self.pane.shown is None:
+            self.notify("No headers to copy yet.", severity="warning")
+            return
+        selected = self.query_one(HeadersTable).selected_header()
+        if selected is None:
+            self.notify(
+                "Select a header row first (click it, or Tab to the table and use the arrows).",
+                severity="warning",
+            )
+            return
+        name, value = selected
+        copy_text(self.app, value, f"the value of {name}")
+
+    def action_copy_json(self) -> None:
+        """Copy the whole result as JSON (the same document as ``ossbrowse head -o json``)."""
+        shown = self.pane.shown
+        if shown is None:
+            self.notify("No result to copy yet.", severity="warning")
+            return
+        text = json.dumps(result_to_dict(shown.result), indent=2, ensure_ascii=False)
+        copy_text(self.app, text, "the result as JSON")
+
+
+def _redacted(text: str) -> str:
+    """Pass text shown in a notification through the core's redactor."""
+    from ossbrowse.oss.redact import redact_text
+
+    return redact_text(text)

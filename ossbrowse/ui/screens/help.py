@@ -1,0 +1,77 @@
+"""The help screen (F1): every key as currently bound, the palette, the mouse, the rules."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ossbrowse.oss.conditions import RULES
+
+ABOUT = """\
+Mouse: click a field to edit it, HEAD ▶ to send, a header row to select it (then v copies \
+it), a key in the footer to run it; the wheel scrolls the result.
+Command palette: ctrl+p lists every action below, and Theme, Keys, Screenshot, Quit.
+Quick actions (m n l u x) fill one condition from the last answer and send at once; edit the \
+form and press Enter to send by hand. After a send the focus leaves the form so that these \
+keys work: e (or a click) returns to it.
+Themes: t switches between light and dark; the palette's "Change theme" offers the others.
+Badge colours: 200 green, 304 blue, 412 amber, 404 violet, 403 red, other errors crimson, \
+no answer grey.
+Copying uses your terminal (OSC 52). If nothing arrives, o shows the copied text to select."""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and how to use the app."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "dismiss", "Close", id="close-help", tooltip="Close the help"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 96%; max-width: 120; height: 92%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        """One scrollable page."""
+        with VerticalScroll():
+            yield Static(self._page(), id="help-text")
+
+    def _page(self) -> RenderableType:
+        keys = Table(box=None, padding=(0, 2), show_header=False)
+        keys.add_column(style="bold", no_wrap=True)
+        keys.add_column()
+        for key, text in self.keys:
+            keys.add_row(key, text)
+        rules = Table(box=None, padding=(0, 2), show_header=False)
+        rules.add_column(style="bold", no_wrap=True)
+        rules.add_column()
+        for header, rule in RULES.items():
+            rules.add_row(header, rule)
+        return Group(
+            Text("ossbrowse: HEAD an object, see the outcome and why", style="bold"),
+            Text("Esc closes this page.", style="dim"),
+            Text(""),
+            Text("Keys", style="bold underline"),
+            keys,
+            Text(""),
+            Text(ABOUT),
+            Text(""),
+            Text("The rules OSS applies (RFC 7232 §6 order)", style="bold underline"),
+            rules,
+        )

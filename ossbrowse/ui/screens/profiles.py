@@ -1,0 +1,73 @@
+"""The profile switcher: the ossutil profiles by name; picking one switches the app to it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class ProfileScreen(ModalScreen[str | None]):
+    """Pick a profile; dismisses with its name, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="close-profiles", tooltip="Close")
+    ]
+
+    DEFAULT_CSS = """
+    ProfileScreen { align: center middle; }
+    ProfileScreen > Vertical {
+        width: 60; max-width: 90%; height: auto; max-height: 80%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ProfileScreen OptionList { height: auto; max-height: 16; }
+    ProfileScreen #profiles-help { color: $text-muted; }
+    """
+
+    def __init__(self, names: list[str], current: str, where: str) -> None:
+        super().__init__()
+        self.names = names
+        self.current = current
+        self.where = where
+
+    def compose(self) -> ComposeResult:
+        """The list of names, or why there is none."""
+        with Vertical():
+            yield Static("[b]Switch profile[/b]", markup=True)
+            if self.names:
+                yield Static(f"From {self.where}. Enter picks, Esc closes.", id="profiles-help")
+                yield OptionList(
+                    *(
+                        Option(f"{name}  (active)" if name == self.current else name, id=name)
+                        for name in self.names
+                    ),
+                    id="profiles",
+                )
+            else:
+                yield Static(
+                    f"No profiles: {self.where} does not exist or has no sections. Create it "
+                    "with `ossutil config`, or point -c/--config-file or OSSUTIL_CONFIG_FILE "
+                    "at one. Esc closes.",
+                    id="profiles-help",
+                )
+
+    def on_mount(self) -> None:
+        """Start on the active profile."""
+        if self.names:
+            options = self.query_one(OptionList)
+            if self.current in self.names:
+                options.highlighted = self.names.index(self.current)
+            options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Dismiss with the chosen name."""
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Close without switching."""
+        self.dismiss(None)

@@ -1,0 +1,57 @@
+"""Every response header, grouped: HTTP, OSS system, User metadata, Request.
+
+A row cursor selects one header, whose full value the copy action takes. Values are shown as
+plain text (never as markup) with control characters escaped and very long values cut.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from ossbrowse.oss.render import group_headers
+from ossbrowse.ui.formatting import MAX_SHOWN, safe
+
+
+class HeadersTable(DataTable[Text]):
+    """The response headers of the last result, one row each, under group rows."""
+
+    DEFAULT_CSS = """
+    HeadersTable { height: auto; margin: 1 0 0 0; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_header=True)
+        self._rows: dict[str, tuple[str, str]] = {}
+
+    def on_mount(self) -> None:
+        """Two columns: the header's name and its value."""
+        self.add_column("Response headers", key="name")
+        self.add_column("Value", key="value")
+
+    def show_headers(self, headers: tuple[tuple[str, str], ...]) -> None:
+        """Replace the rows with ``headers``, grouped."""
+        self.clear()
+        self._rows.clear()
+        index = 0
+        for group, items in group_headers(headers):
+            self.add_row(Text(group, style="bold italic"), Text(""), key=f"group:{group}")
+            for name, value in items:
+                key = f"header:{index}"
+                index += 1
+                self._rows[key] = (name, value)
+                self.add_row(Text(f"  {safe(name, 60)}"), Text(safe(value, MAX_SHOWN)), key=key)
+        # Start on the first real header rather than on a group title.
+        if self._rows:
+            self.move_cursor(row=1, animate=False)
+
+    def selected_header(self) -> tuple[str, str] | None:
+        """The header under the cursor as received (full value), or None on a group row."""
+        if self.row_count == 0:
+            return None
+        row_key, _ = self.coordinate_to_cell_key((self.cursor_row, 0))
+        return self._rows.get(str(row_key.value))
+
+    def header_count(self) -> int:
+        """How many headers (not group rows) are shown."""
+        return len(self._rows)

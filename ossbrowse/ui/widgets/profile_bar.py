@@ -1,0 +1,63 @@
+"""The header line: which profile, endpoint, region and signing version the app talks with.
+
+It never shows a secret: only the profile name, where it points, and whether an STS token is
+in use (not the token).
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from ossbrowse.config import Profile
+from ossbrowse.oss.addressing import endpoint_for_region
+
+
+def endpoint_text(profile: Profile, endpoint_label: str | None) -> str:
+    """The endpoint the client uses, or where the profile would point without a client."""
+    if endpoint_label:
+        return endpoint_label
+    if profile.endpoint:
+        return profile.endpoint
+    if profile.region:
+        return endpoint_for_region(profile.region)
+    return "no endpoint"
+
+
+class ProfileBar(Static):
+    """One line at the top of the screen describing the active profile."""
+
+    DEFAULT_CSS = """
+    ProfileBar {
+        dock: top;
+        height: 1;
+        width: 100%;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def show_profile(
+        self, profile: Profile, endpoint_label: str | None, *, usable: bool, demo: bool
+    ) -> None:
+        """Describe ``profile``; ``usable`` False marks a profile that cannot send."""
+        parts: list[str | tuple[str, str]] = [("ossbrowse", "bold")]
+        if demo:
+            parts.append((" DEMO ", "bold $background on $accent"))
+        parts += [
+            ("  profile ", "dim"),
+            (profile.name, "bold"),
+            ("  endpoint ", "dim"),
+            endpoint_text(profile, endpoint_label),
+            ("  region ", "dim"),
+            profile.region or "none",
+            ("  sign ", "dim"),
+            profile.sign_version.upper(),
+        ]
+        if profile.sts_token:
+            parts.append(("  STS token", "bold"))
+        if not usable:
+            parts.append(("  not configured", "bold $error"))
+        line = Content.assemble(*parts)
+        self.update(line)

@@ -1,0 +1,151 @@
+"""The result pane: outcome badge, ETag, summary, error, conditions and headers of one HEAD.
+
+Before the first answer it shows how to start (or, for a profile that cannot send, what to
+set); while a request is in flight a status line says so and how to cancel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from ossbrowse.oss.render import etag_kind
+from ossbrowse.oss.results import HeadResult
+from ossbrowse.ui.formatting import safe, timing_text
+from ossbrowse.ui.widgets.conditions_view import ConditionsView
+from ossbrowse.ui.widgets.error_panel import ErrorPanel
+from ossbrowse.ui.widgets.headers_table import HeadersTable
+from ossbrowse.ui.widgets.outcome_badge import OutcomeBadge
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the pane shows: the result, and the unconditional HEAD that completed it."""
+
+    result: HeadResult
+    fetched: HeadResult | None = None
+
+
+class ResultPane(VerticalScroll):
+    """Everything about the last HEAD, scrollable."""
+
+    DEFAULT_CSS = """
+    ResultPane {
+        height: 1fr;
+        padding: 0 1;
+        #result-top { height: auto; }
+        #facts { width: 1fr; height: auto; padding: 0 0 0 2; }
+        #summary { margin: 1 0 0 0; text-style: bold; }
+        #status { color: $text-warning; text-style: bold; }
+        #warnings { color: $text-warning; }
+        #placeholder { margin: 1 0; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown: Shown | None = None
+        """The result on screen, or None before the first answer."""
+
+    def compose(self) -> ComposeResult:
+        """All parts; those without content are hidden."""
+        yield Static("", id="placeholder")
+        yield Static("", id="status")
+        with Horizontal(id="result-top"):
+            yield OutcomeBadge(id="badge")
+            yield Static("", id="facts")
+        yield Static("", id="summary")
+        yield Static("", id="warnings")
+        yield ErrorPanel(id="error-panel")
+        yield ConditionsView(id="conditions")
+        yield HeadersTable(id="headers")
+
+    def on_mount(self) -> None:
+        """Nothing to show yet."""
+        self._show_parts(False)
+        self.query_one("#status").display = False
+
+    def _show_parts(self, visible: bool) -> None:
+        for selector in ("#result-top", "#summary", "#conditions", "#headers"):
+            self.query_one(selector).display = visible
+        if not visible:
+            self.query_one("#warnings").display = False
+            self.query_one("#error-panel").display = False
+        self.query_one("#placeholder").display = not visible
+
+    def show_placeholder(self, content: Content | str) -> None:
+        """Show guidance instead of a result (before the first answer)."""
+        self.query_one("#placeholder", Static).update(content)
+        if self.shown is None:
+            self._show_parts(False)
+
+    def show_status(self, text: str | None) -> None:
+        """Show (or clear, with None) the line about a request in flight or cancelled."""
+        status = self.query_one("#status", Static)
+        status.display = bool(text)
+        status.update(text or "")
+
+    def show_result(self, result: HeadResult, fetched: HeadResult | None = None) -> None:
+        """Show ``result``; ``fetched`` is the unconditional HEAD that filled object values."""
+        self.shown = Shown(result, fetched)
+        self._show_parts(True)
+        self.show_status(None)
+        self.query_one(OutcomeBadge).show_result(result)
+        self.query_one("#facts", Static).update(self._facts(result, fetched))
+        summary = self.query_one("#summary", Static)
+        summary.update(safe(result.summary, 1000))
+        # With no answer, the error panel's one line already says it all.
+        summary.display = result.failure is None or result.summary != result.failure.message
+        warnings = self.query_one("#warnings", Static)
+        warnings.display = bool(result.warnings)
+        warnings.update("\n".join(f"⚠ {safe(w, 300)}" for w in result.warnings))
+        self.query_one(ErrorPanel).show_result(result)
+        self.query_one(ConditionsView).show_result(result, fetched)
+        headers = self.query_one(HeadersTable)
+        headers.display = bool(result.headers)
+        headers.show_headers(result.headers)
+        self.scroll_home(animate=False)
+
+    def _facts(self, result: HeadResult, fetched: HeadResult | None) -> Content:
+        request = result.request
+        target = f"{request.bucket}/{request.key}"
+        if request.version_id:
+            target += f" (version {request.version_id})"
+        lines: list[Content] = []
+        etag = result.etag or (fetched.etag if fetched else None)
+        if etag:
+            kind = etag_kind(etag)
+            lines.append(
+                Content.assemble(
+                    ("ETag ", "dim"),
+                    (safe(etag, 120), "bold $text-accent"),
+                    (f"  {kind}" if kind else "", "dim"),
+                    (
+                        "  (from the unconditional HEAD)" if etag != result.etag else "",
+                        "dim italic",
+                    ),
+                )
+            )
+        elif result.status is not None:
+            lines.append(Content.styled("no ETag in the answer", "dim"))
+        details: list[tuple[str, str] | str] = []
+        last_modified = result.last_modified or (fetched.last_modified if fetched else None)
+        if last_modified:
+            details += [("Last-Modified ", "dim"), safe(last_modified, 60)]
+        if result.version_id:
+            details += [("  version ", "dim"), safe(result.version_id, 80)]
+        if details:
+            lines.append(Content.assemble(*details))
+        tail: list[tuple[str, str] | str] = [
+            timing_text(result),
+            ("  HEAD ", "dim"),
+            safe(target, 200),
+        ]
+        if result.request_id:
+            tail += [("  request id ", "dim"), safe(result.request_id, 64)]
+        lines.append(Content.assemble(*tail))
+        return Content("\n").join(lines)

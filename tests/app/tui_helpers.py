@@ -1,0 +1,87 @@
+"""Helpers shared by the Pilot tests: canary credentials, profiles, message filters."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from textual.message import Message
+from textual.notifications import Notify
+
+from ossbrowse.config import Profile
+from ossbrowse.emulator import Emulator
+from ossbrowse.ui.messages import HeadCompleted
+
+NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
+"""The fixed time of both the emulator and the client."""
+KEY_ID = "LTAI5tCanaryKeyId0000001"
+SECRET = "CanarySecret-d41d8cd98f00b204e98"
+STS_KEY_ID = "STS.CanaryStsKeyId000001"
+STS_SECRET = "CanaryStsSecret-0f343b0931126a2"
+STS_TOKEN = "CanaryStsToken-CAIS9AJ1q6Ft5B2yfSjIr5"
+CANARIES = (SECRET, STS_SECRET, STS_TOKEN)
+
+
+def profile_for(emu: Emulator, **changes: Any) -> Profile:
+    """A profile that talks with ``emu`` (changes override fields, e.g. a wrong secret)."""
+    fields: dict[str, Any] = {
+        "name": "default",
+        "access_key_id": emu.access_key_id,
+        "access_key_secret": emu.access_key_secret,
+        "region": emu.region,
+        "endpoint": emu.endpoint,
+        "retry_times": 0,
+        "connect_timeout": 2.0,
+        "read_timeout": 5.0,
+    }
+    fields.update(changes)
+    return Profile(**fields)
+
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    """Forwards to a real transport and counts the requests that left the app."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self.inner = inner or httpx.AsyncHTTPTransport()
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Count, then forward."""
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Close the real transport."""
+        await self.inner.aclose()
+
+
+def completed(messages: list[Message]) -> list[HeadCompleted]:
+    """Every HeadCompleted seen, once each (a bubbling message is seen at each level)."""
+    unique = {id(m): m for m in messages if isinstance(m, HeadCompleted)}
+    return list(unique.values())
+
+
+def notifications(messages: list[Message]) -> list[str]:
+    """The text (title and message) of every notification posted."""
+    unique = {id(m): m for m in messages if isinstance(m, Notify)}
+    return [f"{m.notification.title}: {m.notification.message}" for m in unique.values()]
+
+
+async def settle(pilot: Any) -> None:
+    """Wait for the HEAD worker (if any) and for the UI to catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+_TEXT_RE = re.compile(r'<text[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', re.S)
+
+
+def screen_text(app: Any) -> str:
+    """The visible screen as plain text, one line per terminal row (from the SVG export)."""
+    rows: dict[float, list[str]] = {}
+    for y, chunk in _TEXT_RE.findall(app.export_screenshot()):
+        rows.setdefault(float(y), []).append(html.unescape(chunk).replace("\xa0", " "))
+    return "\n".join("".join(parts) for _, parts in sorted(rows.items()))
