@@ -162,8 +162,8 @@ class OssClient:
             method="HEAD",
             url=redact.redact_url(str(http_request.url)),
             headers=tuple(redact.redact_headers(http_request.headers.multi_items())),
-            canonical_request=auth.canonical_request,
-            string_to_sign=auth.string_to_sign,
+            canonical_request=_redacted(auth.canonical_request),
+            string_to_sign=_redacted(auth.string_to_sign),
         )
 
     async def head_object(self, request: HeadRequest) -> HeadResult:
@@ -258,8 +258,8 @@ class OssClient:
                 response.headers,
                 response.content,
                 sent_at=auth.signed_at,
-                our_string_to_sign=auth.string_to_sign,
-                our_canonical_request=auth.canonical_request,
+                our_string_to_sign=_redacted(auth.string_to_sign),
+                our_canonical_request=_redacted(auth.canonical_request),
                 region=self.profile.region,
             )
             if status not in (404, 412):
@@ -293,6 +293,11 @@ class OssClient:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _redacted(text: str | None) -> str | None:
+    """V4 signs the STS token as a header, so what was signed can hold a secret."""
+    return None if text is None else redact.redact_text(text)
 
 
 def _ms(since: float) -> float:

@@ -174,7 +174,7 @@ def test_hostile_answers_never_crash(
 ) -> None:
     with fault_server() as server:
         started = time.monotonic()
-        code, out, err = head(capsys, server.endpoint, key, "--output-format", "json")
+        code, out, _ = head(capsys, server.endpoint, key, "--output-format", "json")
     assert time.monotonic() - started < 5
     data = json.loads(out)
     if expected_code is not None:
@@ -186,10 +186,12 @@ def test_hostile_answers_never_crash(
     said = json.dumps(data["warnings"]) + json.dumps(data["error"]) + json.dumps(data["failure"])
     if key in ("bad-dates", "no-etag"):
         assert data["warnings"]
-    if key.startswith("err-"):
-        assert data["error"] is not None
-        if key != "err-long" or data["failure"] is None:
-            assert data["error"]["decode_problem"] if data["error"] else True
+    if key == "err-long":
+        # 3 MB of header: refused by the HTTP parser (said as a failure) or decoded with a
+        # note that it was too large.
+        assert data["failure"] or data["error"]["decode_problem"]
+    elif key.startswith("err-"):
+        assert data["error"]["decode_problem"]
     if key == "err-bomb":
         assert "lollol" not in said
     if key == "non-ascii":

@@ -106,7 +106,8 @@ async def test_sends_signed_head_with_conditions_and_version() -> None:
     assert sent.headers["x-oss-date"] == "20260102T030405Z"
     assert result.outcome is Outcome.OK and result.status == 200
     assert result.etag == ETAG and result.request_id == "6556E3AED11E553933CCDEDF"
-    assert [c.verdict for c in result.conditions] == [Verdict.PASSED, Verdict.PASSED]
+    # If-None-Match passed; If-Modified-Since is not evaluated when If-None-Match is present.
+    assert [c.verdict for c in result.conditions] == [Verdict.PASSED, Verdict.IGNORED]
 
 
 @pytest.mark.parametrize(
@@ -224,8 +225,9 @@ def test_dry_run_shows_what_is_signed_but_no_secret() -> None:
     assert SECRET not in text and TOKEN not in text
     assert prepared.string_to_sign and prepared.string_to_sign.startswith("OSS4-HMAC-SHA256")
     headers = dict(prepared.headers)
-    assert headers["If-Match"] == '"abc"'
-    assert "Signature=" in headers["Authorization"]
+    assert headers["if-match"] == '"abc"'
+    assert headers["authorization"].startswith("OSS4-HMAC-SHA256 Credential=LTAI5tTestKey/")
+    assert TOKEN not in prepared.canonical_request and TOKEN not in prepared.string_to_sign
 
 
 async def test_malformed_dates_and_missing_etag_are_warnings_not_crashes() -> None:
