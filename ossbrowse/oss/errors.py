@@ -306,7 +306,7 @@ def decode_service_error(
             )
         elif not fields:
             message = f"{_reason(status)} (the error details could not be read)"
-    message = message.replace("\n", " ").strip()
+    message = (_clean(message) or "").strip()
     ec = first.get("EC") or header_ec or None
 
     server_sts = first.get("StringToSign") or _string_to_sign_from_bytes(

@@ -46,10 +46,20 @@ _V1_RE = re.compile(r"^(\s*OSS\s+[^:\s]+:)\S*\s*$")
 def _variants(secret: str) -> set[str]:
     """The forms a secret may take in text: as is, URL-encoded, base64, XML-escaped."""
     forms = {secret, quote(secret, safe=""), quote(secret, safe="/"), quote_plus(secret)}
-    forms |= {f.replace("%2F", "%2f").replace("%2B", "%2b").replace("%3D", "%3d") for f in forms}
     forms.add(base64.b64encode(secret.encode("utf-8")).decode("ascii"))
     forms.add(secret.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
     return {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
+
+
+def _form_pattern(form: str) -> str:
+    """A regex for ``form`` in which percent-escapes match in either letter case."""
+    parts = re.split(r"(%[0-9A-Fa-f]{2})", form)
+    return "".join(
+        "%" + "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in part[1:])
+        if i % 2
+        else re.escape(part)
+        for i, part in enumerate(parts)
+    )
 
 
 def register_secret(value: str | None) -> None:
@@ -64,7 +74,7 @@ def register_secret(value: str | None) -> None:
         forms = set().union(*(_variants(s) for s in _secrets))
         # Longest first, so a secret is never half-replaced by one of its own prefixes.
         ordered = sorted(forms, key=len, reverse=True)
-        _pattern = re.compile("|".join(re.escape(f) for f in ordered))
+        _pattern = re.compile("|".join(_form_pattern(f) for f in ordered))
 
 
 def clear_secrets() -> None:
@@ -119,10 +129,17 @@ def redact_headers(
     ``Authorization`` keeps its scheme and access key id, e.g.
     ``OSS4-HMAC-SHA256 Credential=AKID/20240501/cn-hangzhou/oss/aliyun_v4_request,
     Signature=REDACTED``; the STS token header becomes ``REDACTED``; any other value has
-    registered secrets masked. Accepts a mapping, ``httpx.Headers`` or ``(name, value)`` pairs.
+    registered secrets masked. Accepts a mapping, ``httpx.Headers`` (names keep the case they
+    are sent in) or ``(name, value)`` pairs.
     """
-    if hasattr(headers, "multi_items"):
-        items: Iterable[tuple[str, str]] = headers.multi_items()
+    if hasattr(headers, "raw") and hasattr(headers, "encoding"):
+        # httpx.Headers: .raw keeps each name as it is sent (multi_items() lower-cases them).
+        encoding = headers.encoding
+        items: Iterable[tuple[str, str]] = [
+            (k.decode(encoding), v.decode(encoding)) for k, v in headers.raw
+        ]
+    elif hasattr(headers, "multi_items"):
+        items = headers.multi_items()
     elif isinstance(headers, Mapping):
         items = headers.items()
     else:

@@ -1,0 +1,70 @@
+"""The protocol core loads without the terminal UI or the emulator (scripts stay light)."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import ossbrowse.oss
+
+CORE = [
+    "ossbrowse.oss.conditions",
+    "ossbrowse.oss.errors",
+    "ossbrowse.oss.redact",
+    "ossbrowse.oss.results",
+    "ossbrowse.oss.validation",
+]
+
+# Imports every module in a fresh interpreter and reports what got loaded alongside.
+PROBE = """
+import importlib, json, pkgutil, sys
+import ossbrowse.oss
+core = json.loads(sys.argv[1])
+for name in core:
+    importlib.import_module(name)
+others = []
+for info in pkgutil.iter_modules(ossbrowse.oss.__path__, "ossbrowse.oss."):
+    if info.name in core:
+        continue
+    try:
+        importlib.import_module(info.name)
+    except ImportError as exc:
+        # A sibling that cannot be imported in this checkout (missing optional piece) is skipped;
+        # one that pulls in the UI or emulator is still caught below by sys.modules.
+        others.append([info.name, repr(exc)])
+    else:
+        others.append([info.name, None])
+print(json.dumps({"modules": sorted(sys.modules), "others": others}))
+"""
+
+
+def _probe() -> dict[str, list]:  # type: ignore[type-arg]
+    root = Path(ossbrowse.oss.__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(CORE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=root,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def test_core_modules_do_not_load_textual_ui_or_emulator() -> None:
+    result = _probe()
+    loaded = set(result["modules"])
+    assert set(CORE) <= loaded
+    assert "textual" not in loaded
+    assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
+    assert not any(m.startswith(("ossbrowse.ui", "ossbrowse.emulator")) for m in loaded)
+
+
+def test_every_module_of_the_package_was_tried() -> None:
+    names = {info.name for info in pkgutil.iter_modules(ossbrowse.oss.__path__, "ossbrowse.oss.")}
+    result = _probe()
+    tried = {name for name, _ in result["others"]} | set(CORE)
+    assert names <= tried
