@@ -263,7 +263,7 @@ class OssClient:
                 region=self.profile.region,
             )
             if status not in (404, 412):
-                summary = f"{error.summary}. {summary}".strip()
+                summary = f"{error.summary.rstrip('.')}. {summary}".strip()
         warnings = self._warnings() + _header_warnings(response)
         return HeadResult(
             request=request,

@@ -289,6 +289,13 @@ def _condition_line(check: dict[str, Any]) -> str:
     )
 
 
+def _raw_value(name: str, value: str) -> str:
+    """Header values as shown in raw output; the base64 error document is shown decoded."""
+    if name.lower() == "x-oss-err" and len(value) > 60:
+        return f"{value[:24]}... ({len(value)} characters of base64; decoded under Error)"
+    return value
+
+
 def render_raw(result: HeadResult) -> str:
     """A readable block: status, why, ETag, conditions, grouped headers, error, warnings."""
     data = result_to_dict(result)
@@ -311,7 +318,7 @@ def render_raw(result: HeadResult) -> str:
         lines += ["", "Conditions", *(_condition_line(c) for c in data["conditions"])]
     for group, items in group_headers(tuple(pair) for pair in data["headers_list"]):
         title = group if group == "User metadata" else f"{group} headers"
-        lines += ["", title, *(f"  {name}: {value}" for name, value in items)]
+        lines += ["", title, *(f"  {name}: {_raw_value(name, value)}" for name, value in items)]
     if data["error"] is not None:
         lines += ["", *_error_lines(data["error"])]
     if data["failure"] is not None:
