@@ -671,6 +671,12 @@ def explain(
                 text += _unknown_note(cond, status)
             elif cond.local is not None and cond.local != passed:
                 text += _contradiction_note(cond, status)
+            if cond.header == IF_MODIFIED_SINCE and not passed and cond.local is False:
+                if modified is not None and cond.when and _whole_seconds(cond.when) > modified:
+                    text += (
+                        " A time later than Last-Modified, even one in the future, gives 304, "
+                        "as OSS does."
+                    )
             if _mismatch(cond, passed):
                 traps = _etag_traps(cond, tag)
                 if traps:

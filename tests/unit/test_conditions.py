@@ -516,3 +516,10 @@ def test_explain_dates_are_shown_in_http_form() -> None:
     checks, _ = explain(req, 200, ETAG, LM_TEXT)
     assert checks[0].sent == BEFORE
     assert checks[0].object_value == LM_TEXT
+
+
+def test_explain_future_if_modified_since_mentions_future_dates() -> None:
+    checks, summary = explain(_req(if_modified_since="2100-01-01"), 304, ETAG, LM_TEXT)
+    assert _verdicts(checks) == {"If-Modified-Since": Verdict.FAILED}
+    assert "even one in the future" in checks[0].explanation
+    assert "not earlier than the object's Last-Modified" in summary

@@ -258,6 +258,15 @@ def test_clock_skew_unknown_says_so() -> None:
             "us-west-2",
             "us-east-1",
         ),
+        # The emulator's shape: our region and the expected one both named.
+        (
+            "InvalidArgument",
+            "Invalid signing region in Authorization header: got 'cn-beijing', "
+            "expected 'cn-hangzhou'.",
+            (("SigningRegion", "cn-beijing"), ("Region", "cn-hangzhou")),
+            "cn-beijing",
+            "cn-hangzhou",
+        ),
         # Not a region problem: HostId alone is no hint.
         (
             "NoSuchKey",
