@@ -156,9 +156,9 @@ def test_clock_skew_is_measured(
     make_emulator: Callable[..., Emulator], capsys: pytest.CaptureFixture[str]
 ) -> None:
     emulator = make_emulator(demo_data=True, clock=FakeClock(time.time() + 3600))
-    code = cli.main(["head", "--bucket", DEMO_BUCKET, "--key", DEMO_KEY, "-e", emulator.endpoint,
-                     "--region", "cn-hangzhou", "-i", TEST_ACCESS_KEY_ID, "-k", TEST_ACCESS_KEY_SECRET,
-                     "--output-format", "yaml"])  # fmt: skip
+    argv = ["head", "--bucket", DEMO_BUCKET, "--key", DEMO_KEY, "-e", emulator.endpoint]
+    argv += ["--region", "cn-hangzhou", "-i", TEST_ACCESS_KEY_ID, "-k", TEST_ACCESS_KEY_SECRET]
+    code = cli.main([*argv, "--output-format", "yaml"])
     data = yaml.safe_load(capsys.readouterr().out)
     assert code == 2
     assert data["error"]["code"] == "RequestTimeTooSkewed"
