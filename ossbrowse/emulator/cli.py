@@ -1,0 +1,104 @@
+"""``ossbrowse emulator``: run the local OSS emulator in the foreground.
+
+Prints ``endpoint: http://127.0.0.1:PORT``, the region and the AccessKeyId (the secret only when
+it was generated here, since the user has no other way to learn it), then serves until Ctrl+C
+or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import signal
+import sys
+import threading
+from types import FrameType
+
+from ossbrowse.emulator.core import Emulator
+from ossbrowse.emulator.persist import DataDirError
+from ossbrowse.oss.validation import InputError, check_region
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the emulator's options to ``parser``."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
+    parser.add_argument("--region", default="cn-hangzhou", help="region V4 requests must sign for")
+    parser.add_argument("--data", metavar="DIR", help="keep buckets and objects in DIR")
+    parser.add_argument("--access-key-id", metavar="ID", help="AccessKeyId to accept")
+    parser.add_argument("--access-key-secret", metavar="SECRET", help="AccessKey secret to accept")
+    parser.add_argument("--demo-data", action="store_true", help="load the demo buckets")
+    parser.add_argument("--allow-anonymous", action="store_true", help="accept unsigned requests")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the emulator until interrupted; 0 on a clean stop, 1 on bad options."""
+    err = sys.stderr
+    if (args.access_key_id is None) != (args.access_key_secret is None):
+        print("error: give both --access-key-id and --access-key-secret, or neither", file=err)
+        return 1
+    try:
+        check_region(args.region)
+    except InputError as exc:
+        print(f"error: --{exc}", file=err)
+        return 1
+    if not 0 <= args.port <= 65535:
+        print("error: --port must be 0 to 65535", file=err)
+        return 1
+    if not _is_loopback(args.host):
+        print(
+            f"warning: binding {args.host}: other machines can reach this emulator",
+            file=err,
+        )
+    try:
+        emulator = Emulator(
+            host=args.host,
+            port=args.port,
+            region=args.region,
+            access_key_id=args.access_key_id,
+            access_key_secret=args.access_key_secret,
+            data_dir=args.data,
+            demo_data=args.demo_data,
+            allow_anonymous=args.allow_anonymous,
+        )
+        emulator.start()
+    except (OSError, DataDirError) as exc:
+        print(f"error: cannot start the emulator: {exc}", file=err)
+        return 1
+
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        print(f"endpoint: {emulator.endpoint}", flush=True)
+        print(f"region: {emulator.region}")
+        print(f"access key id: {emulator.access_key_id}")
+        if emulator.generated_credentials:
+            # Generated here: this is the only place the user can learn it.
+            print(f"access key secret: {emulator.access_key_secret}")
+        if args.data:
+            print(f"data: {args.data}")
+        if args.allow_anonymous:
+            print("anonymous requests: allowed")
+        print("press Ctrl+C to stop", flush=True)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        emulator.stop()
+    print("stopped", flush=True)
+    return 0
