@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .oss.client import OssClient, PreparedHead
+    from .oss.results import HeadRequest, HeadResult
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -83,6 +88,8 @@ def _add_global_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--skip-verify-cert", action="store_true", default=None, help="do not verify TLS"
     )
+    g.add_argument("--loglevel", choices=("off", "info", "debug"), default="off")
+    g.add_argument("--log-file", help="where logs go ('-' for standard output)")
 
 
 def _add_request_flags(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -130,18 +137,45 @@ def _profile_flags(args: argparse.Namespace) -> dict[str, object]:
     return {name: getattr(args, name, None) for name in PROFILE_FLAGS}
 
 
+def _configure_logging(args: argparse.Namespace) -> logging.Handler | None:
+    """ossutil's --loglevel / --log-file. Every logged value has passed the redactor."""
+    if args.loglevel == "off":
+        return None
+    if args.log_file in (None, "-"):
+        handler: logging.Handler = logging.StreamHandler(
+            sys.stdout if args.log_file == "-" else sys.stderr
+        )
+    else:
+        handler = logging.FileHandler(args.log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("ossbrowse")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if args.loglevel == "debug" else logging.INFO)
+    return handler
+
+
 def _say(message: str) -> None:
     print(f"ossbrowse: {message}", file=sys.stderr)
 
 
 def run_head(argv: Sequence[str]) -> int:
     """Run ``ossbrowse head``; returns the documented exit status."""
+    args = build_head_parser().parse_args(argv)
+    handler = _configure_logging(args)
+    try:
+        return _run_head(args)
+    finally:
+        if handler is not None:
+            logging.getLogger("ossbrowse").removeHandler(handler)
+            handler.close()
+
+
+def _run_head(args: argparse.Namespace) -> int:
     from .config import ConfigError, resolve_profile
     from .oss.client import OssClient
     from .oss.conditions import build_head_request
     from .oss.validation import InputError, InputErrors
 
-    args = build_head_parser().parse_args(argv)
     try:
         request = build_head_request(**{f: getattr(args, f) or "" for f in REQUEST_FLAGS})
     except InputErrors as errors:
@@ -167,7 +201,7 @@ def run_head(argv: Sequence[str]) -> int:
     return exit_status(result.status)
 
 
-async def _head_and_close(client, request):  # type: ignore[no-untyped-def]
+async def _head_and_close(client: OssClient, request: HeadRequest) -> HeadResult:
     async with client:
         return await client.head_object(request)
 
@@ -185,7 +219,7 @@ def exit_status(status: int | None) -> int:
     return EXIT_SERVER_ERROR
 
 
-def _render(result, output_format: str) -> str:  # type: ignore[no-untyped-def]
+def _render(result: HeadResult, output_format: str) -> str:
     from .oss import render
 
     if output_format == "json":
@@ -195,7 +229,7 @@ def _render(result, output_format: str) -> str:  # type: ignore[no-untyped-def]
     return render.render_raw(result)
 
 
-def _render_dry_run(prepared, output_format: str) -> str:  # type: ignore[no-untyped-def]
+def _render_dry_run(prepared: PreparedHead, output_format: str) -> str:
     data = {
         "method": prepared.method,
         "url": prepared.url,
@@ -225,6 +259,10 @@ def run_tui(argv: Sequence[str]) -> int:
     from .config import ConfigError, Profile, resolve_profile
 
     args = build_parser().parse_args(argv)
+    if args.loglevel != "off" and args.log_file in (None, "-"):
+        # The terminal belongs to the TUI: logs go to a file or nowhere.
+        args.log_file = "ossbrowse.log"
+    _configure_logging(args)
     notice = None
     try:
         profile = resolve_profile(

@@ -8,6 +8,7 @@ made only where repeating can help (connection failures and 5xx), each one recor
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import time
 from collections.abc import Awaitable, Callable
@@ -33,6 +34,8 @@ from .errors import decode_service_error, transport_failure
 from .results import Attempt, HeadRequest, HeadResult, Outcome, TransportFailure
 from .signing import Credentials, OssV1Auth, OssV4Auth, utc_now
 from .validation import InputError
+
+log = logging.getLogger(__name__)
 
 # Failures worth another try: the request never reached the server, or the connection broke.
 RETRYABLE_FAILURES = frozenset({"refused", "connect_timeout", "reset", "protocol"})
@@ -161,7 +164,7 @@ class OssClient:
         return PreparedHead(
             method="HEAD",
             url=redact.redact_url(str(http_request.url)),
-            headers=tuple(redact.redact_headers(http_request.headers.multi_items())),
+            headers=tuple(redact.redact_headers(http_request.headers)),
             canonical_request=_redacted(auth.canonical_request),
             string_to_sign=_redacted(auth.string_to_sign),
         )
@@ -180,6 +183,12 @@ class OssClient:
                 response = await self._http.head(url, headers=headers, auth=auth)
             except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
                 failure = self._via_proxy(transport_failure(exc))
+                log.info(
+                    "HEAD %s attempt %d: no answer: %s",
+                    redact.redact_url(url),
+                    number,
+                    failure.message,
+                )
                 attempts.append(
                     Attempt(number, None, failure.kind, _ms(t0), waited_ms=waited * 1000)
                 )
@@ -191,6 +200,7 @@ class OssClient:
             attempts.append(
                 Attempt(number, response.status_code, None, _ms(t0), waited_ms=waited * 1000)
             )
+            _log_exchange(response, attempts[-1])
             if response.status_code >= 500 and number <= self.profile.retry_times:
                 waited = backoff_seconds(number)
                 await self._sleep(waited)
@@ -293,6 +303,23 @@ class OssClient:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _log_exchange(response: httpx.Response, attempt: Attempt) -> None:
+    """Log what was sent and received; every value passes through the redactor."""
+    request = response.request
+    log.info(
+        "HEAD %s attempt %d: %d in %.1f ms",
+        redact.redact_url(str(request.url)),
+        attempt.number,
+        response.status_code,
+        attempt.elapsed_ms,
+    )
+    if log.isEnabledFor(logging.DEBUG):
+        for name, value in redact.redact_headers(request.headers):
+            log.debug("> %s: %s", name, redact.redact_text(value))
+        for name, value in response.headers.multi_items():
+            log.debug("< %s: %s", name, redact.redact_text(redact.redact_header(name, value)))
 
 
 def _redacted(text: str | None) -> str | None:

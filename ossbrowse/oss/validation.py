@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 # OSS: 3-63 characters, lower-case letters, digits and "-", starting and ending with a letter
 # or digit.

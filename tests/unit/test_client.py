@@ -225,8 +225,8 @@ def test_dry_run_shows_what_is_signed_but_no_secret() -> None:
     assert SECRET not in text and TOKEN not in text
     assert prepared.string_to_sign and prepared.string_to_sign.startswith("OSS4-HMAC-SHA256")
     headers = dict(prepared.headers)
-    assert headers["if-match"] == '"abc"'
-    assert headers["authorization"].startswith("OSS4-HMAC-SHA256 Credential=LTAI5tTestKey/")
+    assert headers["If-Match"] == '"abc"'
+    assert headers["Authorization"].startswith("OSS4-HMAC-SHA256 Credential=LTAI5tTestKey/")
     assert TOKEN not in prepared.canonical_request and TOKEN not in prepared.string_to_sign
 
 
