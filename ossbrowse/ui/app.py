@@ -52,7 +52,7 @@ class OssBrowseApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help", tooltip="Show every key and how to use the app"),
         Binding(
-            "p", "profiles", "Profile", id="profiles", tooltip="Switch to another ossutil profile"
+            "f2", "profiles", "Profile", id="profiles", tooltip="Switch to another ossutil profile"
         ),
         Binding(
             "t",
@@ -127,21 +127,39 @@ class OssBrowseApp(App[None]):
     # -- actions -------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        """Show the help screen with the keys as currently bound."""
+        """Show the help screen with the keys as currently bound (remapped keys included)."""
         if isinstance(self.screen, HelpScreen):
             return
+        self.push_screen(HelpScreen(self._key_help()))
+
+    def _key_help(self) -> list[tuple[str, str]]:
+        screen = self.screen
+        # With a text field focused, Textual leaves out the one-letter bindings (they type);
+        # list the keys as they are with the focus outside the form, then put it back.
+        focused = screen.focused
+        screen.set_focus(None, scroll_visible=False)
+        try:
+            active = list(screen.active_bindings.values())
+        finally:
+            screen.set_focus(focused, scroll_visible=False)
         keys: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if binding.action in seen or binding.system:
+        for item in active:
+            binding = item.binding
+            if binding.action in seen or binding.system or binding.action.startswith("app.focus"):
                 continue
             seen.add(binding.action)
             text = binding.tooltip or binding.description or binding.action
             keys.append((self.get_key_display(binding), text))
-        keys.append(("ctrl+p", "Open the command palette"))
-        keys.append(("ctrl+q", "Quit"))
-        self.push_screen(HelpScreen(keys))
+        if isinstance(screen, HeadScreen):
+            # Actions hidden right now (Cancel with nothing in flight, Fetch with nothing to
+            # fetch) are still worth knowing.
+            for action in HEAD_ACTIONS:
+                if action.action not in seen:
+                    binding = Binding(action.key, action.action, action.label)
+                    keys.append((self.get_key_display(binding), f"{action.help} (when useful)"))
+        keys.append(("tab / shift+tab", "Move between the fields, the result and the headers"))
+        return keys
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme."""

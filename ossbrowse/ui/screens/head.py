@@ -124,7 +124,7 @@ class HeadScreen(Screen[None]):
                     app.client_problem or "",
                     "\n\n",
                     Content.from_markup(
-                        "Press [b]p[/b] to pick another profile, or quit ([b]ctrl+q[/b]) and run "
+                        "Press [b]F2[/b] to pick another profile, or quit ([b]ctrl+q[/b]) and run "
                         "[b]ossbrowse demo[/b] to try ossbrowse against a local emulator."
                     ),
                 )

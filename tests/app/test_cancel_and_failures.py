@@ -1,0 +1,164 @@
+"""Cancel with Escape, late answers dropped, no answer at all, and the UI still usable after."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import httpx
+from textual.message import Message
+from tui_helpers import NOW, completed, notifications, profile_for, screen_text, settle
+
+from ossbrowse.config import Profile
+from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY
+from ossbrowse.oss.results import Outcome
+from ossbrowse.ui.app import make_app
+from ossbrowse.ui.messages import HeadCancelled, HeadCompleted, HeadStarted
+from ossbrowse.ui.widgets.error_panel import ErrorPanel
+from ossbrowse.ui.widgets.outcome_badge import OutcomeBadge
+from ossbrowse.ui.widgets.result_pane import ResultPane
+
+PROFILE = Profile(
+    access_key_id="id",
+    access_key_secret="MockSecretMockSecret",
+    region="cn-hangzhou",
+    endpoint="http://127.0.0.1:1",
+    retry_times=0,
+)
+
+
+def slow_then_fast() -> tuple[httpx.MockTransport, list[str]]:
+    """The first request hangs for 5 s; later ones answer at once."""
+    calls: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if len(calls) == 1:
+            await asyncio.sleep(5)
+            return httpx.Response(200, headers={"ETag": '"LATE"'})
+        return httpx.Response(200, headers={"ETag": '"FRESH"'})
+
+    return httpx.MockTransport(handler), calls
+
+
+async def test_escape_cancels_and_the_answer_is_never_shown() -> None:
+    transport, calls = slow_then_fast()
+    app = make_app(
+        PROFILE, transport=transport, clock=lambda: NOW, prefill={"bucket": "b-1", "key": "k"}
+    )
+    messages: list[Message] = []
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await pilot.pause(0.1)
+        screen = app.screen
+        assert screen.in_flight and calls == ["/b-1/k"]
+        assert screen.check_action("cancel", ()) is True
+        assert "Esc cancels" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.in_flight
+        assert any(isinstance(m, HeadCancelled) for m in messages)
+        assert "Cancelled" in screen_text(app)
+        assert screen.query_one(ResultPane).shown is None
+        # The UI is usable at once: the next request goes and is shown.
+        await pilot.press("f5")
+        await settle(pilot)
+        [done] = completed(messages)
+        assert done.result.etag == '"FRESH"'
+
+
+async def test_a_late_answer_of_a_replaced_request_is_dropped() -> None:
+    transport, _ = slow_then_fast()
+    app = make_app(
+        PROFILE, transport=transport, clock=lambda: NOW, prefill={"bucket": "b-1", "key": "k"}
+    )
+    messages: list[Message] = []
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await pilot.pause(0.1)
+        started = [m for m in messages if isinstance(m, HeadStarted)]
+        old_seq = started[0].seq
+        screen = app.screen
+        await pilot.press("e", "f5")  # back to the form, send again: replaces the first
+        await settle(pilot)
+        pane = screen.query_one(ResultPane)
+        assert pane.shown.result.etag == '"FRESH"'
+        # Even if the first answer slipped through, the screen would ignore it.
+        stale = completed(messages)[-1].result.__class__(
+            request=pane.shown.result.request,
+            url="",
+            status=200,
+            outcome=Outcome.OK,
+            etag='"LATE"',
+        )
+        screen.post_message(HeadCompleted(old_seq, stale, started[0].purpose))
+        await pilot.pause()
+        assert pane.shown.result.etag == '"FRESH"'
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class FirstRefused(httpx.AsyncBaseTransport):
+    """Sends the first request to a closed port (a real refusal), the rest to the emulator."""
+
+    def __init__(self, emulator_port: int) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.ports = [closed_port(), emulator_port]
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        port = self.ports.pop(0) if len(self.ports) > 1 else self.ports[0]
+        request.url = request.url.copy_with(port=port)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_connection_refused_then_a_successful_request(emulator) -> None:
+    transport = FirstRefused(int(emulator.endpoint.rsplit(":", 1)[1]))
+    app = make_app(
+        profile_for(emulator),
+        transport=transport,
+        clock=lambda: NOW,
+        prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY},
+    )
+    messages: list[Message] = []
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        failed = completed(messages)[-1].result
+        assert failed.outcome is Outcome.NO_ANSWER and failed.failure.kind == "refused"
+        assert app.screen.query_one(OutcomeBadge).has_class("-no-answer")
+        panel = app.screen.query_one(ErrorPanel)
+        assert panel.display
+        assert "refused" in screen_text(app).lower()
+        await pilot.press("f5")
+        await settle(pilot)
+        ok = completed(messages)[-1].result
+        assert ok.status == 200
+        assert app.screen.query_one(OutcomeBadge).has_class("-ok")
+        assert not panel.display
+
+
+async def test_a_bug_in_the_request_path_is_reported_and_the_ui_survives() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("boom")
+
+    app = make_app(
+        PROFILE,
+        transport=httpx.MockTransport(handler),
+        clock=lambda: NOW,
+        prefill={"bucket": "b-1", "key": "k"},
+    )
+    messages: list[Message] = []
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await pilot.pause(0.2)
+        await pilot.pause()
+        assert not app.screen.in_flight
+        assert app.is_running
+        assert any(n.startswith("HEAD failed: ") and "boom" in n for n in notifications(messages))

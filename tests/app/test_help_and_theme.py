@@ -1,0 +1,46 @@
+"""Help lists the keys as bound (remapped keys included); the theme is fixed and switchable."""
+
+from __future__ import annotations
+
+from tui_helpers import screen_text
+
+from ossbrowse.ui.screens.help import HelpScreen
+
+
+async def test_f1_lists_every_key_even_from_inside_the_form(demo_app) -> None:
+    app = demo_app()
+    async with app.run_test(size=(100, 50)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = dict(app.screen.keys)
+        for key in ("f5", "m", "n", "l", "u", "x", "c", "f", "y", "v", "j", "e", "f1", "f2"):
+            assert key in {k.lower() for k in listed}, key
+        text = screen_text(app)
+        assert "Command palette" in text and "Mouse" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_remapped_keys_show_in_help(demo_app) -> None:
+    app = demo_app()
+    async with app.run_test(size=(100, 50)) as pilot:
+        app.set_keymap({"etag-if-none-match": "ctrl+n"})
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        keys = {text: key for key, text in app.screen.keys}
+        assert keys["Put the last result's ETag in If-None-Match and send"] == "^n"
+
+
+async def test_theme_is_fixed_and_toggles(demo_app) -> None:
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.theme == "textual-dark"
+        app.screen.query_one("#result").focus()
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        await pilot.press("t")
+        assert app.theme == "textual-dark"
