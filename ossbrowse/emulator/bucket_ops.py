@@ -58,7 +58,10 @@ def encode_token(last: str) -> str:
 def decode_token(token: str) -> str:
     """The position a continuation token stands for; 400 InvalidArgument if it is not ours."""
     try:
-        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+        position = base64.b64decode(token.encode("ascii"), altchars=b"-_", validate=True)
+        if not position:
+            raise ValueError("empty token")
+        return position.decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise invalid_argument(
             "The continuation token provided is incorrect.", "continuation-token", token

@@ -264,9 +264,10 @@ class Store:
             return self._counter, ops
 
     def close(self) -> None:
-        """Release the persistence (journal and directory lock), if any."""
+        """Write a final snapshot and release the persistence (journal, lock), if any."""
         with self._lock:
             if self._persistence is not None:
+                self._persistence.compact(self)
                 self._persistence.close()
                 self._persistence = None
 
