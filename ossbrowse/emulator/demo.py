@@ -82,7 +82,7 @@ def populate(store: Store, *, region: str) -> None:
         last_modified=_at(90),
         content_type="text/csv",
     )
-    store.delete_object(DEMO_BUCKET, DEMO_DELETED_KEY)
+    store.delete_object(DEMO_BUCKET, DEMO_DELETED_KEY, last_modified=_at(45))
 
     parts = [bytes([i]) * 16_384 for i in range(3)]
     put(

@@ -425,9 +425,17 @@ class Store:
             raise NoSuchVersionError(key, version_id)
 
     def delete_object(
-        self, bucket_name: str, key: str, version_id: str | None = None
+        self,
+        bucket_name: str,
+        key: str,
+        version_id: str | None = None,
+        *,
+        last_modified: int | None = None,
     ) -> DeleteResult:
-        """DeleteObject; deleting something absent succeeds, as on OSS."""
+        """DeleteObject; deleting something absent succeeds, as on OSS.
+
+        ``last_modified`` dates a new delete marker (the clock by default).
+        """
         with self._lock:
             bucket = self._bucket(bucket_name)
             if version_id is not None:
@@ -462,7 +470,10 @@ class Store:
                 marker_id = NULL_VERSION
                 self._remove_null(bucket, key)
             marker = ObjectVersion(
-                key=key, version_id=marker_id, last_modified=self.now(), is_delete_marker=True
+                key=key,
+                version_id=marker_id,
+                last_modified=self.now() if last_modified is None else last_modified,
+                is_delete_marker=True,
             )
             self._apply_add_version(bucket, marker)
             self._record({"op": "add", "bucket": bucket_name, "version": marker})
