@@ -25,7 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ossbrowse.emulator.store import ObjectVersion
+from ossbrowse.emulator.model import ObjectVersion
 
 if TYPE_CHECKING:
     from ossbrowse.emulator.store import Store

@@ -9,22 +9,36 @@ Semantics follow OSS versioning (oss-protocol.md §3, "Delete marker"):
   version id removes exactly that version.
 
 Versions are immutable and appended under one lock, so a reader never sees a half-written
-object. Each bucket keeps its keys sorted, so a listing page costs a binary search plus the
-page (1,000 keys out of 100,000 in milliseconds). Optional persistence is delegated to
+object. Each bucket keeps its keys sorted for the listings in :mod:`ossbrowse.emulator.listing`
+(a 1,000-key page out of 100,000 in milliseconds). Optional persistence is delegated to
 :class:`ossbrowse.emulator.persist.Persistence`, fed with the primitive changes below.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import threading
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ossbrowse.emulator.crc64 import crc64
+from ossbrowse.emulator.listing import ListPage, VersionPage, list_current, list_versions
+from ossbrowse.emulator.model import (
+    Bucket,
+    BucketInfo,
+    BucketNotEmptyError,
+    DeleteMarkerAddressedError,
+    DeleteResult,
+    NoSuchBucketError,
+    NoSuchKeyError,
+    NoSuchVersionError,
+    ObjectVersion,
+    StoreError,
+    content_md5,
+    make_etag,
+)
 
 if TYPE_CHECKING:
     from ossbrowse.emulator.persist import Persistence
@@ -36,142 +50,24 @@ _COUNTER_MASK = (1 << 40) - 1
 VERSIONING_STATES = ("Enabled", "Suspended")
 
 
-class StoreError(Exception):
-    """Base of the store's domain errors; the server maps each to an OSS error."""
-
-
-class NoSuchBucketError(StoreError):
-    def __init__(self, bucket: str) -> None:
-        super().__init__(bucket)
-        self.bucket = bucket
-
-
-class BucketNotEmptyError(StoreError):
-    def __init__(self, bucket: str) -> None:
-        super().__init__(bucket)
-        self.bucket = bucket
-
-
-class NoSuchKeyError(StoreError):
-    """No such key; ``marker`` is set when the current version is a delete marker."""
-
-    def __init__(self, key: str, marker: ObjectVersion | None = None) -> None:
-        super().__init__(key)
-        self.key = key
-        self.marker = marker
-
-
-class NoSuchVersionError(StoreError):
-    def __init__(self, key: str, version_id: str) -> None:
-        super().__init__(f"{key}?versionId={version_id}")
-        self.key = key
-        self.version_id = version_id
-
-
-class DeleteMarkerAddressedError(StoreError):
-    """A version id names a delete marker: OSS answers 405 MethodNotAllowed."""
-
-    def __init__(self, marker: ObjectVersion) -> None:
-        super().__init__(marker.key)
-        self.marker = marker
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectVersion:
-    """One version of an object, or a delete marker. Never mutated once stored."""
-
-    key: str
-    version_id: str
-    last_modified: int
-    is_delete_marker: bool = False
-    body: bytes = b""
-    etag: str = ""
-    content_type: str = "application/octet-stream"
-    cache_control: str | None = None
-    content_disposition: str | None = None
-    content_encoding: str | None = None
-    expires: str | None = None
-    user_meta: tuple[tuple[str, str], ...] = ()
-    storage_class: str = "Standard"
-    object_type: str = "Normal"
-    acl: str = "default"
-    restore: str | None = None
-    crc64: int = 0
-    content_md5: str | None = None
-
-    @property
-    def size(self) -> int:
-        """Content length in bytes."""
-        return len(self.body)
-
-
-@dataclass
-class Bucket:
-    """A bucket and its objects (versions oldest first, the current one last)."""
-
-    name: str
-    region: str
-    created: int
-    versioning: str | None = None
-    acl: str = "private"
-    storage_class: str = "Standard"
-    objects: dict[str, list[ObjectVersion]] = field(default_factory=dict)
-    keys: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class BucketInfo:
-    """A bucket's settings, without its objects."""
-
-    name: str
-    region: str
-    created: int
-    versioning: str | None
-    storage_class: str
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """One page of current objects, with rolled-up common prefixes."""
-
-    entries: list[ObjectVersion]
-    prefixes: list[str]
-    truncated: bool
-    last: str  # the last key or prefix returned: where the next page starts
-
-
-@dataclass(frozen=True)
-class VersionPage:
-    """One page of versions and delete markers, newest first within a key."""
-
-    entries: list[tuple[ObjectVersion, bool]]  # (version, is_latest)
-    prefixes: list[str]
-    truncated: bool
-    next_key_marker: str
-    next_version_id_marker: str
-
-
-@dataclass(frozen=True)
-class DeleteResult:
-    """What DeleteObject did: the version id it removed or created, and whether a marker."""
-
-    version_id: str | None
-    delete_marker: bool
-
-
-def make_etag(body: bytes) -> str:
-    """OSS's PutObject ETag: the quoted upper-case hex MD5 of the body."""
-    return '"' + hashlib.md5(body).hexdigest().upper() + '"'  # noqa: S324 (not for security)
-
-
-def content_md5(body: bytes) -> str:
-    """Base64 of the body's MD5 (RFC 1864), as ``Content-MD5``."""
-    return base64.b64encode(hashlib.md5(body).digest()).decode("ascii")  # noqa: S324
-
-
-def _after(prefix: str) -> str:
-    """The smallest string greater than every string that starts with ``prefix``."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+__all__ = [
+    "NULL_VERSION",
+    "Bucket",
+    "BucketInfo",
+    "BucketNotEmptyError",
+    "DeleteMarkerAddressedError",
+    "DeleteResult",
+    "ListPage",
+    "NoSuchBucketError",
+    "NoSuchKeyError",
+    "NoSuchVersionError",
+    "ObjectVersion",
+    "Store",
+    "StoreError",
+    "VersionPage",
+    "content_md5",
+    "make_etag",
+]
 
 
 class Store:
@@ -486,6 +382,8 @@ class Store:
 
     # -- listings -------------------------------------------------------------------------------
 
+    # -- listings -------------------------------------------------------------------------------
+
     def list_objects(
         self,
         bucket_name: str,
@@ -495,57 +393,15 @@ class Store:
         after: str = "",
         max_keys: int = 1000,
     ) -> ListPage:
-        """Current objects with keys > ``after``, rolled up at ``delimiter``.
-
-        ``after`` is a start-after key, a V1 marker, or the last key/prefix of the previous
-        page; a common prefix equal to it is skipped, so a page that ended on a prefix never
-        repeats it.
-        """
+        """Current objects after ``after`` (see :func:`.listing.list_current`)."""
         with self._lock:
-            bucket = self._bucket(bucket_name)
-            if max_keys <= 0:
-                return ListPage([], [], False, "")
-            keys, objects = bucket.keys, bucket.objects
-            if after and after >= prefix:
-                index = bisect_right(keys, after)
-            else:
-                index = bisect_left(keys, prefix)
-            entries: list[ObjectVersion] = []
-            prefixes: list[str] = []
-            last = ""
-            while index < len(keys):
-                key = keys[index]
-                if not key.startswith(prefix):
-                    break
-                if delimiter:
-                    cut = key.find(delimiter, len(prefix))
-                    if cut >= 0:
-                        common = key[: cut + len(delimiter)]
-                        # A page that ended on this prefix must not repeat it.
-                        if common == after or not self._has_live(bucket, common, index):
-                            index = bisect_left(keys, _after(common), index)
-                            continue
-                        if len(entries) + len(prefixes) >= max_keys:
-                            return ListPage(entries, prefixes, True, last)
-                        prefixes.append(common)
-                        last = common
-                        index = bisect_left(keys, _after(common), index)
-                        continue
-                current = objects[key][-1]
-                if not current.is_delete_marker:
-                    if len(entries) + len(prefixes) >= max_keys:
-                        return ListPage(entries, prefixes, True, last)
-                    entries.append(current)
-                    last = key
-                index += 1
-            return ListPage(entries, prefixes, False, last)
-
-    @staticmethod
-    def _has_live(bucket: Bucket, common: str, start: int) -> bool:
-        """Whether any key under ``common`` has a current version that is not a marker."""
-        keys, objects = bucket.keys, bucket.objects
-        end = bisect_left(keys, _after(common), start)
-        return any(not objects[keys[i]][-1].is_delete_marker for i in range(start, end))
+            return list_current(
+                self._bucket(bucket_name),
+                prefix=prefix,
+                delimiter=delimiter,
+                after=after,
+                max_keys=max_keys,
+            )
 
     def list_versions(
         self,
@@ -557,46 +413,13 @@ class Store:
         version_id_marker: str = "",
         max_keys: int = 1000,
     ) -> VersionPage:
-        """Versions and delete markers after (key_marker, version_id_marker)."""
+        """Versions and delete markers (see :func:`.listing.list_versions`)."""
         with self._lock:
-            bucket = self._bucket(bucket_name)
-            if max_keys <= 0:
-                return VersionPage([], [], False, "", "")
-            keys, objects = bucket.keys, bucket.objects
-            entries: list[tuple[ObjectVersion, bool]] = []
-            prefixes: list[str] = []
-            last_key, last_version = "", ""
-            index = bisect_left(keys, max(key_marker, prefix))
-            while index < len(keys):
-                key = keys[index]
-                if not key.startswith(prefix):
-                    break
-                if delimiter:
-                    cut = key.find(delimiter, len(prefix))
-                    if cut >= 0:
-                        common = key[: cut + len(delimiter)]
-                        if common == key_marker:
-                            index = bisect_left(keys, _after(common), index)
-                            continue
-                        if len(entries) + len(prefixes) >= max_keys:
-                            return VersionPage(entries, prefixes, True, last_key, last_version)
-                        prefixes.append(common)
-                        last_key, last_version = common, ""
-                        index = bisect_left(keys, _after(common), index)
-                        continue
-                newest_first = list(reversed(objects[key]))
-                start = 0
-                if key_marker and key == key_marker:
-                    if not version_id_marker:
-                        index += 1
-                        continue
-                    ids = [v.version_id for v in newest_first]
-                    start = ids.index(version_id_marker) + 1 if version_id_marker in ids else 0
-                for position in range(start, len(newest_first)):
-                    if len(entries) + len(prefixes) >= max_keys:
-                        return VersionPage(entries, prefixes, True, last_key, last_version)
-                    version = newest_first[position]
-                    entries.append((version, position == 0))
-                    last_key, last_version = key, version.version_id
-                index += 1
-            return VersionPage(entries, prefixes, False, last_key, last_version)
+            return list_versions(
+                self._bucket(bucket_name),
+                prefix=prefix,
+                delimiter=delimiter,
+                key_marker=key_marker,
+                version_id_marker=version_id_marker,
+                max_keys=max_keys,
+            )

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from ossbrowse.emulator.store import ObjectVersion
+from ossbrowse.emulator.model import ObjectVersion
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 

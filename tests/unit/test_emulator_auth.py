@@ -324,7 +324,6 @@ def test_v1_presigned_urls() -> None:
 
 def _v4_url(*, expires: int = 600, stamp: str = STAMP, token: str | None = None) -> AuthRequest:
 
-
     signed_at = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     url = presign_v4(
         Credentials(AK, SK, token),
