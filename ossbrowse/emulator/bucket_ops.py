@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
@@ -28,7 +29,7 @@ def _malformed(detail: str) -> OssError:
     )
 
 
-def _parse_xml(body: bytes, root: str) -> object | None:
+def _parse_xml(body: bytes, root: str) -> Element | None:
     """The root element of a small XML request body (parsed safely), or None if empty."""
     if not body.strip():
         return None
@@ -145,7 +146,7 @@ class BucketOps:
     def put_versioning(self, ctx: Context, bucket: str) -> Response:
         """PutBucketVersioning: Status Enabled or Suspended."""
         root = _parse_xml(ctx.request.body, "VersioningConfiguration")
-        status = root.findtext("Status") if root is not None else None  # type: ignore[attr-defined]
+        status = root.findtext("Status") if root is not None else None
         if status not in ("Enabled", "Suspended"):
             raise _malformed("Status must be Enabled or Suspended")
         self.store.set_versioning(bucket, status)
