@@ -7,41 +7,28 @@
 * ``make_emulator`` — a factory taking :class:`~ossbrowse.emulator.Emulator`'s keyword arguments
   (``clock=``, ``sts_tokens=``, ``data_dir=``, ``allow_anonymous=``, ``demo_data=`` ...), with
   the test key pair by default; every emulator it makes is stopped after the test.
-* ``FakeClock`` — a settable clock for ``clock=``: ``FakeClock(t)()`` returns ``t``;
-  ``advance(seconds)`` moves it. Clients must sign with the same time (15-minute skew rule).
+
+A settable clock for ``clock=`` is :class:`ossbrowse.emulator.clock.ManualClock`. Helpers are
+imported from packages, never from a conftest (several conftest modules share that name).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-# Helper modules next to this file (e.g. faultserver) are importable from every test folder.
-sys.path.insert(0, str(Path(__file__).parent))
-
 from ossbrowse.emulator import Emulator
+from ossbrowse.emulator.clock import ManualClock
+
+# Kept for tests that import it from here; prefer ossbrowse.emulator.clock.ManualClock, since
+# "from conftest import" resolves to whichever conftest module pytest loaded last.
+FakeClock = ManualClock
 
 TEST_ACCESS_KEY_ID = "LTAI5tEmuTestKey000000001"
 TEST_ACCESS_KEY_SECRET = "EmuTestSecret0000000000000000x"
 TEST_REGION = "cn-hangzhou"
-
-
-class FakeClock:
-    """A clock that stands still until moved: ``clock()`` returns POSIX seconds."""
-
-    def __init__(self, start: float) -> None:
-        self.now = float(start)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move the clock forward (or back, with a negative value)."""
-        self.now += seconds
 
 
 @pytest.fixture

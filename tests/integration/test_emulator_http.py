@@ -16,10 +16,10 @@ from email.utils import formatdate
 
 import httpx
 import pytest
-from conftest import FakeClock
 from defusedxml import ElementTree
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator, demo
+from ossbrowse.emulator.clock import ManualClock
 from ossbrowse.oss.addressing import encode_key
 from ossbrowse.oss.signing import Credentials, OssV4Auth, v1_signature, v1_string_to_sign
 
@@ -264,7 +264,7 @@ def test_request_ids_are_deterministic_with_an_injected_clock(
     make_emulator: Callable[..., Emulator], web: httpx.Client
 ) -> None:
     def ids() -> list[str]:
-        emu = make_emulator(clock=FakeClock(1_767_225_600), allow_anonymous=True)
+        emu = make_emulator(clock=ManualClock(1_767_225_600), allow_anonymous=True)
         return [web.get(_url(emu, "/nope-1/k")).headers["x-oss-request-id"] for _ in range(3)]
 
     first = ids()
@@ -350,6 +350,6 @@ def test_demo_data_tells_its_story(demo_emulator: Emulator, web: httpx.Client) -
 
 def test_demo_data_is_the_same_on_every_start(make_emulator: Callable[..., Emulator]) -> None:
     # Whatever the clock says, the data set is the same.
-    first = make_emulator(demo_data=True, clock=FakeClock(1_000_000_000)).store.export_ops()
-    again = make_emulator(demo_data=True, clock=FakeClock(2_000_000_000)).store.export_ops()
+    first = make_emulator(demo_data=True, clock=ManualClock(1_000_000_000)).store.export_ops()
+    again = make_emulator(demo_data=True, clock=ManualClock(2_000_000_000)).store.export_ops()
     assert again == first

@@ -21,9 +21,9 @@ import crcmod
 import httpx
 import oss2
 import pytest
-from conftest import FakeClock
 
 from ossbrowse.emulator import Emulator
+from ossbrowse.emulator.clock import ManualClock
 
 CLIENTS = ("v2-v1", "v2-v4", "oss2-v1", "oss2-v4")
 BUCKET = "sdk-bucket"
@@ -619,7 +619,7 @@ def test_sts_token(client_name: str, make_emulator: Callable[..., Emulator]) -> 
 
 
 def test_presigned_urls(client_name: str, make_emulator: Callable[..., Emulator]) -> None:
-    clock = FakeClock(time.time())
+    clock = ManualClock(time.time())
     emu = make_emulator(clock=clock)
     emu.store.create_bucket(BUCKET, region=emu.region)
     emu.store.put_object(BUCKET, "shared/report 1+1.pdf", b"%PDF presigned")
