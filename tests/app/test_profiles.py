@@ -51,7 +51,7 @@ async def test_switch_profile_rebuilds_the_client(demo_app, emulator, tmp_path) 
     async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
         text = bar_text(app)
         assert "profile default" in text and emulator.endpoint in text
-        assert "cn-hangzhou" in text and "V4" in text
+        assert "cn-hangzhou" in text and "V4 signing" in text
         assert SECRET not in text and KEY_ID not in text
         first_client = app.client
 
@@ -72,7 +72,7 @@ async def test_switch_profile_rebuilds_the_client(demo_app, emulator, tmp_path) 
         assert app.profile.name == "ops" and app.client is not first_client
         assert any(isinstance(m, ProfileSwitched) and m.name == "ops" for m in messages)
         text = bar_text(app)
-        assert "profile ops" in text and "V1" in text and "STS token" in text
+        assert "profile ops" in text and "V1 signing" in text and "STS token" in text
         assert STS_TOKEN not in screen_text(app)
 
         app.screen.query_one("#key").focus()

@@ -25,8 +25,9 @@ class HeadersTable(DataTable[Text]):
         self._rows: dict[str, tuple[str, str]] = {}
 
     def on_mount(self) -> None:
-        """Two columns: the header's name and its value."""
-        self.add_column("Response headers", key="name")
+        """Three columns: the group (on its first row only), the header's name, its value."""
+        self.add_column("Group", key="group")
+        self.add_column("Response header", key="name")
         self.add_column("Value", key="value")
 
     def show_headers(self, headers: tuple[tuple[str, str], ...]) -> None:
@@ -35,18 +36,17 @@ class HeadersTable(DataTable[Text]):
         self._rows.clear()
         index = 0
         for group, items in group_headers(headers):
-            self.add_row(Text(group, style="bold italic"), Text(""), key=f"group:{group}")
-            for name, value in items:
+            for position, (name, value) in enumerate(items):
                 key = f"header:{index}"
                 index += 1
                 self._rows[key] = (name, value)
-                self.add_row(Text(f"  {safe(name, 60)}"), Text(safe(value, MAX_SHOWN)), key=key)
-        # Start on the first real header rather than on a group title.
-        if self._rows:
-            self.move_cursor(row=1, animate=False)
+                # Every row is a header, so the cursor (row 0 after clear()) always selects
+                # one and never needs moving; the group name marks where a group starts.
+                label = Text(group, style="bold italic") if position == 0 else Text("")
+                self.add_row(label, Text(safe(name, 60)), Text(safe(value, MAX_SHOWN)), key=key)
 
     def selected_header(self) -> tuple[str, str] | None:
-        """The header under the cursor as received (full value), or None on a group row."""
+        """The header under the cursor as received (full value), or None when there is none."""
         if self.row_count == 0:
             return None
         row_key, _ = self.coordinate_to_cell_key((self.cursor_row, 0))

@@ -45,15 +45,17 @@ class ProfileBar(Static):
         parts: list[str | tuple[str, str]] = [("ossbrowse", "bold")]
         if demo:
             parts.append((" DEMO ", "bold $background on $accent"))
+        # Compact enough for 80 columns: the endpoint and region speak for themselves.
         parts += [
             ("  profile ", "dim"),
             (profile.name, "bold"),
-            ("  endpoint ", "dim"),
+            ("  ", ""),
             endpoint_text(profile, endpoint_label),
-            ("  region ", "dim"),
-            profile.region or "none",
-            ("  sign ", "dim"),
-            profile.sign_version.upper(),
+            ("  ", ""),
+            profile.region or "no region",
+            ("  ", ""),
+            (profile.sign_version.upper(), "bold"),
+            (" signing", "dim"),
         ]
         if profile.sts_token:
             parts.append(("  STS token", "bold"))

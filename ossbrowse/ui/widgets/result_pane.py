@@ -108,7 +108,10 @@ class ResultPane(VerticalScroll):
         headers = self.query_one(HeadersTable)
         headers.display = bool(result.headers)
         headers.show_headers(result.headers)
+        # The headers table scrolls its cursor row into view once laid out; start at the top
+        # after that, whatever the timing.
         self.scroll_home(animate=False)
+        self.call_after_refresh(self.scroll_home, animate=False)
 
     def _facts(self, result: HeadResult, fetched: HeadResult | None) -> Content:
         request = result.request
@@ -140,11 +143,8 @@ class ResultPane(VerticalScroll):
             details += [("  version ", "dim"), safe(result.version_id, 80)]
         if details:
             lines.append(Content.assemble(*details))
-        tail: list[tuple[str, str] | str] = [
-            timing_text(result),
-            ("  HEAD ", "dim"),
-            safe(target, 200),
-        ]
+        lines.append(Content.assemble(("HEAD ", "dim"), safe(target, 200)))
+        tail: list[tuple[str, str] | str] = [timing_text(result)]
         if result.request_id:
             tail += [("  request id ", "dim"), safe(result.request_id, 64)]
         lines.append(Content.assemble(*tail))

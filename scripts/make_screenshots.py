@@ -1,0 +1,163 @@
+"""Write SVG screenshots of the TUI's main states into ``screenshots/``.
+
+Drives the real app against the real emulator (in-process, with the demo data) at 100x30:
+``.venv/bin/python scripts/make_screenshots.py``. The emulator's clock is fixed, so dates and
+request ids repeat; the emulator listens on port 8085 when it is free. Two measured values are
+pinned so that re-running only changes the files when the UI changes: the client's elapsed time
+(3 ms per HEAD, typical on loopback) and the server's ``x-oss-server-time``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import socket
+import sys
+import types
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ossbrowse.config import Profile  # noqa: E402
+from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator  # noqa: E402
+from ossbrowse.oss import client as client_module  # noqa: E402
+from ossbrowse.ui.app import make_app  # noqa: E402
+
+OUT = ROOT / "screenshots"
+SIZE = (100, 30)
+NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
+PREFERRED_PORT = 8085
+
+
+class PinnedServerTime(httpx.AsyncBaseTransport):
+    """Forwards to the network; pins ``x-oss-server-time``, which varies run to run."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Forward, then pin the header."""
+        response = await self.inner.handle_async_request(request)
+        headers = [
+            (name, b"1" if name.lower() == b"x-oss-server-time" else value)
+            for name, value in response.headers.raw
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            stream=response.stream,
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        """Close the real transport."""
+        await self.inner.aclose()
+
+
+def free(port: int) -> bool:
+    """True when nothing listens on 127.0.0.1:``port``."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+async def shoot(emulator: Emulator) -> list[Path]:
+    """Drive the app through each state and save one SVG per state."""
+    written: list[Path] = []
+    profile = Profile(
+        name="demo",
+        access_key_id=emulator.access_key_id,
+        access_key_secret=emulator.access_key_secret,
+        region=emulator.region,
+        endpoint=emulator.endpoint,
+        retry_times=0,
+    )
+
+    def app_for(profile: Profile, **prefill: str):  # type: ignore[no-untyped-def]
+        return make_app(
+            profile,
+            transport=PinnedServerTime(),
+            clock=lambda: NOW,
+            prefill=prefill or {"bucket": DEMO_BUCKET, "key": DEMO_KEY},
+            demo=True,
+        )
+
+    async def save(app, pilot, name: str, title: str) -> None:  # type: ignore[no-untyped-def]
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        path = OUT / f"{name}.svg"
+        path.write_text(app.export_screenshot(title=f"ossbrowse — {title}"), encoding="utf-8")
+        written.append(path)
+
+    async def steady(pilot) -> None:  # type: ignore[no-untyped-def]
+        for field in pilot.app.screen.query("Input"):
+            field.cursor_blink = False
+
+    app = app_for(profile)
+    async with app.run_test(size=SIZE) as pilot:
+        await steady(pilot)
+        await save(app, pilot, "01-demo-start", "ossbrowse demo")
+        await pilot.press("f5")
+        await save(app, pilot, "02-head-200", "200 OK")
+        await pilot.press("n")
+        await save(app, pilot, "03-head-304", "304 Not Modified")
+        await pilot.press("x")
+        await save(app, pilot, "04-head-412", "412 Precondition Failed")
+        await pilot.press("f1")
+        await save(app, pilot, "08-help", "help")
+
+    wrong = Profile(**{**profile.__dict__, "access_key_secret": "not-the-right-secret-0000"})
+    app = app_for(wrong)
+    async with app.run_test(size=SIZE) as pilot:
+        await steady(pilot)
+        await pilot.press("f5")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        # Scroll to the two strings to sign, side by side.
+        pane = app.screen.query_one("#result")
+        pane.scroll_to_widget(app.screen.query_one("#error-panel"), animate=False, top=True)
+        await save(app, pilot, "05-signature-error", "403 SignatureDoesNotMatch")
+
+    down = Profile(**{**profile.__dict__, "endpoint": "http://127.0.0.1:9"})
+    app = app_for(down)
+    async with app.run_test(size=SIZE) as pilot:
+        await steady(pilot)
+        await pilot.press("f5")
+        await save(app, pilot, "06-no-answer", "no answer")
+
+    app = app_for(profile, bucket="My_Bucket", key=DEMO_KEY, if_modified_since="last tuesday")
+    async with app.run_test(size=SIZE) as pilot:
+        await steady(pilot)
+        await pilot.press("f5")
+        await save(app, pilot, "07-invalid-input", "nothing invalid is sent")
+    return written
+
+
+def main() -> None:
+    """Start the emulator, take the screenshots, stop it."""
+    OUT.mkdir(parents=True, exist_ok=True)  # save/export do not create directories
+    ticks = itertools.count()
+    # 1 ms per perf_counter reading: each HEAD (three readings apart) shows 3 ms.
+    client_module.time = types.SimpleNamespace(perf_counter=lambda: next(ticks) * 0.001)  # type: ignore[assignment]
+    port = PREFERRED_PORT if free(PREFERRED_PORT) else 0
+    with Emulator(
+        port=port,
+        demo_data=True,
+        clock=lambda: NOW.timestamp(),
+        # Fixed demo credentials: the key id and the signature appear in the signature error.
+        access_key_id="LTAI5tDemoKeyId000000001",
+        access_key_secret="demo-secret-for-screenshots-01",
+    ) as emulator:
+        for path in asyncio.run(shoot(emulator)):
+            print(path.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Snapshots of the head screen's main states at 100x30 and 80x24.
+
+Run ``pytest tests/snapshots --snapshot-update`` after an intended change, look at the report
+(snapshot_report.html) and commit the new SVGs.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+SIZES = pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+
+
+def driver(*keys: str):
+    """A run_before that stops the cursor blinking, then presses ``keys``, each to completion."""
+
+    async def run_before(pilot: Pilot) -> None:
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        for key in keys:
+            await pilot.press(key)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+    return run_before
+
+
+@SIZES
+def test_empty_form(snap_compare, snapshot_app, size) -> None:
+    assert snap_compare(
+        snapshot_app(prefill={}, demo=False), run_before=driver(), terminal_size=size
+    )
+
+
+@SIZES
+def test_demo_start(snap_compare, snapshot_app, size) -> None:
+    assert snap_compare(snapshot_app(), run_before=driver(), terminal_size=size)
+
+
+@SIZES
+def test_200_ok(snap_compare, snapshot_app, size) -> None:
+    assert snap_compare(snapshot_app(), run_before=driver("f5"), terminal_size=size)
+
+
+@SIZES
+def test_304_not_modified(snap_compare, snapshot_app, size) -> None:
+    assert snap_compare(snapshot_app(), run_before=driver("f5", "n"), terminal_size=size)
+
+
+@SIZES
+def test_412_precondition_failed(snap_compare, snapshot_app, size) -> None:
+    assert snap_compare(snapshot_app(), run_before=driver("f5", "n", "x"), terminal_size=size)
+
+
+@SIZES
+def test_signature_error(snap_compare, snapshot_app, size) -> None:
+    app = snapshot_app(secret="WrongSecret-000000000000000000")
+    assert snap_compare(app, run_before=driver("f5"), terminal_size=size)
+
+
+@SIZES
+def test_no_answer(snap_compare, snapshot_app, size) -> None:
+    assert snap_compare(snapshot_app(refuse=True), run_before=driver("f5"), terminal_size=size)
+
+
+@SIZES
+def test_validation_errors(snap_compare, snapshot_app, size) -> None:
+    app = snapshot_app(prefill={"bucket": "Bad_Bucket", "key": "/x", "if_modified_since": "soon"})
+    assert snap_compare(app, run_before=driver("f5"), terminal_size=size)
