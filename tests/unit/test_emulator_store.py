@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ossbrowse.emulator.store import (
     BucketNotEmptyError,
@@ -204,3 +206,48 @@ def test_concurrent_writers_never_lose_or_tear(store: Store) -> None:
         assert len(versions) == 200
         assert all(v.etag == make_etag(v.body) for v in versions)
         assert len({v.version_id for v in versions}) == 200
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    keys=st.sets(st.text(alphabet="ab/.", min_size=1, max_size=6), max_size=30),
+    deleted=st.sets(st.integers(0, 29), max_size=10),
+    prefix=st.sampled_from(["", "a", "a/", "b/", "/"]),
+    delimiter=st.sampled_from(["", "/", "."]),
+    page_size=st.integers(1, 7),
+)
+def test_paging_matches_a_naive_listing(
+    keys: set[str], deleted: set[int], prefix: str, delimiter: str, page_size: int
+) -> None:
+    store = Store(clock=Clock())
+    store.create_bucket("prop", region="r")
+    store.set_versioning("prop", "Enabled")
+    ordered = sorted(keys)
+    for key in ordered:
+        store.put_object("prop", key, b"x")
+    live = [k for i, k in enumerate(ordered) if i not in deleted]
+    for key in set(ordered) - set(live):
+        store.delete_object("prop", key)
+
+    expected: list[str] = []
+    for key in live:
+        if not key.startswith(prefix):
+            continue
+        cut = key.find(delimiter, len(prefix)) if delimiter else -1
+        item = key[: cut + len(delimiter)] if cut >= 0 else key
+        if item not in expected:
+            expected.append(item)
+
+    seen: list[str] = []
+    after = ""
+    for _ in range(100):
+        page = store.list_objects(
+            "prop", prefix=prefix, delimiter=delimiter, after=after, max_keys=page_size
+        )
+        items = sorted([e.key for e in page.entries] + page.prefixes)
+        assert len(items) <= page_size
+        seen += items
+        if not page.truncated:
+            break
+        after = page.last
+    assert seen == sorted(expected)
