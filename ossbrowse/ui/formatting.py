@@ -83,6 +83,8 @@ def timing_text(result: HeadResult) -> str:
 def format_skew(seconds: float) -> str:
     """Say which clock is ahead and by how much, e.g. ``your clock is 20 min 5 s behind``."""
     amount = abs(round(seconds))
+    if amount == 0:
+        return "your clock agrees with the server's to the second"
     hours, rest = divmod(amount, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [f"{hours} h"] if hours else []
