@@ -144,6 +144,15 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "Move the focus back to the request form",
         show=False,
     ),
+    Action(
+        "h",
+        "history",
+        "history",
+        "History",
+        "Probe history",
+        "List this session's probes; pick one to send it again",
+        show=False,
+    ),
 )
 
 

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from ossbrowse.oss.conditions import build_head_request, explain
+from ossbrowse.oss.conditions import build_head_request, explain, format_http_date
 from ossbrowse.oss.render import result_to_dict
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
 from ossbrowse.oss.validation import InputErrors
@@ -27,6 +27,7 @@ from ossbrowse.ui.clipboard import copy_text
 from ossbrowse.ui.commands import HEAD_ACTIONS, bindings
 from ossbrowse.ui.fields import BY_NAME
 from ossbrowse.ui.messages import HeadCancelled, HeadCompleted, HeadStarted, Purpose
+from ossbrowse.ui.screens.history import HistoryScreen
 from ossbrowse.ui.widgets.conditions_view import needs_fetch
 from ossbrowse.ui.widgets.headers_table import HeadersTable
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
@@ -50,6 +51,10 @@ START_HINT = (
 )
 
 
+HISTORY_SIZE = 100
+"""Probes kept in the session's history."""
+
+
 def stale_etag(etag: str) -> str:
     """An ETag of the same shape that differs from ``etag`` in its first character."""
     start = etag.find('"') + 1
@@ -71,6 +76,8 @@ class HeadScreen(Screen[None]):
         self._active: int | None = None
         """Sequence number of the request in flight; answers for any other are dropped."""
         self._last_input = "key"
+        self.history: list[HeadResult] = []
+        """This session's answers to the user's own requests, oldest first (memory only)."""
 
     @property
     def oss_app(self) -> OssBrowseApp:
@@ -203,6 +210,7 @@ class HeadScreen(Screen[None]):
             self._fill_object_values(event.result)
         else:
             self.pane.show_result(event.result)
+            self.history = [*self.history[-(HISTORY_SIZE - 1) :], event.result]
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -314,6 +322,17 @@ class HeadScreen(Screen[None]):
         self.form.clear_conditions()
         self.notify("Conditions cleared.", timeout=3)
 
+    def action_history(self) -> None:
+        """Show this session's probes; the one picked is sent again."""
+        self.app.push_screen(HistoryScreen(self.history), callback=self._replay)
+
+    def _replay(self, request: HeadRequest | None) -> None:
+        if request is None:
+            return
+        for name, value in form_values(request).items():
+            self.form.set_value(name, value)
+        self.action_send()
+
     def action_edit(self) -> None:
         """Focus the form field used last."""
         self.form.field(self._last_input).input.focus()
@@ -351,6 +370,23 @@ class HeadScreen(Screen[None]):
             return
         text = json.dumps(result_to_dict(shown.result), indent=2, ensure_ascii=False)
         copy_text(self.app, text, "the result as JSON")
+
+
+def form_values(request: HeadRequest) -> dict[str, str]:
+    """The form's text for ``request`` (keyed by core name), as the user would type it."""
+
+    def date(value: object) -> str:
+        return format_http_date(value) if value is not None else ""  # type: ignore[arg-type]
+
+    return {
+        "bucket": request.bucket,
+        "key": request.key,
+        "version_id": request.version_id or "",
+        "if_match": request.if_match or "",
+        "if_none_match": request.if_none_match or "",
+        "if_modified_since": date(request.if_modified_since),
+        "if_unmodified_since": date(request.if_unmodified_since),
+    }
 
 
 def _redacted(text: str) -> str:

@@ -25,7 +25,8 @@ keys work: e (or a click) returns to it.
 Themes: t switches between light and dark; the palette's "Change theme" offers the others.
 Badge colours: 200 green, 304 blue, 412 amber, 404 violet, 403 red, other errors crimson, \
 no answer grey.
-Copying uses your terminal (OSC 52). If nothing arrives, o shows the copied text to select."""
+Copying uses your terminal (OSC 52). If nothing arrives, o shows the copied text to select.
+History: h lists this session's probes (kept in memory only); Enter sends one again."""
 
 
 class HelpScreen(ModalScreen[None]):

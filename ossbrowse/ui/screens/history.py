@@ -1,0 +1,80 @@
+"""The probe history (kept in memory): pick an earlier request to send it again."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ossbrowse.oss.conditions import request_headers
+from ossbrowse.oss.results import HeadRequest, HeadResult
+from ossbrowse.ui.formatting import badge_text, safe
+
+
+def describe(result: HeadResult) -> Content:
+    """One line: status, object, and the conditions sent."""
+    digits, words = badge_text(result)
+    request = result.request
+    target = f"{request.bucket}/{request.key}"
+    if request.version_id:
+        target += f"?versionId={request.version_id}"
+    conditions = ", ".join(f"{name}: {value}" for name, value in request_headers(request).items())
+    return Content.assemble(
+        (f"{digits} {words}".ljust(24), "bold"),
+        safe(target, 80),
+        (f"  {safe(conditions, 120)}" if conditions else "", "dim"),
+    )
+
+
+class HistoryScreen(ModalScreen[HeadRequest | None]):
+    """Earlier probes, newest first; dismisses with the request to send again."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", id="close-history", tooltip="Close"),
+    ]
+
+    DEFAULT_CSS = """
+    HistoryScreen { align: center middle; }
+    HistoryScreen > Vertical {
+        width: 96%; max-width: 140; height: auto; max-height: 80%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    HistoryScreen OptionList { height: auto; max-height: 20; }
+    HistoryScreen #history-help { color: $text-muted; }
+    """
+
+    def __init__(self, results: list[HeadResult]) -> None:
+        super().__init__()
+        self.results = list(reversed(results))
+
+    def compose(self) -> ComposeResult:
+        """The list, or a word that it is empty."""
+        with Vertical():
+            yield Static("[b]History[/b] (this session only; nothing is written to disk)")
+            if self.results:
+                yield Static("Enter sends the probe again, Esc closes.", id="history-help")
+                yield OptionList(
+                    *(Option(describe(r), id=str(i)) for i, r in enumerate(self.results)),
+                    id="history",
+                )
+            else:
+                yield Static("No probes yet. Esc closes.", id="history-help")
+
+    def on_mount(self) -> None:
+        """Focus the list."""
+        if self.results:
+            self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Dismiss with the chosen request."""
+        self.dismiss(self.results[int(event.option.id or 0)].request)
+
+    def action_cancel(self) -> None:
+        """Close without sending."""
+        self.dismiss(None)
