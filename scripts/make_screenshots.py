@@ -112,6 +112,8 @@ async def shoot(emulator: Emulator) -> list[Path]:
         await save(app, pilot, "04-head-412", "412 Precondition Failed")
         await pilot.press("f1")
         await save(app, pilot, "08-help", "help")
+        await pilot.press("escape", "t")
+        await save(app, pilot, "09-light-theme", "412 on the light theme")
 
     wrong = Profile(**{**profile.__dict__, "access_key_secret": "not-the-right-secret-0000"})
     app = app_for(wrong)
