@@ -14,32 +14,12 @@ imported from packages, never from a conftest (several conftest modules share th
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from ossbrowse.emulator import Emulator
-from ossbrowse.emulator.clock import ManualClock
-
-# Kept for tests that import it from here; prefer ossbrowse.emulator.clock.ManualClock.
-FakeClock = ManualClock
-_THIS_CONFTEST = sys.modules[__name__]
-
-
-def pytest_collectstart(collector: pytest.Collector) -> None:
-    """Make ``from conftest import ...`` mean this file in folders without their own conftest.
-
-    Every conftest.py is imported under the module name ``conftest``, so the name otherwise
-    points at whichever one pytest loaded last (tests/app/conftest.py in a full run).
-    """
-    if (
-        isinstance(collector, pytest.Module)
-        and not (collector.path.parent / "conftest.py").exists()
-    ):
-        sys.modules["conftest"] = _THIS_CONFTEST
-
 
 TEST_ACCESS_KEY_ID = "LTAI5tEmuTestKey000000001"
 TEST_ACCESS_KEY_SECRET = "EmuTestSecret0000000000000000x"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote_plus
 
 import httpx
 
@@ -68,8 +68,8 @@ def canonical_uri(bucket: str | None, key: str | None) -> str:
 def parse_query(raw: str | bytes) -> list[tuple[str, str]]:
     """Split a raw query string into decoded (name, value) pairs, in order.
 
-    ``+`` is taken literally as OSS signing does (the SDKs never send a bare ``+``): only
-    percent-escapes are decoded.
+    A ``+`` is read as a space, as servers do (oss2 sends spaces in query values that way and
+    signs the decoded value); ossbrowse itself always sends ``%20``, so both readings agree.
     """
     text = raw.decode("ascii", "replace") if isinstance(raw, bytes) else raw
     pairs: list[tuple[str, str]] = []
@@ -77,7 +77,7 @@ def parse_query(raw: str | bytes) -> list[tuple[str, str]]:
         if not part:
             continue
         name, _, value = part.partition("=")
-        pairs.append((unquote(name), unquote(value)))
+        pairs.append((unquote_plus(name), unquote_plus(value)))
     return pairs
 
 

@@ -18,11 +18,11 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import FakeClock
 
 from ossbrowse import cli
 from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
+from ossbrowse.emulator.clock import ManualClock
 from ossbrowse.emulator.demo import DEMO_BUCKET, DEMO_KEY
 from ossbrowse.oss import export
 from ossbrowse.oss.conditions import build_head_request
@@ -151,7 +151,7 @@ def test_canary_never_appears_in_any_headless_output(
     creds = ["-i", CANARY_ID, "-k", CANARY_SECRET, "-t", CANARY_TOKEN, "--region", "cn-hangzhou"]
     skewed = make_emulator(
         demo_data=True,
-        clock=FakeClock(time.time() - 7200),
+        clock=ManualClock(time.time() - 7200),
         sts_tokens={CANARY_TOKEN: (CANARY_ID, CANARY_SECRET)},
     )
     runs = []

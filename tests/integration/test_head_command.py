@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET, FakeClock
 from faultserver import fault_server
 
 from ossbrowse import cli
 from ossbrowse.emulator import Emulator
+from ossbrowse.emulator.clock import ManualClock
 from ossbrowse.emulator.demo import (
     DEMO_BUCKET,
     DEMO_DELETED_KEY,
@@ -29,6 +29,7 @@ from ossbrowse.emulator.demo import (
 from ossbrowse.oss.conditions import format_http_date, parse_http_date
 
 STS_TOKEN = "STS.CanaryTokenForHeadCommand-0123456789"
+DRY_RUN_SECRET = "DryRunCanarySecret-0123456789"
 
 
 @pytest.fixture(autouse=True)
@@ -45,13 +46,14 @@ Head = Callable[..., tuple[int, dict[str, Any]]]
 @pytest.fixture
 def head(demo_emulator: Emulator, capsys: pytest.CaptureFixture[str]) -> Head:
     def run(
-        *args: str, endpoint: str | None = None, secret: str = TEST_ACCESS_KEY_SECRET
+        *args: str, endpoint: str | None = None, secret: str | None = None
     ) -> tuple[int, dict[str, Any]]:
         argv = ["head", "-e", endpoint or demo_emulator.endpoint, "--region", "cn-hangzhou"]
-        argv += ["-i", TEST_ACCESS_KEY_ID, "-k", secret, "--output-format", "json", *args]
+        argv += ["-i", demo_emulator.access_key_id]
+        argv += ["-k", secret or demo_emulator.access_key_secret, "--output-format", "json", *args]
         code = cli.main(argv)
         out, err = capsys.readouterr()
-        assert TEST_ACCESS_KEY_SECRET not in out + err and STS_TOKEN not in out + err
+        assert demo_emulator.access_key_secret not in out + err and STS_TOKEN not in out + err
         return code, json.loads(out)
 
     return run
@@ -101,7 +103,7 @@ def test_versions_and_delete_markers(head: Head, demo_emulator: Emulator) -> Non
     import oss2
 
     bucket = oss2.Bucket(
-        oss2.AuthV4(TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET),
+        oss2.AuthV4(demo_emulator.access_key_id, demo_emulator.access_key_secret),
         demo_emulator.endpoint,
         DEMO_BUCKET,
         region=demo_emulator.region,
@@ -155,9 +157,10 @@ def test_wrong_region_is_named(head: Head) -> None:
 def test_clock_skew_is_measured(
     make_emulator: Callable[..., Emulator], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    emulator = make_emulator(demo_data=True, clock=FakeClock(time.time() + 3600))
+    emulator = make_emulator(demo_data=True, clock=ManualClock(time.time() + 3600))
     argv = ["head", "--bucket", DEMO_BUCKET, "--key", DEMO_KEY, "-e", emulator.endpoint]
-    argv += ["--region", "cn-hangzhou", "-i", TEST_ACCESS_KEY_ID, "-k", TEST_ACCESS_KEY_SECRET]
+    argv += ["--region", "cn-hangzhou", "-i", emulator.access_key_id]
+    argv += ["-k", emulator.access_key_secret]
     code = cli.main([*argv, "--output-format", "yaml"])
     data = yaml.safe_load(capsys.readouterr().out)
     assert code == 2
@@ -183,7 +186,7 @@ def test_sts_token(
 def test_dry_run_sends_nothing_and_shows_no_secret(capsys: pytest.CaptureFixture[str]) -> None:
     with fault_server() as server:
         code = cli.main(["head", "--bucket", "b-u-c", "--key", "k", "-e", server.endpoint,
-                         "--region", "cn-hangzhou", "-i", "LTAI5tDry", "-k", TEST_ACCESS_KEY_SECRET,
+                         "--region", "cn-hangzhou", "-i", "LTAI5tDry", "-k", DRY_RUN_SECRET,
                          "-t", STS_TOKEN, "--if-match", "abc", "-n"])  # fmt: skip
         out = capsys.readouterr().out
         assert server.seen == []
@@ -191,4 +194,4 @@ def test_dry_run_sends_nothing_and_shows_no_secret(capsys: pytest.CaptureFixture
     assert "HEAD http://127.0.0.1:" in out and "/b-u-c/k" in out
     assert "String to sign:" in out and "OSS4-HMAC-SHA256" in out
     assert 'if-match: "abc"' in out.lower()
-    assert TEST_ACCESS_KEY_SECRET not in out and STS_TOKEN not in out
+    assert DRY_RUN_SECRET not in out and STS_TOKEN not in out
