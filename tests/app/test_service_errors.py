@@ -60,3 +60,15 @@ async def test_missing_key_is_a_404_with_its_code(demo_app) -> None:
         assert result.status == 404 and result.outcome is Outcome.NOT_FOUND
         assert app.screen.query_one(OutcomeBadge).has_class("-not-found")
         assert "NoSuchKey" in screen_text(app)
+
+
+async def test_wrong_region_names_the_right_one(demo_app, emulator) -> None:
+    messages: list[Message] = []
+    app = demo_app(profile=profile_for(emulator, region="cn-beijing"))
+    async with app.run_test(size=(100, 50), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        result = completed(messages)[-1].result
+        assert result.error.region_hint == "cn-hangzhou"
+        assert app.screen.query_one(OutcomeBadge).has_class("-error")
+        assert "use --region cn-hangzhou" in screen_text(app)
