@@ -13,8 +13,8 @@ from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY
 from ossbrowse.oss.results import Outcome, Verdict
 from ossbrowse.ui.app import make_app
 from ossbrowse.ui.commands import HEAD_ACTIONS
+from ossbrowse.ui.probes import stale_etag
 from ossbrowse.ui.screens.copied import CopiedScreen
-from ossbrowse.ui.screens.head import stale_etag
 from ossbrowse.ui.widgets.headers_table import HeadersTable
 
 

@@ -51,9 +51,13 @@ def _deterministic(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.setattr(client_module, "time", fake_time)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    """The demo emulator with a fixed clock (fixed Date headers and request ids)."""
+    """The demo emulator with a fixed clock (fixed Date headers and request ids).
+
+    One per test: request ids count the requests an emulator served, so a shared one would
+    make them depend on which tests ran before (and on how xdist spread them).
+    """
     with Emulator(
         demo_data=True,
         clock=lambda: NOW.timestamp(),

@@ -1,4 +1,4 @@
-"""The head screen: the request form above the result pane, and every quick action.
+"""The head screen: the request form above the result pane, sending, cancelling, fetching.
 
 The HEAD runs in an exclusive async worker: a new send cancels the one in flight, the UI never
 blocks, and each request carries a sequence number so that a late answer to a cancelled or
@@ -7,7 +7,6 @@ replaced request is dropped instead of shown.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
@@ -15,21 +14,19 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from ossbrowse.oss.conditions import build_head_request, explain, format_http_date
-from ossbrowse.oss.render import result_to_dict
+from ossbrowse.oss.conditions import build_head_request, explain
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
 from ossbrowse.oss.validation import InputErrors
-from ossbrowse.ui.clipboard import copy_text
 from ossbrowse.ui.commands import HEAD_ACTIONS, bindings
 from ossbrowse.ui.fields import BY_NAME
 from ossbrowse.ui.messages import HeadCancelled, HeadCompleted, HeadStarted, Purpose
+from ossbrowse.ui.probes import form_values
 from ossbrowse.ui.screens.history import HistoryScreen
+from ossbrowse.ui.screens.probe_actions import ProbeActions
 from ossbrowse.ui.widgets.conditions_view import needs_fetch
-from ossbrowse.ui.widgets.headers_table import HeadersTable
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
 from ossbrowse.ui.widgets.request_form import RequestForm
 from ossbrowse.ui.widgets.result_pane import ResultPane
@@ -55,16 +52,7 @@ HISTORY_SIZE = 100
 """Probes kept in the session's history."""
 
 
-def stale_etag(etag: str) -> str:
-    """An ETag of the same shape that differs from ``etag`` in its first character."""
-    start = etag.find('"') + 1
-    for i in range(start, len(etag)):
-        if etag[i].isalnum():
-            return etag[:i] + ("1" if etag[i] == "0" else "0") + etag[i + 1 :]
-    return '"0"' if etag != '"0"' else '"1"'
-
-
-class HeadScreen(Screen[None]):
+class HeadScreen(ProbeActions):
     """HEAD an object, see the outcome and why."""
 
     BINDINGS = bindings(HEAD_ACTIONS)
@@ -83,16 +71,6 @@ class HeadScreen(Screen[None]):
     def oss_app(self) -> OssBrowseApp:
         """The app, typed."""
         return cast("OssBrowseApp", self.app)
-
-    @property
-    def form(self) -> RequestForm:
-        """The request form."""
-        return self.query_one(RequestForm)
-
-    @property
-    def pane(self) -> ResultPane:
-        """The result pane."""
-        return self.query_one(ResultPane)
 
     @property
     def in_flight(self) -> bool:
@@ -276,52 +254,6 @@ class HeadScreen(Screen[None]):
         )
         self.pane.show_result(replace(original, conditions=checks, summary=summary), fetched)
 
-    # -- quick actions -------------------------------------------------------------------
-
-    def _object_value(self, name: str) -> str | None:
-        """The last answer's ETag or Last-Modified, or the fetched one for a bare 304/412."""
-        shown = self.pane.shown
-        if shown is None:
-            return None
-        for result in (shown.result, shown.fetched):
-            value = getattr(result, name, None) if result else None
-            if value:
-                return str(value)
-        return None
-
-    def _use(self, field_id: str, value: str | None, what: str) -> None:
-        if value is None:
-            self.notify(f"No {what} yet: send a HEAD first (F5).", severity="warning")
-            return
-        self.form.set_value(field_id, value)
-        self.action_send()
-
-    def action_etag_if_match(self) -> None:
-        """Use the ETag as If-Match, and send."""
-        self._use("if-match", self._object_value("etag"), "ETag")
-
-    def action_etag_if_none_match(self) -> None:
-        """Use the ETag as If-None-Match, and send."""
-        self._use("if-none-match", self._object_value("etag"), "ETag")
-
-    def action_lm_if_modified_since(self) -> None:
-        """Use Last-Modified as If-Modified-Since, and send."""
-        self._use("if-modified-since", self._object_value("last_modified"), "Last-Modified")
-
-    def action_lm_if_unmodified_since(self) -> None:
-        """Use Last-Modified as If-Unmodified-Since, and send."""
-        self._use("if-unmodified-since", self._object_value("last_modified"), "Last-Modified")
-
-    def action_stale_if_match(self) -> None:
-        """Use an ETag that differs from the object's as If-Match, and send (a 412)."""
-        etag = self._object_value("etag")
-        self._use("if-match", stale_etag(etag) if etag else None, "ETag")
-
-    def action_clear_conditions(self) -> None:
-        """Empty the four conditional headers (nothing is sent)."""
-        self.form.clear_conditions()
-        self.notify("Conditions cleared.", timeout=3)
-
     def action_history(self) -> None:
         """Show this session's probes; the one picked is sent again."""
         self.app.push_screen(HistoryScreen(self.history), callback=self._replay)
@@ -336,57 +268,6 @@ class HeadScreen(Screen[None]):
     def action_edit(self) -> None:
         """Focus the form field used last."""
         self.form.field(self._last_input).input.focus()
-
-    # -- copying -------------------------------------------------------------------------
-
-    def action_copy_etag(self) -> None:
-        """Copy the ETag."""
-        etag = self._object_value("etag")
-        if etag is None:
-            self.notify("No ETag to copy yet.", severity="warning")
-            return
-        copy_text(self.app, etag, "the ETag")
-
-    def action_copy_header(self) -> None:
-        """Copy the value of the header selected in the headers table."""
-        if self.pane.shown is None:
-            self.notify("No headers to copy yet.", severity="warning")
-            return
-        selected = self.query_one(HeadersTable).selected_header()
-        if selected is None:
-            self.notify(
-                "Select a header row first (click it, or Tab to the table and use the arrows).",
-                severity="warning",
-            )
-            return
-        name, value = selected
-        copy_text(self.app, value, f"the value of {name}")
-
-    def action_copy_json(self) -> None:
-        """Copy the whole result as JSON (the same document as ``ossbrowse head -o json``)."""
-        shown = self.pane.shown
-        if shown is None:
-            self.notify("No result to copy yet.", severity="warning")
-            return
-        text = json.dumps(result_to_dict(shown.result), indent=2, ensure_ascii=False)
-        copy_text(self.app, text, "the result as JSON")
-
-
-def form_values(request: HeadRequest) -> dict[str, str]:
-    """The form's text for ``request`` (keyed by core name), as the user would type it."""
-
-    def date(value: object) -> str:
-        return format_http_date(value) if value is not None else ""  # type: ignore[arg-type]
-
-    return {
-        "bucket": request.bucket,
-        "key": request.key,
-        "version_id": request.version_id or "",
-        "if_match": request.if_match or "",
-        "if_none_match": request.if_none_match or "",
-        "if_modified_since": date(request.if_modified_since),
-        "if_unmodified_since": date(request.if_unmodified_since),
-    }
 
 
 def _redacted(text: str) -> str:

@@ -1,0 +1,115 @@
+"""The head screen's quick actions: one key turns the last answer into the next probe.
+
+:class:`ProbeActions` holds the actions that read the result on screen and either fill a
+condition and send, or copy something. :class:`~ossbrowse.ui.screens.head.HeadScreen` builds on
+it with the form, the sending and the result pane.
+"""
+
+from __future__ import annotations
+
+import json
+
+from textual.screen import Screen
+
+from ossbrowse.oss.render import result_to_dict
+from ossbrowse.ui.clipboard import copy_text
+from ossbrowse.ui.probes import stale_etag
+from ossbrowse.ui.widgets.headers_table import HeadersTable
+from ossbrowse.ui.widgets.request_form import RequestForm
+from ossbrowse.ui.widgets.result_pane import ResultPane
+
+
+class ProbeActions(Screen[None]):
+    """Quick actions over the form and the result pane; subclasses implement sending."""
+
+    @property
+    def form(self) -> RequestForm:
+        """The request form."""
+        return self.query_one(RequestForm)
+
+    @property
+    def pane(self) -> ResultPane:
+        """The result pane."""
+        return self.query_one(ResultPane)
+
+    def action_send(self) -> None:
+        """Validate the form and send (the subclass's job)."""
+        raise NotImplementedError
+
+    def _object_value(self, name: str) -> str | None:
+        """The last answer's ETag or Last-Modified, or the fetched one for a bare 304/412."""
+        shown = self.pane.shown
+        if shown is None:
+            return None
+        for result in (shown.result, shown.fetched):
+            value = getattr(result, name, None) if result else None
+            if value:
+                return str(value)
+        return None
+
+    def _use(self, field_id: str, value: str | None, what: str) -> None:
+        if value is None:
+            self.notify(f"No {what} yet: send a HEAD first (F5).", severity="warning")
+            return
+        self.form.set_value(field_id, value)
+        self.action_send()
+
+    def action_etag_if_match(self) -> None:
+        """Use the ETag as If-Match, and send."""
+        self._use("if-match", self._object_value("etag"), "ETag")
+
+    def action_etag_if_none_match(self) -> None:
+        """Use the ETag as If-None-Match, and send."""
+        self._use("if-none-match", self._object_value("etag"), "ETag")
+
+    def action_lm_if_modified_since(self) -> None:
+        """Use Last-Modified as If-Modified-Since, and send."""
+        self._use("if-modified-since", self._object_value("last_modified"), "Last-Modified")
+
+    def action_lm_if_unmodified_since(self) -> None:
+        """Use Last-Modified as If-Unmodified-Since, and send."""
+        self._use("if-unmodified-since", self._object_value("last_modified"), "Last-Modified")
+
+    def action_stale_if_match(self) -> None:
+        """Use an ETag that differs from the object's as If-Match, and send (a 412)."""
+        etag = self._object_value("etag")
+        self._use("if-match", stale_etag(etag) if etag else None, "ETag")
+
+    def action_clear_conditions(self) -> None:
+        """Empty the four conditional headers (nothing is sent)."""
+        self.form.clear_conditions()
+        self.notify("Conditions cleared.", timeout=3)
+
+    # -- copying -------------------------------------------------------------------------
+
+    def action_copy_etag(self) -> None:
+        """Copy the ETag."""
+        etag = self._object_value("etag")
+        if etag is None:
+            self.notify("No ETag to copy yet.", severity="warning")
+            return
+        copy_text(self.app, etag, "the ETag")
+
+    def action_copy_header(self) -> None:
+        """Copy the value of the header selected in the headers table."""
+        if self.pane.shown is None:
+            self.notify("No headers to copy yet.", severity="warning")
+            return
+        selected = self.query_one(HeadersTable).selected_header()
+        if selected is None:
+            self.notify(
+                "Select a header row first (click it, or Tab to the table and use the arrows).",
+                severity="warning",
+            )
+            return
+        name, value = selected
+        copy_text(self.app, value, f"the value of {name}")
+
+    def action_copy_json(self) -> None:
+        """Copy the whole result as JSON (the same document as ``ossbrowse head -o json``)."""
+        shown = self.pane.shown
+        if shown is None:
+            self.notify("No result to copy yet.", severity="warning")
+            return
+        text = json.dumps(result_to_dict(shown.result), indent=2, ensure_ascii=False)
+        copy_text(self.app, text, "the result as JSON")
