@@ -40,7 +40,7 @@ class CopiedScreen(ModalScreen[None]):
             yield Static(f"[b]Copied {self.what}[/b]", markup=True)
             yield Static(
                 "Sent to the terminal's clipboard (OSC 52). If it did not arrive, select the "
-                "text below (shift+drag in most terminals, or ctrl+a then ctrl+c here).",
+                "text below (shift+drag in most terminals, or F7 to select all, then ctrl+c).",
                 id="copied-help",
             )
             yield TextArea(self.text, read_only=True, soft_wrap=True, id="copied-text")
