@@ -1,0 +1,168 @@
+"""Reading an OSS error document safely, from a response body or the ``x-oss-err`` header.
+
+A HEAD answer has no body, so OSS puts the XML error document base64-encoded in ``x-oss-err``
+(oss-protocol.md §3). Everything in it comes from the network and may be hostile: the document
+is size-capped, parsed with defusedxml with DTDs and entities forbidden, and every string is
+cleaned of control characters and secrets. Nothing here raises for bad input; what could not
+be read is returned as a problem in words.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import httpx
+from defusedxml import ElementTree as SafeElementTree
+
+from ossbrowse.oss.redact import REDACTED, redact_text
+from ossbrowse.oss.safetext import CONTROL_RE, shorten
+
+MAX_DOCUMENT_BYTES = 64 * 1024
+"""Largest error document read, decoded. Real ones are under 2 KiB."""
+MAX_FIELD_CHARS = 8 * 1024
+"""Longest value kept for one element or header; longer ones are cut with "…"."""
+MAX_FIELDS = 200
+"""Most elements kept from one document."""
+_SENSITIVE_ELEMENTS = frozenset({"securitytoken", "x-oss-security-token", "accesskeysecret"})
+
+
+def header_value(headers: Any, name: str) -> str | None:
+    """A header value by name, case-insensitively, from httpx.Headers, a mapping or pairs."""
+    if headers is None:
+        return None
+    if isinstance(headers, httpx.Headers):
+        return headers.get(name)
+    items: Iterable[tuple[Any, Any]] = headers.items() if isinstance(headers, Mapping) else headers
+    lower = name.lower()
+    for key, value in items:
+        key_text = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        if key_text.lower() == lower:
+            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return None
+
+
+def clean(text: str | None, *, multiline: bool = False) -> str | None:
+    """Make a value from the network safe to show: no control characters, bounded, no secrets."""
+    if text is None:
+        return None
+    if not multiline:
+        text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    text = CONTROL_RE.sub("", text)
+    if len(text) > MAX_FIELD_CHARS:
+        text = text[:MAX_FIELD_CHARS] + "…"
+    return redact_text(text)
+
+
+def _b64decode(value: str) -> bytes | None:
+    compact = re.sub(r"\s+", "", value)
+    if not compact.isascii():
+        return None
+    compact += "=" * (-len(compact) % 4)
+    try:
+        return base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        pass
+    if re.fullmatch(r"[A-Za-z0-9_-]*=*", compact):  # the URL-safe alphabet
+        try:
+            return base64.urlsafe_b64decode(compact)
+        except (binascii.Error, ValueError):
+            return None
+    return None
+
+
+def _body_document(body: bytes | str | None) -> tuple[bytes | None, str | None]:
+    """The body as an error document, or why it cannot be one."""
+    if not body:
+        return None, None
+    raw = body.encode("utf-8", "replace") if isinstance(body, str) else bytes(body)
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return None, (
+            f"the response body is {len(raw)} bytes, larger than the "
+            f"{MAX_DOCUMENT_BYTES // 1024} KiB read; it was not decoded (too large)"
+        )
+    return raw, None
+
+
+def _header_document(headers: Any) -> tuple[bytes | None, str | None]:
+    """The decoded ``x-oss-err`` header, or why it cannot be decoded (None, None if absent)."""
+    encoded = header_value(headers, "x-oss-err")
+    if encoded is None:
+        return None, None
+    # base64 grows data by 4/3: check the encoded size before decoding anything.
+    if len(encoded) > MAX_DOCUMENT_BYTES * 4 // 3 + 8:
+        return None, (
+            f"x-oss-err is {len(encoded)} characters, larger than the "
+            f"{MAX_DOCUMENT_BYTES // 1024} KiB read; it was not decoded (too large)"
+        )
+    if not encoded.strip():
+        return None, "x-oss-err is empty"
+    decoded = _b64decode(encoded)
+    if decoded is None:
+        return None, "x-oss-err is not valid base64"
+    return decoded, None
+
+
+def read_document(
+    headers: Any, body: bytes | str | None
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """The error document's elements, from the body or else ``x-oss-err``, and any problems.
+
+    A body that is not an error document (a proxy's HTML page, say) does not hide a readable
+    ``x-oss-err``.
+    """
+    problems: list[str] = []
+    fallback: list[tuple[str, str]] = []
+    for source, (data, problem) in (
+        ("the body", _body_document(body)),
+        ("x-oss-err", _header_document(headers)),
+    ):
+        if problem:
+            problems.append(problem)
+        if data is None:
+            continue
+        fields, problem = _parse_document(data, source)
+        if problem:
+            problems.append(problem)
+        elif fields:
+            return fields, problems
+        fallback = fallback or fields
+    return fallback, problems
+
+
+def _parse_document(data: bytes, source: str) -> tuple[list[tuple[str, str]], str | None]:
+    """Every child element of the error document as (tag, text), or a problem."""
+    try:
+        root = SafeElementTree.fromstring(
+            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+    except Exception as exc:  # anything from the parser means "not readable"
+        name = type(exc).__name__
+        if name in ("DTDForbidden", "EntitiesForbidden", "ExternalReferenceForbidden"):
+            return [], f"{source} holds XML with a DTD or entities, which are refused for safety"
+        reason = clean(str(exc)) or name
+        return [], f"{source} is not well-formed XML ({shorten(reason, 120)})"
+    fields: list[tuple[str, str]] = []
+    problem = None
+    tag = _local_name(root.tag)
+    if tag != "Error":
+        problem = (
+            f"{source} is XML but not an OSS error document (root element <{shorten(tag, 40)}>)"
+        )
+    for child in list(root)[:MAX_FIELDS]:
+        if not isinstance(child.tag, str):
+            continue  # comments and processing instructions
+        name = clean(_local_name(child.tag)) or ""
+        text = "".join(child.itertext()) if len(child) else (child.text or "")
+        value = REDACTED if name.lower() in _SENSITIVE_ELEMENTS else text.strip()
+        fields.append((name, clean(value, multiline=True) or ""))
+    if len(root) > MAX_FIELDS:
+        problem = f"{source} has {len(root)} elements; only the first {MAX_FIELDS} were read"
+    return fields, problem
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else str(tag)
