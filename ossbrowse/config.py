@@ -1,25 +1,43 @@
 """Profile resolution the way ossutil 2.0 does it: flags > environment > the ossutil config file.
 
 A user who already set up ossutil runs ossbrowse with no extra step. Secrets are read, never
-written, and never appear in ``repr`` or in any message raised from here.
+written, and never appear in ``repr`` or in any message raised from here. Reading the file
+itself (sections, key spellings, inheritance, the permission warning) is in
+:mod:`ossbrowse.config_file`; its public names are re-exported here.
 """
 
 from __future__ import annotations
 
-import configparser
 import math
 import os
 import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from ossbrowse.config_file import (
+    DEFAULT_CONFIG_NAME,
+    ConfigError,
+    config_file_warning,
+    config_path,
+    file_settings,
+    list_profiles,
+    load_config,
+    norm_key,
+    profile_names,
+)
 from ossbrowse.oss.validation import InputError, check_region
 
-
-class ConfigError(ValueError):
-    """The configuration cannot be used; the message says what to set."""
+__all__ = [
+    "CREDENTIAL_SETTINGS",
+    "DEFAULT_CONFIG_NAME",
+    "OTHER_SETTINGS",
+    "ConfigError",
+    "Profile",
+    "check_usable",
+    "config_file_warning",
+    "list_profiles",
+    "resolve_profile",
+]
 
 
 @dataclass(frozen=True)
@@ -56,7 +74,6 @@ class Profile:
         return None
 
 
-DEFAULT_CONFIG_NAME = ".ossutilconfig"
 CREDENTIAL_SETTINGS = ("access_key_id", "access_key_secret", "sts_token")
 OTHER_SETTINGS = (
     "region",
@@ -76,192 +93,9 @@ _ENV_NAMES = {
     "region": "OSS_REGION",
     "endpoint": "OSS_ENDPOINT",
 }
-# ossutil treats accessKeyId, access-key-id, access_key_id and accesskeyid alike.
-_FILE_KEYS = {
-    "mode": "mode",
-    "accesskeyid": "access_key_id",
-    "accesskeysecret": "access_key_secret",
-    "ststoken": "sts_token",
-    "region": "region",
-    "endpoint": "endpoint",
-    "signversion": "sign_version",
-    "addressingstyle": "addressing_style",
-    "connecttimeout": "connect_timeout",
-    "readtimeout": "read_timeout",
-    "retrytimes": "retry_times",
-    "proxy": "proxy",
-    "skipverifycert": "skip_verify_cert",
-    "sourceprofile": "source_profile",
-}
 _SUPPORTED_MODES = {"ak": "AK", "ststoken": "StsToken"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-# A section name configparser would otherwise treat specially ([DEFAULT] leaks into every
-# section); ossutil's [DEFAULT] is just the default profile, case-insensitively.
-_NO_DEFAULT_SECTION = "\x00ossbrowse-no-default-section"
-
-
-def _norm_key(key: str) -> str:
-    return key.strip().lower().replace("-", "").replace("_", "")
-
-
-@dataclass
-class _Section:
-    name: str
-    values: dict[str, str]
-
-
-@dataclass
-class _ConfigFile:
-    path: str
-    profiles: dict[str, _Section]
-    """Lower-cased profile name -> section; "default" first when present."""
-
-
-def _profile_name(section: str) -> str | None:
-    """The profile a section header names, or None for other sections ([buckets x], ...)."""
-    parts = section.split()
-    if len(parts) == 1 and parts[0].lower() == "default":
-        return "default"
-    if len(parts) == 2 and parts[0].lower() == "profile":
-        return "default" if parts[1].lower() == "default" else parts[1]
-    return None
-
-
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in '"`':
-        return value[1:-1]
-    return value
-
-
-def _read_config(path: str) -> _ConfigFile:
-    """Parse an ossutil config file. Raises OSError; parse errors become ConfigError."""
-    with open(path, encoding="utf-8-sig") as handle:
-        text = handle.read()
-    parser = configparser.ConfigParser(
-        interpolation=None,
-        strict=False,
-        comment_prefixes=("#", ";"),
-        inline_comment_prefixes=("#", ";"),
-        empty_lines_in_values=False,
-        default_section=_NO_DEFAULT_SECTION,
-    )
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    try:
-        parser.read_string(text, source=path)
-    except configparser.MissingSectionHeaderError as exc:
-        # The exception text quotes the line, which may hold a secret: say only where.
-        raise ConfigError(
-            f"cannot read config file {path}: line {exc.lineno} comes before any [section]"
-        ) from None
-    except configparser.ParsingError as exc:
-        lines = ", ".join(str(lineno) for lineno, _ in exc.errors)
-        raise ConfigError(
-            f"cannot read config file {path}: line {lines} is not `key = value` or a [section]"
-        ) from None
-    except configparser.Error as exc:
-        raise ConfigError(f"cannot read config file {path}: {type(exc).__name__}") from None
-    profiles: dict[str, _Section] = {}
-    for section in parser.sections():
-        name = _profile_name(section.strip())
-        if name is None:
-            continue
-        entry = profiles.setdefault(name.lower(), _Section(name, {}))
-        for key, raw in parser.items(section, raw=True):
-            setting = _FILE_KEYS.get(_norm_key(key))
-            value = _unquote(raw or "")
-            if setting is not None and value:
-                entry.values[setting] = value
-    if "default" in profiles:
-        profiles = {"default": profiles.pop("default"), **profiles}
-    return _ConfigFile(path, profiles)
-
-
-def _config_path(config_file: str | None, env: Mapping[str, str]) -> tuple[str, str | None]:
-    """(path, how it was given) — how is None for the default ~/.ossutilconfig."""
-    if config_file:
-        return os.path.expanduser(config_file), "-c/--config-file"
-    if env.get("OSSUTIL_CONFIG_FILE"):
-        return os.path.expanduser(env["OSSUTIL_CONFIG_FILE"]), "OSSUTIL_CONFIG_FILE"
-    return str(Path.home() / DEFAULT_CONFIG_NAME), None
-
-
-def _load(path: str, given_by: str | None) -> _ConfigFile | None:
-    """Read the file; None when the default file does not exist."""
-    try:
-        return _read_config(path)
-    except FileNotFoundError:
-        if given_by is None:
-            return None
-        raise ConfigError(f"config file {path} (from {given_by}) does not exist") from None
-    except IsADirectoryError:
-        raise ConfigError(f"config file {path} is a directory, not a file") from None
-    except PermissionError:
-        raise ConfigError(f"config file {path} cannot be read: permission denied") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"config file {path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"config file {path} cannot be read: {exc.strerror}") from None
-
-
-def list_profiles(
-    config_file: str | None = None, env: Mapping[str, str] | None = None
-) -> list[str]:
-    """Names of the profiles in the config file, ``default`` first; [] when there is no file."""
-    env = os.environ if env is None else env
-    path, given_by = _config_path(config_file, env)
-    loaded = _load(path, given_by)
-    return [] if loaded is None else [s.name for s in loaded.profiles.values()]
-
-
-def config_file_warning(path: str | os.PathLike[str]) -> str | None:
-    """A warning when ``path`` holds a secret and group or others may read it, else None."""
-    if os.name == "nt":  # POSIX mode bits mean nothing there.
-        return None
-    try:
-        mode = os.stat(path).st_mode
-        if not mode & 0o077:
-            return None
-        loaded = _read_config(os.fspath(path))
-    except (OSError, UnicodeDecodeError, ConfigError):
-        return None
-    holds_secret = any(
-        "access_key_secret" in s.values or "sts_token" in s.values for s in loaded.profiles.values()
-    )
-    if not holds_secret:
-        return None
-    return (
-        f"config file {os.fspath(path)} holds an access key secret and other users may read it "
-        f"(mode {stat.S_IMODE(mode):04o}); run: chmod 600 {os.fspath(path)}"
-    )
-
-
-def _file_settings(loaded: _ConfigFile, name: str) -> dict[str, tuple[str, str]]:
-    """setting -> (value, profile it came from), following source_profile inheritance."""
-    merged: dict[str, tuple[str, str]] = {}
-    seen: list[str] = []
-    current: str | None = name
-    while current is not None:
-        section = loaded.profiles.get(current.lower())
-        if section is None:
-            raise ConfigError(
-                f"profile {seen[-1]!r} in {loaded.path} inherits from profile {current!r}, "
-                f"which does not exist (profiles: {_names(loaded)})"
-            )
-        if section.name.lower() in (s.lower() for s in seen):
-            chain = " -> ".join([*seen, section.name])
-            raise ConfigError(f"source_profile loop in {loaded.path}: {chain}")
-        seen.append(section.name)
-        for setting, value in section.values.items():
-            if setting != "source_profile":
-                merged.setdefault(setting, (value, section.name))
-        current = section.values.get("source_profile")
-    return merged
-
-
-def _names(loaded: _ConfigFile) -> str:
-    return ", ".join(s.name for s in loaded.profiles.values()) or "none"
 
 
 def _given(value: object) -> bool:
@@ -346,8 +180,8 @@ def resolve_profile(
     else:
         name, named_by = "default", None
 
-    path, given_by = _config_path(config_file, env)
-    loaded = _load(path, given_by)
+    path, given_by = config_path(config_file, env)
+    loaded = load_config(path, given_by)
     warnings: list[str] = []
     file_values: dict[str, tuple[str, str]] = {}
     if loaded is None:
@@ -360,11 +194,11 @@ def resolve_profile(
         if section is None and named_by is not None:
             raise ConfigError(
                 f"profile {name!r} (from {named_by}) is not in {path}; "
-                f"profiles there: {_names(loaded)}"
+                f"profiles there: {profile_names(loaded)}"
             )
         if section is not None:
             name = section.name
-            file_values = _file_settings(loaded, name)
+            file_values = file_settings(loaded, name)
         warning = config_file_warning(path)
         if warning:
             warnings.append(warning)
@@ -432,7 +266,7 @@ def _apply_mode(mode: str | None, where: str, chosen: dict[str, tuple[object, st
     """Enforce ossutil's credential ``mode``: only AK and StsToken are supported."""
     if mode is None:
         return
-    canonical = _SUPPORTED_MODES.get(_norm_key(mode))
+    canonical = _SUPPORTED_MODES.get(norm_key(mode))
     if canonical is None:
         raise ConfigError(
             f"mode {mode!r} ({where}) is not supported: ossbrowse supports AK and StsToken "
