@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from ossbrowse.config import ConfigError, Profile, list_profiles, resolve_profile
 from ossbrowse.oss.client import OssClient
+from ossbrowse.oss.signing import utc_now
 from ossbrowse.ui.commands import HEAD_ACTIONS
 from ossbrowse.ui.messages import ProfileSwitched
 from ossbrowse.ui.screens.copied import CopiedScreen
@@ -108,6 +109,10 @@ class OssBrowseApp(App[None]):
             self.client, self.client_problem = None, str(exc)
         else:
             self.client_problem = None
+
+    def now(self) -> datetime:
+        """The time requests are signed with (an injected clock in tests and screenshots)."""
+        return (self._clock or utc_now)()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The outcome colours, for any theme that does not set its own."""

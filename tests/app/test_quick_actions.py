@@ -215,3 +215,31 @@ async def test_palette_runs_a_quick_action(demo_app) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert completed(messages)[-1].result.status == 200
+
+
+async def test_exports_copy_a_working_probe_without_secrets(demo_app, emulator) -> None:
+    """g/b/k/p copy the shown probe as ossutil, ossbrowse head, curl and Python."""
+    import shlex
+
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        copied = {}
+        for key in ("g", "b", "k", "p"):
+            await pilot.press(key)
+            await settle(pilot)
+            copied[key] = app.last_copied[1]
+        etag = value(app, "if-none-match")
+    assert copied["g"].startswith("ossutil api head-object --bucket demo-bucket --key hello.txt")
+    assert copied["b"].startswith("ossbrowse head --bucket demo-bucket --key hello.txt")
+    assert "cfg.region = 'cn-hangzhou'" in copied["p"]
+    for text in copied.values():
+        assert emulator.access_key_secret not in text
+        assert etag in text  # the probe's If-None-Match travels with it
+    # The curl export really reproduces the 304: run what curl would.
+    argv = shlex.split(copied["k"])
+    headers = dict(argv[i + 1].split(": ", 1) for i, a in enumerate(argv) if a == "-H")
+    assert httpx.head(argv[-1], headers=headers).status_code == 304

@@ -8,10 +8,14 @@ it with the form, the sending and the result pane.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from textual.screen import Screen
 
+from ossbrowse.config import Profile
+from ossbrowse.oss import export
 from ossbrowse.oss.render import result_to_dict
+from ossbrowse.oss.results import HeadRequest
 from ossbrowse.ui.clipboard import copy_text
 from ossbrowse.ui.probes import stale_etag
 from ossbrowse.ui.widgets.headers_table import HeadersTable
@@ -113,3 +117,33 @@ class ProbeActions(Screen[None]):
             return
         text = json.dumps(result_to_dict(shown.result), indent=2, ensure_ascii=False)
         copy_text(self.app, text, "the result as JSON")
+
+    # -- shareable reproductions --------------------------------------------------------------
+
+    def _export(self, make: Callable[[HeadRequest, Profile], str], what: str) -> None:
+        """Copy the shown probe as a command or snippet; exports never hold a secret."""
+        shown = self.pane.shown
+        if shown is None:
+            self.notify(
+                "Send a HEAD first (F5): the export repeats that probe.", severity="warning"
+            )
+            return
+        profile: Profile = self.app.profile  # type: ignore[attr-defined]
+        copy_text(self.app, make(shown.result.request, profile), what)
+
+    def action_export_ossutil(self) -> None:
+        """Copy the probe as an ``ossutil api head-object`` command."""
+        self._export(export.to_ossutil, "the probe as an ossutil command")
+
+    def action_export_ossbrowse(self) -> None:
+        """Copy the probe as an ``ossbrowse head`` command."""
+        self._export(export.to_ossbrowse, "the probe as an ossbrowse head command")
+
+    def action_export_curl(self) -> None:
+        """Copy the probe as curl with a presigned URL (valid 15 minutes) and the If-* headers."""
+        now = self.app.now()  # type: ignore[attr-defined]
+        self._export(lambda r, p: export.to_curl(r, p, now=now), "the probe as a curl command")
+
+    def action_export_python(self) -> None:
+        """Copy the probe as an alibabacloud-oss-v2 snippet."""
+        self._export(export.to_python, "the probe as Python (alibabacloud-oss-v2)")
