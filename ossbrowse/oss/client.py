@@ -77,7 +77,10 @@ class OssClient:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], datetime] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        timer: Callable[[], float] | None = None,
     ) -> None:
+        """``clock`` signs requests, ``sleep`` waits between retries and ``timer`` measures
+        elapsed time; tests and screenshots inject them to be deterministic."""
         check_usable(profile)
         assert profile.access_key_id and profile.access_key_secret  # checked above
         self.profile = profile
@@ -89,6 +92,7 @@ class OssClient:
             redact.register_secret(profile.sts_token)
         self._clock = clock or utc_now
         self._sleep = sleep or asyncio.sleep
+        self._timer = timer or time.perf_counter
         try:
             self.endpoint: Endpoint = parse_endpoint(
                 profile.endpoint or endpoint_for_region(profile.region or "")
@@ -174,11 +178,11 @@ class OssClient:
         url = self.url_for(request)
         headers = request_headers(request)
         attempts: list[Attempt] = []
-        started = time.perf_counter()
+        started = self._timer()
         waited = 0.0
         for number in range(1, self.profile.retry_times + 2):
             auth = self._auth(request)
-            t0 = time.perf_counter()
+            t0 = self._timer()
             try:
                 response = await self._http.head(url, headers=headers, auth=auth)
             except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
@@ -190,7 +194,7 @@ class OssClient:
                     failure.message,
                 )
                 attempts.append(
-                    Attempt(number, None, failure.kind, _ms(t0), waited_ms=waited * 1000)
+                    Attempt(number, None, failure.kind, self._ms(t0), waited_ms=waited * 1000)
                 )
                 if failure.kind in RETRYABLE_FAILURES and number <= self.profile.retry_times:
                     waited = backoff_seconds(number)
@@ -198,7 +202,7 @@ class OssClient:
                     continue
                 return self._no_answer(request, url, failure, attempts, started)
             attempts.append(
-                Attempt(number, response.status_code, None, _ms(t0), waited_ms=waited * 1000)
+                Attempt(number, response.status_code, None, self._ms(t0), waited_ms=waited * 1000)
             )
             _log_exchange(response, attempts[-1])
             if response.status_code >= 500 and number <= self.profile.retry_times:
@@ -236,7 +240,7 @@ class OssClient:
             url=redact.redact_url(url),
             status=None,
             outcome=Outcome.NO_ANSWER,
-            elapsed_ms=_ms(started),
+            elapsed_ms=self._ms(started),
             attempts=tuple(attempts),
             conditions=checks,
             summary=failure.message,
@@ -285,7 +289,7 @@ class OssClient:
             version_id=response.headers.get("x-oss-version-id"),
             request_id=response.headers.get("x-oss-request-id"),
             last_modified=last_modified,
-            elapsed_ms=_ms(started),
+            elapsed_ms=self._ms(started),
             attempts=tuple(attempts),
             conditions=checks,
             summary=summary,
@@ -293,6 +297,9 @@ class OssClient:
             warnings=tuple(warnings),
             sign_version=self.profile.sign_version,
         )
+
+    def _ms(self, since: float) -> float:
+        return (self._timer() - since) * 1000
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -325,10 +332,6 @@ def _log_exchange(response: httpx.Response, attempt: Attempt) -> None:
 def _redacted(text: str | None) -> str | None:
     """V4 signs the STS token as a header, so what was signed can hold a secret."""
     return None if text is None else redact.redact_text(text)
-
-
-def _ms(since: float) -> float:
-    return (time.perf_counter() - since) * 1000
 
 
 def _header_warnings(response: httpx.Response) -> list[str]:

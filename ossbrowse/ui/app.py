@@ -79,6 +79,7 @@ class OssBrowseApp(App[None]):
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], datetime] | None = None,
+        timer: Callable[[], float] | None = None,
         prefill: Mapping[str, str] | None = None,
         config_file: str | None = None,
         demo: bool = False,
@@ -95,6 +96,7 @@ class OssBrowseApp(App[None]):
         self.last_copied: tuple[str, str] | None = None
         self._transport = transport
         self._clock = clock
+        self._timer = timer
         self.client: OssClient | None = None
         """The client of the active profile; None when the profile cannot send."""
         self.client_problem: str | None = None
@@ -104,7 +106,9 @@ class OssBrowseApp(App[None]):
     def _connect(self, profile: Profile) -> None:
         self.profile = profile
         try:
-            self.client = OssClient(profile, transport=self._transport, clock=self._clock)
+            self.client = OssClient(
+                profile, transport=self._transport, clock=self._clock, timer=self._timer
+            )
         except ConfigError as exc:
             self.client, self.client_problem = None, str(exc)
         else:
@@ -256,6 +260,7 @@ def make_app(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Callable[[], datetime] | None = None,
+    timer: Callable[[], float] | None = None,
     prefill: Mapping[str, str] | None = None,
     config_file: str | None = None,
     demo: bool = False,
@@ -263,8 +268,9 @@ def make_app(
 ) -> OssBrowseApp:
     """Build the app for ``profile``.
 
-    ``transport`` and ``clock`` go to the :class:`OssClient` (tests inject them); ``prefill``
-    fills the form (keys as the CLI flags, ``version_id``, or the field ids, ``version-id``);
+    ``transport``, ``clock`` and ``timer`` go to the :class:`OssClient` (tests inject them);
+    ``prefill`` fills the form (keys as the CLI flags, ``version_id``, or the field ids,
+    ``version-id``);
     ``config_file`` is where the profile switcher looks; ``demo`` shows the demo hint line;
     ``notice`` is shown once at start (e.g. why the configuration could not be read).
     """
@@ -272,6 +278,7 @@ def make_app(
         profile,
         transport=transport,
         clock=clock,
+        timer=timer,
         prefill=prefill,
         config_file=config_file,
         demo=demo,

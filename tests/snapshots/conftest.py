@@ -9,7 +9,6 @@ measure time (``x-oss-server-time`` and the client's elapsed time).
 from __future__ import annotations
 
 import itertools
-import types
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +18,6 @@ import pytest
 
 from ossbrowse.config import Profile
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator
-from ossbrowse.oss import client as client_module
 from ossbrowse.ui.app import OssBrowseApp, make_app
 
 NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
@@ -44,11 +42,11 @@ def _deterministic(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
-    # The client times requests with perf_counter: a counter that advances 4 ms per reading
-    # makes every HEAD take the same 12 ms.
-    ticks = itertools.count()
-    fake_time = types.SimpleNamespace(perf_counter=lambda: next(ticks) * 0.004)
-    monkeypatch.setattr(client_module, "time", fake_time)
+
+
+def _ticks(step: float) -> Callable[[], float]:
+    counter = itertools.count()
+    return lambda: next(counter) * step
 
 
 @pytest.fixture
@@ -125,6 +123,8 @@ def snapshot_app(emulator: Emulator) -> Callable[..., OssBrowseApp]:
             profile,
             transport=StableTransport(port, refuse=refuse),
             clock=lambda: NOW,
+            # A timer that advances 4 ms per reading: every HEAD takes the same 12 ms.
+            timer=_ticks(0.004),
             prefill=prefill if prefill is not None else {"bucket": DEMO_BUCKET, "key": DEMO_KEY},
             demo=demo,
         )
