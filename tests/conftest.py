@@ -15,11 +15,44 @@ imported from packages, never from a conftest (several conftest modules share th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ossbrowse.emulator import Emulator
+
+# Developer settings that would leak into a test: credentials, config, proxies, colours.
+LEAKY_ENVIRONMENT = (
+    "OSS_ACCESS_KEY_ID",
+    "OSS_ACCESS_KEY_SECRET",
+    "OSS_SESSION_TOKEN",
+    "OSS_REGION",
+    "OSS_ENDPOINT",
+    "OSSUTIL_CONFIG_FILE",
+    "OSSUTIL_PROFILE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "NO_COLOR",
+    "TEXTUAL_THEME",
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test runs without the developer's credentials, ~/.ossutilconfig or proxies.
+
+    HOME points at the test's own temporary directory, so the default config file is absent
+    unless a test writes one. NO_COLOR would grey every snapshot.
+    """
+    for name in LEAKY_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+
 
 TEST_ACCESS_KEY_ID = "LTAI5tEmuTestKey000000001"
 TEST_ACCESS_KEY_SECRET = "EmuTestSecret0000000000000000x"

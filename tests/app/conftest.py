@@ -26,23 +26,6 @@ from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator
 from ossbrowse.ui.app import OssBrowseApp, make_app
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    """No developer credentials, config file or NO_COLOR leak into a test."""
-    for name in (
-        "OSS_ACCESS_KEY_ID",
-        "OSS_ACCESS_KEY_SECRET",
-        "OSS_SESSION_TOKEN",
-        "OSS_REGION",
-        "OSS_ENDPOINT",
-        "OSSUTIL_CONFIG_FILE",
-        "OSSUTIL_PROFILE",
-        "NO_COLOR",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-
-
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
     """One demo emulator for the whole session (tests only read from it)."""

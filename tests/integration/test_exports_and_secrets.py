@@ -37,14 +37,6 @@ def sts_emulator(make_emulator: Callable[..., Emulator]) -> Emulator:
     return make_emulator(demo_data=True, sts_tokens={CANARY_TOKEN: (CANARY_ID, CANARY_SECRET)})
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    for name in ("OSS_ACCESS_KEY_ID", "OSS_ACCESS_KEY_SECRET", "OSS_SESSION_TOKEN", "OSS_REGION",
-                 "OSS_ENDPOINT", "OSSUTIL_CONFIG_FILE", "OSSUTIL_PROFILE"):  # fmt: skip
-        monkeypatch.delenv(name, raising=False)
-
-
 def _profile(emu: Emulator, **extra: Any) -> Profile:
     values: dict[str, Any] = {
         "name": "default",

@@ -18,25 +18,6 @@ from ossbrowse import cli
 SECRET = "FaultCanarySecret-7c1d"
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """No developer config or environment leaks into these runs."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    for name in (
-        "OSS_ACCESS_KEY_ID",
-        "OSS_ACCESS_KEY_SECRET",
-        "OSS_SESSION_TOKEN",
-        "OSS_REGION",
-        "OSS_ENDPOINT",
-        "OSSUTIL_CONFIG_FILE",
-        "OSSUTIL_PROFILE",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def head(
     capsys: pytest.CaptureFixture[str], endpoint: str, key: str, *extra: str
 ) -> tuple[int, str, str]:

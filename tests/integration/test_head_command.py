@@ -32,14 +32,6 @@ STS_TOKEN = "STS.CanaryTokenForHeadCommand-0123456789"
 DRY_RUN_SECRET = "DryRunCanarySecret-0123456789"
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    for name in ("OSS_ACCESS_KEY_ID", "OSS_ACCESS_KEY_SECRET", "OSS_SESSION_TOKEN", "OSS_REGION",
-                 "OSS_ENDPOINT", "OSSUTIL_CONFIG_FILE", "OSSUTIL_PROFILE"):  # fmt: skip
-        monkeypatch.delenv(name, raising=False)
-
-
 Head = Callable[..., tuple[int, dict[str, Any]]]
 
 

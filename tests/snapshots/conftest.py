@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 import pytest
@@ -24,24 +23,6 @@ NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
 SHOWN_ENDPOINT = "http://127.0.0.1:8085"
 KEY_ID = "LTAI5tSnapshotKeyId00001"
 SECRET = "SnapshotSecret-0000000000000000"
-
-
-@pytest.fixture(autouse=True)
-def _deterministic(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    """NO_COLOR would grey every snapshot; developer settings must not leak in."""
-    for name in (
-        "NO_COLOR",
-        "TEXTUAL_THEME",
-        "OSS_ACCESS_KEY_ID",
-        "OSS_ACCESS_KEY_SECRET",
-        "OSS_SESSION_TOKEN",
-        "OSS_REGION",
-        "OSS_ENDPOINT",
-        "OSSUTIL_CONFIG_FILE",
-        "OSSUTIL_PROFILE",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
 
 
 def _ticks(step: float) -> Callable[[], float]:
