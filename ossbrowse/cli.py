@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
+from .config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
 
 if TYPE_CHECKING:
     from .oss.client import OssClient, PreparedHead
@@ -46,20 +47,8 @@ REQUEST_FLAGS = (
     "if_modified_since",
     "if_unmodified_since",
 )
-PROFILE_FLAGS = (
-    "access_key_id",
-    "access_key_secret",
-    "sts_token",
-    "region",
-    "endpoint",
-    "addressing_style",
-    "sign_version",
-    "connect_timeout",
-    "read_timeout",
-    "retry_times",
-    "proxy",
-    "skip_verify_cert",
-)
+# Every profile setting has a flag of the same name.
+PROFILE_FLAGS = CREDENTIAL_SETTINGS + OTHER_SETTINGS
 
 
 class _Parser(argparse.ArgumentParser):

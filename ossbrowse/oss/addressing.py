@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .signing import uri_encode
+from .signing import encode_query, uri_encode
 from .validation import InputError
 
 STYLES = ("virtual", "path", "cname")
@@ -99,13 +99,6 @@ def encode_key(key: str) -> str:
         else:
             segments.append(uri_encode(segment))
     return "/".join(segments)
-
-
-def encode_query(pairs: Sequence[tuple[str, str]]) -> str:
-    """A strictly encoded query string; a pair with an empty value is written as the name."""
-    return "&".join(
-        uri_encode(k) if v == "" else f"{uri_encode(k)}={uri_encode(v)}" for k, v in pairs
-    )
 
 
 def object_url(

@@ -348,7 +348,8 @@ class PresignedUrl:
     canonical_request: str | None = None
 
 
-def _encode_query(pairs: Sequence[tuple[str, str]]) -> str:
+def encode_query(pairs: Sequence[tuple[str, str]]) -> str:
+    """A strictly encoded query string; a pair with an empty value is written as the name."""
     return "&".join(
         uri_encode(k) if v == "" else f"{uri_encode(k)}={uri_encode(v)}" for k, v in pairs
     )
@@ -394,7 +395,7 @@ def presign_v4(
         credentials.access_key_secret, timestamp[:8], region, string_to_sign, product
     )
     params.append(("x-oss-signature", signature))
-    return PresignedUrl(f"{base_url}?{_encode_query(params)}", string_to_sign, canonical)
+    return PresignedUrl(f"{base_url}?{encode_query(params)}", string_to_sign, canonical)
 
 
 def presign_v1(
@@ -421,4 +422,4 @@ def presign_v1(
         ("Expires", str(expires_at)),
         ("Signature", signature),
     ]
-    return PresignedUrl(f"{base_url}?{_encode_query(params)}", string_to_sign)
+    return PresignedUrl(f"{base_url}?{encode_query(params)}", string_to_sign)
