@@ -259,6 +259,9 @@ def run_tui(argv: Sequence[str]) -> int:
         )
     except ConfigError as exc:
         profile, notice = Profile(name=args.profile or "default"), str(exc)
+    else:
+        # E.g. the config file holding a secret is readable by other users.
+        notice = "\n".join(profile.warnings) or None
     prefill = {f: getattr(args, f) for f in REQUEST_FLAGS if getattr(args, f)}
     from .ui.app import make_app
 
