@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
@@ -36,6 +38,7 @@ exit status:
   3  no answer: DNS, connection refused, TLS, timeout, reset
   4  304 Not Modified (If-None-Match matched or If-Modified-Since not older)
   5  412 Precondition Failed (If-Match mismatch or modified since If-Unmodified-Since)
+  130  interrupted (Ctrl+C)
 """
 
 REQUEST_FLAGS = (
@@ -49,6 +52,13 @@ REQUEST_FLAGS = (
 )
 # Every profile setting has a flag of the same name.
 PROFILE_FLAGS = CREDENTIAL_SETTINGS + OTHER_SETTINGS
+
+
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl+C
+
+
+class LogFileError(Exception):
+    """--log-file names a file that cannot be written."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -135,12 +145,24 @@ def _configure_logging(args: argparse.Namespace) -> logging.Handler | None:
             sys.stdout if args.log_file == "-" else sys.stderr
         )
     else:
-        handler = logging.FileHandler(args.log_file, encoding="utf-8")
+        try:
+            handler = logging.FileHandler(args.log_file, encoding="utf-8")
+        except OSError as exc:
+            raise LogFileError(f"cannot open log file {args.log_file}: {exc.strerror}") from None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("ossbrowse")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if args.loglevel == "debug" else logging.INFO)
     return handler
+
+
+def _default_log_file() -> Path:
+    """Where the TUI logs when asked to without --log-file: the platform's log directory."""
+    from platformdirs import user_log_path
+
+    directory = user_log_path("ossbrowse")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / "ossbrowse.log"
 
 
 def _say(message: str) -> None:
@@ -150,7 +172,11 @@ def _say(message: str) -> None:
 def run_head(argv: Sequence[str]) -> int:
     """Run ``ossbrowse head``; returns the documented exit status."""
     args = build_head_parser().parse_args(argv)
-    handler = _configure_logging(args)
+    try:
+        handler = _configure_logging(args)
+    except LogFileError as exc:
+        _say(f"{exc} (nothing was sent)")
+        return EXIT_BAD_INPUT
     try:
         return _run_head(args)
     finally:
@@ -250,8 +276,12 @@ def run_tui(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.loglevel != "off" and args.log_file in (None, "-"):
         # The terminal belongs to the TUI: logs go to a file or nowhere.
-        args.log_file = "ossbrowse.log"
-    _configure_logging(args)
+        args.log_file = str(_default_log_file())
+    try:
+        _configure_logging(args)
+    except LogFileError as exc:
+        _say(str(exc))
+        return EXIT_BAD_INPUT
     notice = None
     try:
         profile = resolve_profile(
@@ -262,6 +292,9 @@ def run_tui(argv: Sequence[str]) -> int:
     else:
         # E.g. the config file holding a secret is readable by other users.
         notice = "\n".join(profile.warnings) or None
+    if args.loglevel != "off":
+        logging_to = f"Logging ({args.loglevel}) to {args.log_file}; secrets are never logged."
+        notice = f"{notice}\n{logging_to}" if notice else logging_to
     prefill = {f: getattr(args, f) for f in REQUEST_FLAGS if getattr(args, f)}
     from .ui.app import make_app
 
@@ -310,6 +343,15 @@ COMMANDS = {"head": run_head, "demo": run_demo, "emulator": run_emulator}
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ossbrowse`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in COMMANDS:
-        return COMMANDS[args[0]](args[1:])
-    return run_tui(args)
+    command = COMMANDS.get(args[0]) if args else None
+    try:
+        return command(args[1:]) if command else run_tui(args)
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `ossbrowse head ... | head -1`): not an error of ours.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK

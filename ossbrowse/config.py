@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from ossbrowse.config_file import (
     DEFAULT_CONFIG_NAME,
@@ -25,6 +25,7 @@ from ossbrowse.config_file import (
     norm_key,
     profile_names,
 )
+from ossbrowse.oss.addressing import region_in_text
 from ossbrowse.oss.validation import InputError, check_region
 
 __all__ = [
@@ -293,9 +294,6 @@ def _setting_hint(profile: Profile, flag: str, env_name: str | None, file_key: s
     return ", ".join(where[:-1]) + " or " + where[-1]
 
 
-_ENDPOINT_REGION = re.compile(r"(?:^|[/.])oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com", re.I)
-
-
 def check_usable(profile: Profile) -> None:
     """Raise ConfigError with one message saying what to set when ``profile`` cannot be used."""
     key_id, secret, token = profile.access_key_id, profile.access_key_secret, profile.sts_token
@@ -325,9 +323,9 @@ def check_usable(profile: Profile) -> None:
         message = "region must be set in sign version 4: " + _setting_hint(
             profile, "--region", "OSS_REGION", "region"
         )
-        match = _ENDPOINT_REGION.search(profile.endpoint or "")
-        if match:
-            message += f" (endpoint {profile.endpoint} suggests --region {match.group(1)})"
+        suggested = region_in_text(profile.endpoint or "")
+        if suggested:
+            message += f" (endpoint {profile.endpoint} suggests --region {suggested})"
         raise ConfigError(message)
     if profile.region:
         try:
@@ -345,5 +343,21 @@ def check_usable(profile: Profile) -> None:
                 f"{setting.replace('_', '-')} must be a positive number of seconds "
                 f"(got {seconds:g})"
             )
+    if profile.proxy and profile.proxy != "env":
+        _check_proxy(profile.proxy)
     if not 0 <= profile.retry_times <= 100:
         raise ConfigError(f"retry-times must be between 0 and 100 (got {profile.retry_times})")
+
+
+def _check_proxy(proxy: str) -> None:
+    """A proxy URL httpx can use: http, https or socks5, with a host."""
+    try:
+        parts = urlsplit(proxy)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ConfigError("proxy is not a valid URL (e.g. http://proxy.example.com:3128)") from None
+    if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
+        raise ConfigError(
+            "proxy must be an http://, https:// or socks5:// URL with a host, or 'env' "
+            "to use the environment's (e.g. http://proxy.example.com:3128)"
+        )

@@ -169,7 +169,8 @@ def config_file_warning(path: str | os.PathLike[str]) -> str | None:
         return None
     try:
         mode = os.stat(path).st_mode
-        if not mode & 0o077:
+        # Only read permission exposes the secret; a group-writable file is another matter.
+        if not mode & (stat.S_IRGRP | stat.S_IROTH):
             return None
         loaded = read_config(os.fspath(path))
     except (OSError, UnicodeDecodeError, ConfigError):

@@ -17,7 +17,10 @@ from .signing import encode_query, uri_encode
 from .validation import InputError
 
 STYLES = ("virtual", "path", "cname")
-_OSS_HOST_RE = re.compile(r"^(?:[a-z0-9-]+\.)?oss-([a-z0-9-]+?)(-internal)?\.aliyuncs\.com$")
+# An official OSS host anywhere in a text (host, URL, HostId): oss-<region>[-internal].
+_OSS_HOST_RE = re.compile(
+    r"(?:^|[/.])oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com(?=$|[:/\s])", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -125,12 +128,17 @@ def object_url(
     return url
 
 
+def region_in_text(text: str) -> str | None:
+    """The region of the first official OSS host in ``text`` (host, URL or HostId), if any."""
+    match = _OSS_HOST_RE.search(text)
+    if not match or match.group(1).lower().startswith("accelerate"):
+        return None
+    return match.group(1).lower()
+
+
 def region_of_endpoint(host: str) -> str | None:
     """The region an official OSS endpoint host belongs to, e.g. cn-beijing; None otherwise."""
-    match = _OSS_HOST_RE.match(host)
-    if not match or match.group(1) in ("accelerate", "accelerate-overseas"):
-        return None
-    return match.group(1)
+    return region_in_text(host)
 
 
 def region_mismatch(endpoint: Endpoint, region: str) -> str | None:

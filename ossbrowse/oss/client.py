@@ -29,7 +29,7 @@ from .addressing import (
     parse_endpoint,
     region_mismatch,
 )
-from .conditions import explain, request_headers
+from .conditions import explain, parse_http_date, request_headers
 from .errors import decode_service_error, transport_failure
 from .results import Attempt, HeadRequest, HeadResult, Outcome, TransportFailure
 from .signing import Credentials, OssV1Auth, OssV4Auth, utc_now
@@ -49,6 +49,13 @@ _OUTCOMES = {
     412: Outcome.PRECONDITION_FAILED,
     404: Outcome.NOT_FOUND,
 }
+
+
+def _outcome(status: int) -> Outcome:
+    """Any 2xx is a success, as the exit status says; 304/412/404 are named outcomes."""
+    if 200 <= status < 300:
+        return Outcome.OK
+    return _OUTCOMES.get(status, Outcome.ERROR)
 
 
 def backoff_seconds(attempt: int) -> float:
@@ -121,15 +128,20 @@ class OssClient:
             write=profile.read_timeout,
             pool=profile.connect_timeout,
         )
-        return httpx.AsyncClient(
-            transport=transport,
-            verify=verify,
-            proxy=proxy,
-            trust_env=trust_env,
-            timeout=timeout,
-            follow_redirects=False,
-            headers={"User-Agent": f"ossbrowse/{__version__}"},
-        )
+        try:
+            return httpx.AsyncClient(
+                transport=transport,
+                verify=verify,
+                proxy=proxy,
+                trust_env=trust_env,
+                timeout=timeout,
+                follow_redirects=False,
+                headers={"User-Agent": f"ossbrowse/{__version__}"},
+            )
+        except ValueError as exc:  # e.g. an unusable proxy URL in the environment
+            raise ConfigError(
+                f"Cannot set up the HTTP client: {redact.redact_text(str(exc))}"
+            ) from None
 
     @property
     def endpoint_label(self) -> str:
@@ -278,12 +290,19 @@ class OssClient:
             )
             if status not in (404, 412):
                 summary = f"{error.summary.rstrip('.')}. {summary}".strip()
+            if response.headers.get("x-oss-delete-marker") == "true":
+                marker = response.headers.get("x-oss-version-id", "")
+                summary = (
+                    f"The {'version asked for' if status == 405 else 'current version'} is a "
+                    f"delete marker{f' ({marker})' if marker else ''}: "
+                    f"OSS answered {status} {error.code}. {summary}"
+                ).strip()
         warnings = self._warnings() + _header_warnings(response)
         return HeadResult(
             request=request,
             url=redact.redact_url(url),
             status=status,
-            outcome=_OUTCOMES.get(status, Outcome.ERROR),
+            outcome=_outcome(status),
             headers=headers,
             etag=etag,
             version_id=response.headers.get("x-oss-version-id"),
@@ -336,16 +355,11 @@ def _redacted(text: str | None) -> str | None:
 
 def _header_warnings(response: httpx.Response) -> list[str]:
     """Say what is malformed in the answer rather than failing on it."""
-    from email.utils import parsedate_to_datetime
-
     warnings = []
     for name in ("last-modified", "date"):
         value = response.headers.get(name)
-        if value is None:
-            continue
-        try:
-            parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        # The same strict reading the explanation uses, so a date it cannot read is reported.
+        if value is not None and parse_http_date(value) is None:
             shown = value if len(value) <= 60 else value[:57] + "..."
             warnings.append(f"{name.title()} is not an HTTP date: {shown!r}")
     if response.status_code == 200 and "etag" not in response.headers:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
+from ossbrowse.oss.addressing import region_in_text
 from ossbrowse.oss.error_document import (
     MAX_DOCUMENT_BYTES,
     MAX_FIELD_CHARS,
@@ -50,9 +51,6 @@ _EXPECTED_PHRASE_RE = re.compile(
     r"(?:expect(?:ed|ing|s)?|should be|correct region is|bucket is in)\s*"
     r"(?:the\s+)?(?:region\s*)?(?:is\s*)?[:=]?\s*['\"`]?(?:oss-)?([a-z]{2}[a-z0-9-]*[a-z0-9])",
     re.IGNORECASE,
-)
-_ENDPOINT_REGION_RE = re.compile(
-    r"(?:^|[./])oss-([a-z]{2}[a-z0-9-]*?)(?:-internal)?\.aliyuncs\.com", re.IGNORECASE
 )
 
 
@@ -110,8 +108,8 @@ def _region_hint(
     endpoint = fields.get("Endpoint", "")
     if endpoint or wrong_region:
         for text in (endpoint, fields.get("HostId", "")):
-            if m := _ENDPOINT_REGION_RE.search(text):
-                candidates.append(m.group(1).lower())
+            if found := region_in_text(text):
+                candidates.append(found)
     for candidate in candidates:
         if _REGION_RE.match(candidate) and candidate != region:
             return candidate

@@ -254,6 +254,13 @@ def _string_to_sign_lines(error: dict[str, Any]) -> list[str]:
                 0,
             )
             lines.append(f"  The strings to sign first differ at line {differ + 1}.")
+            # In V4 they differ only by a hash: the canonical requests show why.
+            for label, key in (
+                ("CanonicalRequest (server)", "server_canonical_request"),
+                ("CanonicalRequest (ours)", "our_canonical_request"),
+            ):
+                if error.get(key):
+                    lines += _block(label, error[key])
     return lines
 
 

@@ -113,10 +113,12 @@ def test_versions_and_delete_markers(head: Head, demo_emulator: Emulator) -> Non
     assert (code, data["status"], data["outcome"]) == (2, 404, "not_found")
     assert data["error"]["code"] == "NoSuchKey"
     assert data["headers"].get("x-oss-delete-marker") == "true"
+    assert "current version is a delete marker" in data["summary"]
     marker = data["headers"]["x-oss-version-id"]
     code, data = head("--bucket", DEMO_BUCKET, "--key", DEMO_DELETED_KEY, "--version-id", marker)
     assert (code, data["status"]) == (2, 405)
     assert data["error"]["code"] == "MethodNotAllowed"
+    assert "version asked for is a delete marker" in data["summary"]
     assert data["headers"]["allow"] == "DELETE"
 
 

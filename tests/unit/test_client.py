@@ -238,3 +238,22 @@ async def test_malformed_dates_and_missing_etag_are_warnings_not_crashes() -> No
     assert result.outcome is Outcome.OK
     assert any("Last-Modified" in w for w in result.warnings)
     assert any("ETag" in w for w in result.warnings)
+
+
+async def test_any_2xx_is_ok_as_the_exit_status_says() -> None:
+    client, _ = make_client(Recorder(httpx.Response(204, headers=ok_headers())))
+    async with client:
+        result = await client.head_object(build_head_request(bucket="my-bucket", key="k"))
+    assert result.outcome is Outcome.OK
+
+
+async def test_a_date_the_explanation_cannot_read_is_a_warning() -> None:
+    # Lenient parsers accept a numeric zone; HTTP (and our explanation) require GMT.
+    headers = ok_headers()
+    headers["Last-Modified"] = "Sat, 14 Mar 2026 09:26:53 +0800"
+    client, _ = make_client(Recorder(httpx.Response(200, headers=headers)))
+    async with client:
+        result = await client.head_object(
+            build_head_request(bucket="my-bucket", key="k", if_modified_since="2020-01-01")
+        )
+    assert any(w.startswith("Last-Modified is not an HTTP date") for w in result.warnings)

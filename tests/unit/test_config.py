@@ -577,6 +577,9 @@ def test_world_readable_file_with_a_secret_warns(tmp_path: Path) -> None:
     assert config_file_warning(closed_path) is None
     assert resolve(open_path).warnings == (warning,)
     assert resolve(closed_path).warnings == ()
+    # Readable by the group is enough to expose the secret; writable only is not a read.
+    assert config_file_warning(write(tmp_path, text, name="group-read", mode=0o640))
+    assert config_file_warning(write(tmp_path, text, name="group-write", mode=0o620)) is None
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")

@@ -611,3 +611,20 @@ def test_registered_secrets_never_reach_any_output(registered_canary: None) -> N
     assert data["error"]["message"] == "echoed ***"
     assert data["headers"]["x-oss-security-token"] == "REDACTED"
     assert "x-oss-signature=REDACTED" in data["url"]
+
+
+def test_raw_shows_both_canonical_requests_when_the_strings_to_sign_differ() -> None:
+    """In V4 the strings to sign differ only by a hash; the canonical requests say why."""
+    from dataclasses import replace
+
+    result = signature_result()
+    assert result.error is not None
+    ours = "HEAD\n/media/photos/cat.jpg\n\nx-oss-date:20250115T100000Z\n\n\nUNSIGNED-PAYLOAD"
+    theirs = ours.replace("cat.jpg", "cat%2Ejpg")
+    error = replace(result.error, our_canonical_request=ours, server_canonical_request=theirs)
+    raw = render_raw(replace(result, error=error))
+    assert "CanonicalRequest (server)" in raw and "CanonicalRequest (ours)" in raw
+    assert "/media/photos/cat%2Ejpg" in raw and "/media/photos/cat.jpg" in raw
+    # Identical strings to sign need no canonical requests: the secret is what differs.
+    same = replace(error, server_string_to_sign=OUR_STS)
+    assert "CanonicalRequest" not in render_raw(replace(result, error=same))
