@@ -97,6 +97,11 @@ class OssClient:
         redact.register_secret(profile.access_key_secret)
         if profile.sts_token:
             redact.register_secret(profile.sts_token)
+        if profile.proxy and profile.proxy != "env":
+            try:
+                redact.register_secret(httpx.URL(profile.proxy).password)
+            except (httpx.InvalidURL, ValueError):
+                pass  # check_usable has already refused an unusable proxy
         self._clock = clock or utc_now
         self._sleep = sleep or asyncio.sleep
         self._timer = timer or time.perf_counter

@@ -11,6 +11,8 @@ from __future__ import annotations
 import shlex
 from datetime import datetime
 
+import httpx
+
 from ..config import Profile
 from .addressing import effective_style, endpoint_for_region, object_url, parse_endpoint
 from .conditions import format_http_date, request_headers
@@ -49,6 +51,22 @@ def _profile_flags(profile: Profile) -> list[str]:
         flags += ["--sign-version", profile.sign_version]
     if profile.addressing_style != "virtual":
         flags += ["--addressing-style", profile.addressing_style]
+    if profile.proxy:
+        # A proxy's password is a secret too: the export names the proxy without it.
+        proxy = profile.proxy
+        if proxy != "env":
+            proxy = str(httpx.URL(proxy).copy_with(username=None, password=None))
+        flags += ["--proxy", proxy]
+    defaults = Profile()
+    for flag, name in (
+        ("--connect-timeout", "connect_timeout"),
+        ("--read-timeout", "read_timeout"),
+        ("--retry-times", "retry_times"),
+    ):
+        if getattr(profile, name) != getattr(defaults, name):
+            flags += [flag, f"{getattr(profile, name):g}"]
+    if profile.skip_verify_cert:
+        flags.append("--skip-verify-cert")
     return flags
 
 

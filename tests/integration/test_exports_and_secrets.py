@@ -176,3 +176,24 @@ def test_canary_never_appears_in_any_headless_output(
     assert "HEAD http://127.0.0.1" in logged and "x-oss-security-token" in logged
     _assert_clean(logged)
     assert json.loads(runs[-1][1])["error"]["code"] == "SignatureDoesNotMatch"
+
+
+def test_exports_keep_network_flags_but_not_a_proxy_password(sts_emulator: Emulator) -> None:
+    profile = _profile(
+        sts_emulator,
+        proxy="http://user:ProxyPassword-123@proxy.example:3128",
+        connect_timeout=3.0,
+        read_timeout=7.5,
+        retry_times=0,
+        skip_verify_cert=True,
+    )
+    request = build_head_request(bucket=DEMO_BUCKET, key=DEMO_KEY)
+    for command in (export.to_ossutil(request, profile), export.to_ossbrowse(request, profile)):
+        argv = shlex.split(command)
+        assert argv[argv.index("--proxy") + 1] == "http://proxy.example:3128"
+        assert argv[argv.index("--connect-timeout") + 1] == "3"
+        assert argv[argv.index("--read-timeout") + 1] == "7.5"
+        assert argv[argv.index("--retry-times") + 1] == "0"
+        assert "--skip-verify-cert" in argv
+        assert "ProxyPassword-123" not in command
+        _assert_clean(command)
