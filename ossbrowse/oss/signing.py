@@ -1,40 +1,74 @@
 """OSS request signing: V4 (OSS4-HMAC-SHA256, the default) and V1 (HMAC-SHA1).
 
-The canonicalisation steps are pure functions of their inputs so that every one is a unit test
-and the emulator can verify requests with exactly the same rules. ``OssV4Auth`` and
-``OssV1Auth`` wrap them as ``httpx.Auth`` classes with an injectable clock; ``presign_v4`` and
-``presign_v1`` build presigned URLs.
+``OssV4Auth`` and ``OssV1Auth`` are ``httpx.Auth`` classes with an injectable clock, built on
+the pure canonicalisation in :mod:`ossbrowse.oss.canonical`; ``presign_v4`` and ``presign_v1``
+build presigned URLs. The canonical functions are re-exported here for convenience.
 
 Rules and vectors: oss-protocol.md §4 (official SDK signers and docs).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from urllib.parse import quote, unquote_plus
 
 import httpx
 
-UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
-V4_ALGORITHM = "OSS4-HMAC-SHA256"
-V4_TERMINATOR = "aliyun_v4_request"
-MAX_PRESIGN_SECONDS = 604800  # OSS rejects x-oss-expires over 7 days
-
-# The query parameters V1 signs (the official SDKs' sub-resource list); all others are unsigned.
-V1_SUBRESOURCES = frozenset(
-    """acl bucketInfo location stat delete append tagging objectMeta uploads uploadId partNumber
-    security-token position response-content-type response-content-language response-expires
-    response-cache-control response-content-disposition response-content-encoding restore
-    callback callback-var versions versioning versionId sequential continuation-token
-    regionList cloudboxes symlink resourceGroup x-oss-process x-oss-traffic-limit
-    x-oss-request-payer""".split()
+from .canonical import (
+    UNSIGNED_PAYLOAD,
+    V1_SUBRESOURCES,
+    V4_ALGORITHM,
+    V4_TERMINATOR,
+    canonical_uri,
+    encode_query,
+    parse_query,
+    uri_encode,
+    v1_canonical_resource,
+    v1_signature,
+    v1_string_to_sign,
+    v4_additional_headers,
+    v4_canonical_query,
+    v4_canonical_request,
+    v4_scope,
+    v4_signature,
+    v4_signing_key,
+    v4_string_to_sign,
+    v4_timestamp,
 )
+
+__all__ = [
+    "MAX_PRESIGN_SECONDS",
+    "UNSIGNED_PAYLOAD",
+    "V1_SUBRESOURCES",
+    "V4_ALGORITHM",
+    "V4_TERMINATOR",
+    "Credentials",
+    "OssV1Auth",
+    "OssV4Auth",
+    "PresignedUrl",
+    "canonical_uri",
+    "encode_query",
+    "parse_query",
+    "presign_v1",
+    "presign_v4",
+    "uri_encode",
+    "utc_now",
+    "v1_canonical_resource",
+    "v1_signature",
+    "v1_string_to_sign",
+    "v4_additional_headers",
+    "v4_canonical_query",
+    "v4_canonical_request",
+    "v4_scope",
+    "v4_signature",
+    "v4_signing_key",
+    "v4_string_to_sign",
+    "v4_timestamp",
+]
+
+MAX_PRESIGN_SECONDS = 604800  # OSS rejects x-oss-expires over 7 days
 
 Clock = Callable[[], datetime]
 
@@ -51,173 +85,6 @@ class Credentials:
 def utc_now() -> datetime:
     """The current time as an aware UTC datetime (the default clock)."""
     return datetime.now(UTC)
-
-
-def uri_encode(text: str, *, safe: str = "") -> str:
-    """Percent-encode UTF-8 bytes, keeping only RFC 3986 unreserved characters (and ``safe``)."""
-    return quote(text, safe=safe, encoding="utf-8", errors="strict")
-
-
-def canonical_uri(bucket: str | None, key: str | None) -> str:
-    """The resource path as V4 signs it: ``/bucket/key`` encoded, ``/bucket/`` or ``/``."""
-    if not bucket:
-        return "/"
-    return uri_encode(f"/{bucket}/{key or ''}", safe="/")
-
-
-def parse_query(raw: str | bytes) -> list[tuple[str, str]]:
-    """Split a raw query string into decoded (name, value) pairs, in order.
-
-    A ``+`` is read as a space, as servers do (oss2 sends spaces in query values that way and
-    signs the decoded value); ossbrowse itself always sends ``%20``, so both readings agree.
-    """
-    text = raw.decode("ascii", "replace") if isinstance(raw, bytes) else raw
-    pairs: list[tuple[str, str]] = []
-    for part in text.split("&"):
-        if not part:
-            continue
-        name, _, value = part.partition("=")
-        pairs.append((unquote_plus(name), unquote_plus(value)))
-    return pairs
-
-
-def _header_items(headers: Mapping[str, str]) -> dict[str, str]:
-    """Lower-cased header names with trimmed values; repeated names joined by a comma."""
-    merged: dict[str, str] = {}
-    items = headers.multi_items() if isinstance(headers, httpx.Headers) else headers.items()
-    for name, value in items:
-        lower = name.lower()
-        value = value.strip()
-        merged[lower] = f"{merged[lower]},{value}" if lower in merged else value
-    return merged
-
-
-def _default_signed(name: str) -> bool:
-    return name.startswith("x-oss-") or name in ("content-type", "content-md5")
-
-
-# ---------------------------------------------------------------------------------------------
-# V4
-# ---------------------------------------------------------------------------------------------
-
-
-def v4_additional_headers(headers: Mapping[str, str], wanted: Iterable[str]) -> list[str]:
-    """The AdditionalHeaders list: wanted names that are present and not signed by default."""
-    present = _header_items(headers)
-    names = {w.lower().strip() for w in wanted if w.strip()}
-    return sorted(n for n in names if n in present and not _default_signed(n))
-
-
-def v4_canonical_query(query: Sequence[tuple[str, str]]) -> str:
-    """Every query parameter, strictly encoded, sorted; an empty value is written as the name."""
-    encoded = sorted((uri_encode(k), uri_encode(v)) for k, v in query)
-    return "&".join(k if v == "" else f"{k}={v}" for k, v in encoded)
-
-
-def v4_canonical_request(
-    method: str,
-    bucket: str | None,
-    key: str | None,
-    query: Sequence[tuple[str, str]],
-    headers: Mapping[str, str],
-    additional_headers: Iterable[str] = (),
-    payload_hash: str = UNSIGNED_PAYLOAD,
-) -> str:
-    """The V4 canonical request (oss-protocol.md §4.3)."""
-    present = _header_items(headers)
-    extra = set(additional_headers)
-    signed = sorted(n for n in present if _default_signed(n) or n in extra)
-    canonical_headers = "".join(f"{n}:{present[n]}\n" for n in signed)
-    return "\n".join(
-        [
-            method.upper(),
-            canonical_uri(bucket, key),
-            v4_canonical_query(query),
-            canonical_headers,
-            ";".join(sorted(extra & set(present))),
-            payload_hash,
-        ]
-    )
-
-
-def v4_scope(date8: str, region: str, product: str = "oss") -> str:
-    """``YYYYMMDD/region/product/aliyun_v4_request``."""
-    return f"{date8}/{region}/{product}/{V4_TERMINATOR}"
-
-
-def v4_string_to_sign(timestamp: str, scope: str, canonical_request: str) -> str:
-    """The V4 string to sign for an ``x-oss-date`` timestamp (YYYYMMDDTHHMMSSZ)."""
-    digest = hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()
-    return f"{V4_ALGORITHM}\n{timestamp}\n{scope}\n{digest}"
-
-
-def _hmac256(key: bytes, msg: str) -> bytes:
-    return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
-
-
-def v4_signing_key(secret: str, date8: str, region: str, product: str = "oss") -> bytes:
-    """The derived V4 signing key."""
-    k = _hmac256(("aliyun_v4" + secret).encode("utf-8"), date8)
-    k = _hmac256(k, region)
-    k = _hmac256(k, product)
-    return _hmac256(k, V4_TERMINATOR)
-
-
-def v4_signature(
-    secret: str, date8: str, region: str, string_to_sign: str, product: str = "oss"
-) -> str:
-    """The lower-case hex V4 signature."""
-    key = v4_signing_key(secret, date8, region, product)
-    return hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def v4_timestamp(moment: datetime) -> str:
-    """``YYYYMMDDTHHMMSSZ`` in UTC."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-# ---------------------------------------------------------------------------------------------
-# V1
-# ---------------------------------------------------------------------------------------------
-
-
-def v1_canonical_resource(
-    bucket: str | None, key: str | None, query: Sequence[tuple[str, str]]
-) -> str:
-    """``/bucket/key`` (raw UTF-8) plus the sorted sub-resources with decoded values."""
-    if not bucket:
-        resource = "/"
-    else:
-        resource = f"/{bucket}/{key or ''}"
-    subs = sorted((k, v) for k, v in query if k in V1_SUBRESOURCES)
-    if subs:
-        resource += "?" + "&".join(k if v == "" else f"{k}={v}" for k, v in subs)
-    return resource
-
-
-def v1_string_to_sign(
-    method: str,
-    headers: Mapping[str, str],
-    bucket: str | None,
-    key: str | None,
-    query: Sequence[tuple[str, str]],
-    date: str,
-) -> str:
-    """The V1 string to sign (oss-protocol.md §4.1); ``date`` is Date, x-oss-date or Expires."""
-    present = _header_items(headers)
-    oss_headers = "".join(
-        f"{n}:{present[n]}\n" for n in sorted(n for n in present if n.startswith("x-oss-"))
-    )
-    return (
-        f"{method.upper()}\n{present.get('content-md5', '')}\n{present.get('content-type', '')}\n"
-        f"{date}\n{oss_headers}{v1_canonical_resource(bucket, key, query)}"
-    )
-
-
-def v1_signature(secret: str, string_to_sign: str) -> str:
-    """base64(HMAC-SHA1(secret, string_to_sign))."""
-    mac = hmac.new(secret.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha1)
-    return base64.b64encode(mac.digest()).decode("ascii")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,13 +213,6 @@ class PresignedUrl:
     url: str
     string_to_sign: str
     canonical_request: str | None = None
-
-
-def encode_query(pairs: Sequence[tuple[str, str]]) -> str:
-    """A strictly encoded query string; a pair with an empty value is written as the name."""
-    return "&".join(
-        uri_encode(k) if v == "" else f"{uri_encode(k)}={uri_encode(v)}" for k, v in pairs
-    )
 
 
 def presign_v4(
