@@ -20,7 +20,7 @@ from . import __version__
 from .config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
 
 if TYPE_CHECKING:
-    from .oss.client import OssClient, PreparedHead
+    from .oss.client import OssClient
     from .oss.results import HeadRequest, HeadResult
 
 EXIT_OK = 0
@@ -208,7 +208,9 @@ def _run_head(args: argparse.Namespace) -> int:
         _say(f"{exc} (nothing was sent)")
         return EXIT_BAD_INPUT
     if args.dry_run:
-        print(_render_dry_run(client.prepare(request), args.output_format))
+        from .oss.render import render_dry_run
+
+        print(render_dry_run(client.prepare(request), args.output_format))
         asyncio.run(client.aclose())
         return EXIT_OK
     result = asyncio.run(_head_and_close(client, request))
@@ -242,31 +244,6 @@ def _render(result: HeadResult, output_format: str) -> str:
     if output_format == "yaml":
         return render.render_yaml(result)
     return render.render_raw(result)
-
-
-def _render_dry_run(prepared: PreparedHead, output_format: str) -> str:
-    data = {
-        "method": prepared.method,
-        "url": prepared.url,
-        "headers": dict(prepared.headers),
-        "canonical_request": prepared.canonical_request,
-        "string_to_sign": prepared.string_to_sign,
-    }
-    if output_format in ("json", "yaml"):
-        import json
-
-        import yaml
-
-        if output_format == "json":
-            return json.dumps(data, indent=2, ensure_ascii=False)
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    lines = [f"{prepared.method} {prepared.url}"]
-    lines += [f"{name}: {value}" for name, value in prepared.headers]
-    if prepared.canonical_request is not None:
-        lines += ["", "Canonical request:", prepared.canonical_request]
-    lines += ["", "String to sign:", prepared.string_to_sign or ""]
-    lines += ["", "(dry run: nothing was sent)"]
-    return "\n".join(lines)
 
 
 def run_tui(argv: Sequence[str]) -> int:

@@ -12,7 +12,6 @@ import logging
 import ssl
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 import httpx
@@ -31,7 +30,14 @@ from .addressing import (
 )
 from .conditions import explain, parse_http_date, request_headers
 from .errors import decode_service_error, transport_failure
-from .results import Attempt, HeadRequest, HeadResult, Outcome, TransportFailure
+from .results import (
+    Attempt,
+    HeadRequest,
+    HeadResult,
+    Outcome,
+    PreparedHead,
+    TransportFailure,
+)
 from .signing import Credentials, OssV1Auth, OssV4Auth, utc_now
 from .validation import InputError
 
@@ -61,17 +67,6 @@ def _outcome(status: int) -> Outcome:
 def backoff_seconds(attempt: int) -> float:
     """Exponential back-off before retry number ``attempt`` (1-based), capped."""
     return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1))
-
-
-@dataclass(frozen=True)
-class PreparedHead:
-    """A signed request that was not sent (``--dry-run``). Secrets are redacted."""
-
-    method: str
-    url: str
-    headers: tuple[tuple[str, str], ...]
-    canonical_request: str | None
-    string_to_sign: str | None
 
 
 class OssClient:

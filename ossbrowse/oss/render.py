@@ -17,7 +17,7 @@ import yaml
 
 from ossbrowse.oss.conditions import format_http_date
 from ossbrowse.oss.redact import redact_header, redact_text, redact_url
-from ossbrowse.oss.results import HeadRequest, HeadResult, ServiceError
+from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
 
 HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", "Request")
 # Headers about the exchange rather than the object: who answered, when, on which connection.
@@ -333,4 +333,26 @@ def render_raw(result: HeadResult) -> str:
         lines += ["", f"Failure ({failure['kind']}): {failure['message']}"]
     if data["warnings"]:
         lines += ["", *(f"Warning: {warning}" for warning in data["warnings"])]
+    return "\n".join(_safe(line) for line in lines)
+
+
+def render_dry_run(prepared: PreparedHead, output_format: str) -> str:
+    """What ``--dry-run`` prints: the request, its canonical request and string to sign."""
+    data = {
+        "method": prepared.method,
+        "url": prepared.url,
+        "headers": dict(prepared.headers),
+        "canonical_request": prepared.canonical_request,
+        "string_to_sign": prepared.string_to_sign,
+    }
+    if output_format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    if output_format == "yaml":
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    lines = [f"{prepared.method} {prepared.url}"]
+    lines += [f"{name}: {value}" for name, value in prepared.headers]
+    if prepared.canonical_request is not None:
+        lines += ["", "Canonical request:", *prepared.canonical_request.split("\n")]
+    lines += ["", "String to sign:", *(prepared.string_to_sign or "").split("\n")]
+    lines += ["", "(dry run: nothing was sent)"]
     return "\n".join(_safe(line) for line in lines)

@@ -184,3 +184,14 @@ class HeadResult:
             if key.lower() == lower:
                 return value
         return None
+
+
+@dataclass(frozen=True)
+class PreparedHead:
+    """A signed request that was not sent (``--dry-run``). Secrets are redacted."""
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    canonical_request: str | None
+    string_to_sign: str | None

@@ -186,6 +186,7 @@ def test_dry_run_sends_nothing_and_shows_no_secret(capsys: pytest.CaptureFixture
         assert server.seen == []
     assert code == 0
     assert "HEAD http://127.0.0.1:" in out and "/b-u-c/k" in out
-    assert "String to sign:" in out and "OSS4-HMAC-SHA256" in out
+    assert "String to sign:\nOSS4-HMAC-SHA256\n" in out  # one line of the string per line
+    assert "Canonical request:\nHEAD\n/b-u-c/k\n" in out
     assert 'if-match: "abc"' in out.lower()
     assert DRY_RUN_SECRET not in out and STS_TOKEN not in out
