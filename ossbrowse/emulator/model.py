@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 
 
@@ -12,12 +13,16 @@ class StoreError(Exception):
 
 
 class NoSuchBucketError(StoreError):
+    """No bucket of that name: OSS answers 404 NoSuchBucket."""
+
     def __init__(self, bucket: str) -> None:
         super().__init__(bucket)
         self.bucket = bucket
 
 
 class BucketNotEmptyError(StoreError):
+    """The bucket still holds versions or delete markers: 409 BucketNotEmpty."""
+
     def __init__(self, bucket: str) -> None:
         super().__init__(bucket)
         self.bucket = bucket
@@ -33,6 +38,8 @@ class NoSuchKeyError(StoreError):
 
 
 class NoSuchVersionError(StoreError):
+    """The key has no version with that id: OSS answers 404 NoSuchVersion."""
+
     def __init__(self, key: str, version_id: str) -> None:
         super().__init__(f"{key}?versionId={version_id}")
         self.key = key
@@ -88,6 +95,29 @@ class Bucket:
     storage_class: str = "Standard"
     objects: dict[str, list[ObjectVersion]] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
+
+    def add_version(self, version: ObjectVersion) -> None:
+        """Append ``version`` as its key's current version, keeping ``keys`` sorted."""
+        versions = self.objects.get(version.key)
+        if versions is None:
+            self.objects[version.key] = [version]
+            insort(self.keys, version.key)
+        else:
+            versions.append(version)
+
+    def remove_version(self, key: str, version_id: str) -> None:
+        """Remove one version of ``key`` (absent ones are ignored); drop the key if none is left."""
+        versions = self.objects.get(key)
+        if not versions:
+            return
+        kept = [v for v in versions if v.version_id != version_id]
+        if kept:
+            self.objects[key] = kept
+        else:
+            del self.objects[key]
+            index = bisect_left(self.keys, key)
+            if index < len(self.keys) and self.keys[index] == key:
+                del self.keys[index]
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,17 @@
-"""The emulator's object store: buckets, object versions and delete markers.
+"""The emulator's object store: a thread-safe container of buckets, versions and delete markers.
 
-Semantics follow OSS versioning (oss-protocol.md §3, "Delete marker"):
-
-* a bucket's versioning is ``None`` (never enabled), ``"Enabled"`` or ``"Suspended"``;
-* unversioned and suspended writes use the version id ``"null"`` and replace the previous
-  ``null`` version; enabled writes add a new version;
-* deleting without a version id in a versioned bucket adds a delete marker; deleting a
-  version id removes exactly that version.
-
-Versions are immutable and appended under one lock, so a reader never sees a half-written
-object. Each bucket keeps its keys sorted for the listings in :mod:`ossbrowse.emulator.listing`
-(a 1,000-key page out of 100,000 in milliseconds). Optional persistence is delegated to
-:class:`ossbrowse.emulator.persist.Persistence`, fed with the primitive changes below.
+What a write or a delete does to a key's versions is decided by :mod:`ossbrowse.emulator.versioning`
+(OSS versioning semantics, oss-protocol.md §3); the store applies the resulting primitive
+changes under one lock, so a reader never sees a half-written object, and hands each to the
+optional :class:`ossbrowse.emulator.persist.Persistence`, which replays them on the next start.
+Each bucket keeps its keys sorted for the listings in :mod:`ossbrowse.emulator.listing` (a
+1,000-key page out of 100,000 in milliseconds).
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from bisect import bisect_left, insort
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -39,19 +31,21 @@ from ossbrowse.emulator.model import (
     content_md5,
     make_etag,
 )
+from ossbrowse.emulator.versioning import (
+    NULL_VERSION,
+    VERSIONING_STATES,
+    delete_changes,
+    make_version_id,
+    put_changes,
+    resolve,
+)
 
 if TYPE_CHECKING:
     from ossbrowse.emulator.persist import Persistence
 
-NULL_VERSION = "null"
-_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_VERSION_DIGITS = 31  # 62**31 > 2**184: a 144-bit hash above a 40-bit counter
-_COUNTER_MASK = (1 << 40) - 1
-VERSIONING_STATES = ("Enabled", "Suspended")
-
-
 __all__ = [
     "NULL_VERSION",
+    "VERSIONING_STATES",
     "Bucket",
     "BucketInfo",
     "BucketNotEmptyError",
@@ -70,8 +64,12 @@ __all__ = [
 ]
 
 
+def _bucket_change(name: str, region: str, created: int, acl: str) -> dict[str, Any]:
+    return {"op": "bucket", "name": name, "region": region, "created": created, "acl": acl}
+
+
 class Store:
-    """Thread-safe buckets and versions; see the module docstring for the semantics."""
+    """Thread-safe buckets and versions; see :mod:`ossbrowse.emulator.versioning` for the rules."""
 
     def __init__(
         self,
@@ -91,52 +89,38 @@ class Store:
 
     # -- primitive changes (also replayed from the journal) -----------------------------------
 
-    def _record(self, op: dict[str, Any]) -> None:
-        if self._persistence is not None:
-            self._persistence.record(op, self._counter)
-
-    def _apply_create_bucket(self, bucket: Bucket) -> None:
-        self._buckets[bucket.name] = bucket
-
-    def _apply_add_version(self, bucket: Bucket, version: ObjectVersion) -> None:
-        versions = bucket.objects.get(version.key)
-        if versions is None:
-            bucket.objects[version.key] = [version]
-            insort(bucket.keys, version.key)
+    def _apply(self, op: dict[str, Any]) -> None:
+        kind = op["op"]
+        if kind == "bucket":
+            bucket = Bucket(op["name"], op["region"], int(op["created"]), acl=op["acl"])
+            self._buckets[bucket.name] = bucket
+        elif kind == "delete_bucket":
+            self._buckets.pop(op["name"], None)
+        elif kind == "versioning":
+            self._bucket(op["name"]).versioning = op["status"]
+        elif kind == "add":
+            self._bucket(op["bucket"]).add_version(op["version"])
+        elif kind == "remove":
+            self._bucket(op["bucket"]).remove_version(op["key"], op["version_id"])
         else:
-            versions.append(version)
+            raise ValueError(f"unknown change {kind!r}")
 
-    def _apply_remove_version(self, bucket: Bucket, key: str, version_id: str) -> None:
-        versions = bucket.objects.get(key)
-        if not versions:
-            return
-        kept = [v for v in versions if v.version_id != version_id]
-        if kept:
-            bucket.objects[key] = kept
-        else:
-            del bucket.objects[key]
-            index = bisect_left(bucket.keys, key)
-            if index < len(bucket.keys) and bucket.keys[index] == key:
-                del bucket.keys[index]
+    def _commit(self, changes: Iterable[dict[str, Any]]) -> None:
+        """Apply changes in order, recording each (call under the lock)."""
+        for op in changes:
+            self._apply(op)
+            if self._persistence is not None:
+                self._persistence.record(op, self._counter)
 
     def replay(self, op: dict[str, Any]) -> None:
-        """Apply one recorded change (persistence replays the journal through this)."""
+        """Apply one recorded change (persistence replays the journal through this).
+
+        Raises ValueError for an unknown change, KeyError for a missing field and
+        NoSuchBucketError for a change to a bucket that does not exist.
+        """
         with self._lock:
-            kind = op["op"]
             self._counter = max(self._counter, int(op.get("counter", 0)))
-            if kind == "bucket":
-                bucket = Bucket(op["name"], op["region"], int(op["created"]), acl=op["acl"])
-                self._apply_create_bucket(bucket)
-            elif kind == "delete_bucket":
-                self._buckets.pop(op["name"], None)
-            elif kind == "versioning":
-                self._bucket(op["name"]).versioning = op["status"]
-            elif kind == "add":
-                self._apply_add_version(self._bucket(op["bucket"]), op["version"])
-            elif kind == "remove":
-                self._apply_remove_version(self._bucket(op["bucket"]), op["key"], op["version_id"])
-            else:
-                raise ValueError(f"unknown change {kind!r}")
+            self._apply(op)
 
     def export_ops(self) -> tuple[int, list[dict[str, Any]]]:
         """The version counter and the changes that rebuild the current state."""
@@ -144,15 +128,7 @@ class Store:
             ops: list[dict[str, Any]] = []
             for name in sorted(self._buckets):
                 b = self._buckets[name]
-                ops.append(
-                    {
-                        "op": "bucket",
-                        "name": name,
-                        "region": b.region,
-                        "created": b.created,
-                        "acl": b.acl,
-                    }
-                )
+                ops.append(_bucket_change(name, b.region, b.created, b.acl))
                 if b.versioning:
                     ops.append({"op": "versioning", "name": name, "status": b.versioning})
                 for key in b.keys:
@@ -176,18 +152,8 @@ class Store:
         return bucket
 
     def _new_version_id(self, key: str) -> str:
-        # Opaque and "CAEQ..."-shaped like OSS's ids, unique (the counter is the low 40 bits)
-        # and deterministic for a given sequence of writes, so demo data and tests see the same
-        # ids on every run. Letters and digits only: a "/" would be signed differently by the
-        # SDKs that leave it unencoded in the query.
         self._counter += 1
-        digest = hashlib.sha256(f"{self._counter}\0{key}".encode("utf-8", "replace")).digest()
-        number = (int.from_bytes(digest[:18], "big") << 40) | (self._counter & _COUNTER_MASK)
-        digits = []
-        for _ in range(_VERSION_DIGITS):
-            number, rest = divmod(number, 62)
-            digits.append(_BASE62[rest])
-        return "CAEQ" + "".join(reversed(digits))
+        return make_version_id(self._counter, key)
 
     def now(self) -> int:
         """The store clock in whole seconds (OSS's Last-Modified resolution)."""
@@ -201,17 +167,8 @@ class Store:
         """Create a bucket; creating one that exists changes nothing (it is the caller's)."""
         with self._lock:
             if name not in self._buckets:
-                bucket = Bucket(name, region, self.now() if created is None else created, acl=acl)
-                self._apply_create_bucket(bucket)
-                self._record(
-                    {
-                        "op": "bucket",
-                        "name": name,
-                        "region": region,
-                        "created": bucket.created,
-                        "acl": acl,
-                    }
-                )
+                when = self.now() if created is None else created
+                self._commit([_bucket_change(name, region, when, acl)])
             return self.bucket_info(name)
 
     def bucket_info(self, name: str) -> BucketInfo:
@@ -228,19 +185,17 @@ class Store:
     def delete_bucket(self, name: str) -> None:
         """Delete an empty bucket (no versions, no delete markers)."""
         with self._lock:
-            bucket = self._bucket(name)
-            if bucket.objects:
+            if self._bucket(name).objects:
                 raise BucketNotEmptyError(name)
-            del self._buckets[name]
-            self._record({"op": "delete_bucket", "name": name})
+            self._commit([{"op": "delete_bucket", "name": name}])
 
     def set_versioning(self, name: str, status: str) -> None:
         """Enable or suspend versioning."""
         if status not in VERSIONING_STATES:
             raise ValueError(f"versioning status must be one of {VERSIONING_STATES}")
         with self._lock:
-            self._bucket(name).versioning = status
-            self._record({"op": "versioning", "name": name, "status": status})
+            self._bucket(name)
+            self._commit([{"op": "versioning", "name": name, "status": status}])
 
     # -- objects --------------------------------------------------------------------------------
 
@@ -273,52 +228,24 @@ class Store:
         )
         with self._lock:
             bucket = self._bucket(bucket_name)
-            if bucket.versioning == "Enabled":
-                version_id = self._new_version_id(key)
-            else:
-                version_id = NULL_VERSION
-                self._remove_null(bucket, key)
-            version = replace(
-                prepared,
-                version_id=version_id,
-                last_modified=self.now() if last_modified is None else last_modified,
+            when = self.now() if last_modified is None else last_modified
+            changes, version = put_changes(
+                bucket, replace(prepared, last_modified=when), self._new_version_id
             )
-            self._apply_add_version(bucket, version)
-            self._record({"op": "add", "bucket": bucket_name, "version": version})
+            self._commit(changes)
             return version
-
-    def _remove_null(self, bucket: Bucket, key: str) -> None:
-        versions = bucket.objects.get(key, ())
-        if any(v.version_id == NULL_VERSION for v in versions):
-            self._apply_remove_version(bucket, key, NULL_VERSION)
-            self._record(
-                {"op": "remove", "bucket": bucket.name, "key": key, "version_id": NULL_VERSION}
-            )
 
     def get_object(
         self, bucket_name: str, key: str, version_id: str | None = None
     ) -> ObjectVersion:
-        """The current version, or the named one.
+        """The current version, or the named one (see :func:`.versioning.resolve`).
 
         Raises NoSuchKeyError (with the marker when the current version is a delete marker),
         NoSuchVersionError, or DeleteMarkerAddressedError when ``version_id`` names a marker.
         """
         with self._lock:
-            bucket = self._bucket(bucket_name)
-            versions = bucket.objects.get(key)
-            if version_id is None:
-                if not versions:
-                    raise NoSuchKeyError(key)
-                current = versions[-1]
-                if current.is_delete_marker:
-                    raise NoSuchKeyError(key, current)
-                return current
-            for version in versions or ():
-                if version.version_id == version_id:
-                    if version.is_delete_marker:
-                        raise DeleteMarkerAddressedError(version)
-                    return version
-            raise NoSuchVersionError(key, version_id)
+            versions = self._bucket(bucket_name).objects.get(key, ())
+            return resolve(versions, key, version_id)
 
     def delete_object(
         self,
@@ -333,54 +260,20 @@ class Store:
         ``last_modified`` dates a new delete marker (the clock by default).
         """
         with self._lock:
-            bucket = self._bucket(bucket_name)
-            if version_id is not None:
-                for version in bucket.objects.get(key, ()):
-                    if version.version_id == version_id:
-                        self._apply_remove_version(bucket, key, version_id)
-                        self._record(
-                            {
-                                "op": "remove",
-                                "bucket": bucket_name,
-                                "key": key,
-                                "version_id": version_id,
-                            }
-                        )
-                        return DeleteResult(version_id, version.is_delete_marker)
-                return DeleteResult(version_id, False)
-            if bucket.versioning is None:
-                for version in list(bucket.objects.get(key, ())):
-                    self._apply_remove_version(bucket, key, version.version_id)
-                    self._record(
-                        {
-                            "op": "remove",
-                            "bucket": bucket_name,
-                            "key": key,
-                            "version_id": version.version_id,
-                        }
-                    )
-                return DeleteResult(None, False)
-            if bucket.versioning == "Enabled":
-                marker_id = self._new_version_id(key)
-            else:
-                marker_id = NULL_VERSION
-                self._remove_null(bucket, key)
-            marker = ObjectVersion(
-                key=key,
-                version_id=marker_id,
+            changes, result = delete_changes(
+                self._bucket(bucket_name),
+                key,
+                version_id,
                 last_modified=self.now() if last_modified is None else last_modified,
-                is_delete_marker=True,
+                new_id=self._new_version_id,
             )
-            self._apply_add_version(bucket, marker)
-            self._record({"op": "add", "bucket": bucket_name, "version": marker})
-            return DeleteResult(marker_id, True)
+            self._commit(changes)
+            return result
 
     def versions_of(self, bucket_name: str, key: str) -> list[ObjectVersion]:
         """Every version of ``key``, newest first (for tests and demo checks)."""
         with self._lock:
             return list(reversed(self._bucket(bucket_name).objects.get(key, ())))
-
-    # -- listings -------------------------------------------------------------------------------
 
     # -- listings -------------------------------------------------------------------------------
 
