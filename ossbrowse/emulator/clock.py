@@ -19,6 +19,7 @@ class ManualClock:
         self._lock = threading.Lock()
 
     def __call__(self) -> float:
+        """The current reading, POSIX seconds."""
         with self._lock:
             return self._now
 

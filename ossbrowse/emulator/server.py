@@ -46,10 +46,12 @@ class OssRequestHandler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
 
     def setup(self) -> None:
+        """Register the connection so :meth:`EmulatorHTTPServer.close_connections` can end it."""
         super().setup()
         self.server.track(self.connection)
 
     def finish(self) -> None:
+        """Flush the response and forget the connection, even if flushing fails."""
         try:
             super().finish()
         finally:
@@ -59,6 +61,7 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         """Log nothing: request lines and headers may carry signatures and tokens."""
 
     def version_string(self) -> str:
+        """The ``Server`` header: OSS's, without a Python version."""
         return "AliyunOSS"
 
     def _headers(self) -> dict[str, str]:
