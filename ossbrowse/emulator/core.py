@@ -73,11 +73,18 @@ class Emulator:
         self._max_body = max_body_bytes
         self.allow_anonymous = allow_anonymous
         persistence = Persistence(data_dir) if data_dir is not None else None
-        self._store = Store(clock=self._clock, persistence=persistence)
-        if demo_data:
-            from ossbrowse.emulator.demo import populate
+        try:
+            self._store = Store(clock=self._clock, persistence=persistence)
+            if demo_data:
+                from ossbrowse.emulator.demo import populate
 
-            populate(self._store, region=region)
+                populate(self._store, region=region)
+        except BaseException:
+            # No emulator exists to stop: release the journal and the directory lock now, so
+            # the directory can be opened again (and no file handle is left to the collector).
+            if persistence is not None:
+                persistence.close()
+            raise
         self._authenticator = Authenticator(
             region=region,
             access_key_id=self._access_key_id,

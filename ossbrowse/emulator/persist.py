@@ -11,6 +11,10 @@ Layout (file names never come from bucket names or keys, so no key can escape ``
 
 On start the snapshot and journal are replayed, a fresh snapshot is written, the journal is
 emptied and unreferenced blobs are removed. A lock file keeps a second emulator off ``DIR``.
+Anything in ``DIR`` that does not decode to a well-formed change (bad JSON, an unknown change,
+a missing or mistyped field, a missing blob, a change to an unknown bucket) stops the start
+with a :class:`DataDirError` naming the file, the line or change, and the problem; nothing in
+``DIR`` is rewritten then.
 """
 
 from __future__ import annotations
@@ -21,11 +25,12 @@ import json
 import os
 import re
 import secrets
-from dataclasses import asdict
+from dataclasses import MISSING, asdict, fields
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ossbrowse.emulator.model import ObjectVersion
+from ossbrowse.emulator.model import NoSuchBucketError, ObjectVersion, StoreError
+from ossbrowse.emulator.versioning import VERSIONING_STATES
 
 if TYPE_CHECKING:
     from ossbrowse.emulator.store import Store
@@ -39,9 +44,46 @@ INLINE_LIMIT = 4096
 _BLOB_NAME = re.compile(r"^[0-9a-f]{64}$")
 FORMAT = 1
 
+# The fields of each change and their JSON types ("counter" is optional on every change).
+_CHANGE_FIELDS: dict[str, dict[str, type]] = {
+    "bucket": {"name": str, "region": str, "created": int, "acl": str},
+    "delete_bucket": {"name": str},
+    "versioning": {"name": str, "status": str},
+    "add": {"bucket": str, "version": dict},
+    "remove": {"bucket": str, "key": str, "version_id": str},
+}
+# ObjectVersion's JSON-typed fields by their annotation; body and user_meta are decoded apart.
+_VERSION_TYPES = {"str": (str,), "int": (int,), "bool": (bool,), "str | None": (str, type(None))}
+_VERSION_FIELDS = {f.name: f for f in fields(ObjectVersion)}
+_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object"}
+
 
 class DataDirError(RuntimeError):
     """The data directory cannot be used (locked by another emulator, or corrupt)."""
+
+
+def _short(value: object) -> str:
+    """``repr(value)`` cut to a readable length (it comes from a possibly corrupt file)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is(value: object, kinds: tuple[type, ...]) -> bool:
+    # JSON true/false decode to bool, a subclass of int: never accept one for the other.
+    if isinstance(value, bool):
+        return bool in kinds
+    return isinstance(value, kinds)
+
+
+def _describe(exc: Exception) -> str:
+    """What is wrong, in words, for an error raised while decoding or replaying a change."""
+    if isinstance(exc, NoSuchBucketError):
+        return f"it names bucket {_short(exc.bucket)}, which does not exist"
+    if isinstance(exc, KeyError):
+        return f"missing field {_short(exc.args[0] if exc.args else '')}"
+    if isinstance(exc, StoreError) or not str(exc):
+        return type(exc).__name__
+    return str(exc)
 
 
 class Persistence:
@@ -85,17 +127,46 @@ class Persistence:
             data["blob"] = name
         return data
 
+    def _read_blob(self, name: object) -> bytes:
+        if not isinstance(name, str) or not _BLOB_NAME.match(name):
+            # Never a path: a tampered name must not read outside ``blobs/``.
+            raise ValueError(f"bad blob name {_short(name)}")
+        try:
+            return (self.blobs / name).read_bytes()
+        except FileNotFoundError:
+            raise ValueError(f"blob {name} is missing from {self.blobs}") from None
+        except OSError as exc:
+            raise ValueError(f"cannot read blob {name}: {exc.strerror}") from None
+
     def _decode_version(self, data: dict[str, Any]) -> ObjectVersion:
+        """An ObjectVersion from its JSON form; ValueError saying what is wrong."""
         data = dict(data)
         if "blob" in data:
-            name = data.pop("blob")
-            if not isinstance(name, str) or not _BLOB_NAME.match(name):
-                raise DataDirError(f"corrupt entry in {self.root}: bad blob name")
-            body = (self.blobs / name).read_bytes()
+            body = self._read_blob(data.pop("blob"))
         else:
-            body = base64.b64decode(data.pop("body_b64", ""))
+            encoded = data.pop("body_b64", "")
+            try:
+                body = base64.b64decode(encoded, validate=True)
+            except (ValueError, TypeError):
+                raise ValueError("field 'body_b64' is not base64 text") from None
+        meta = data.get("user_meta", [])
+        if not isinstance(meta, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair)
+            for pair in meta
+        ):
+            raise ValueError("field 'user_meta' is not a list of [name, value] strings")
+        data["user_meta"] = tuple((k, v) for k, v in meta)
         data["body"] = body
-        data["user_meta"] = tuple((str(k), str(v)) for k, v in data.get("user_meta", ()))
+        for name, value in data.items():
+            spec = _VERSION_FIELDS.get(name)
+            if spec is None:
+                raise ValueError(f"unknown object field {_short(name)}")
+            kinds = _VERSION_TYPES.get(str(spec.type))
+            if kinds is not None and not _is(value, kinds):
+                raise ValueError(f"object field {name!r} has the wrong type")
+        for name, spec in _VERSION_FIELDS.items():
+            if spec.default is MISSING and name not in data:
+                raise ValueError(f"object field {name!r} is missing")
         return ObjectVersion(**data)
 
     def _encode_op(self, op: dict[str, Any], counter: int) -> dict[str, Any]:
@@ -105,34 +176,78 @@ class Persistence:
         out["counter"] = counter
         return out
 
-    def _decode_op(self, raw: dict[str, Any]) -> dict[str, Any]:
+    def _decode_op(self, raw: object) -> dict[str, Any]:
+        """A change from its JSON form, checked field by field; ValueError saying what is wrong."""
+        if not isinstance(raw, dict):
+            raise ValueError("a change must be a JSON object")
         op = dict(raw)
+        kind = op.get("op")
+        wanted = _CHANGE_FIELDS.get(kind) if isinstance(kind, str) else None
+        if wanted is None:
+            raise ValueError(f"unknown change {_short(kind)}" if "op" in op else "no 'op' field")
+        for name, expected in {**wanted, "counter": int}.items():
+            if name not in op and name != "counter":
+                raise ValueError(f"change {kind!r} has no {name!r} field")
+            if name in op and not _is(op[name], (expected,)):
+                raise ValueError(
+                    f"field {name!r} of change {kind!r} is not {_TYPE_NAMES[expected]}"
+                )
+        if kind == "versioning" and op["status"] not in VERSIONING_STATES:
+            raise ValueError(f"unknown versioning status {_short(op['status'])}")
         if "version" in op:
             op["version"] = self._decode_version(op["version"])
         return op
 
     # -- lifecycle ------------------------------------------------------------------------------
 
+    def _replay(self, store: Store, raw: object, where: str) -> None:
+        """Decode and apply one change; DataDirError saying ``where`` and what is wrong."""
+        try:
+            store.replay(self._decode_op(raw))
+        except (ValueError, KeyError, TypeError, StoreError) as exc:
+            raise DataDirError(f"{where}: {_describe(exc)}") from None
+
+    @staticmethod
+    def _read_text(path: Path) -> str:
+        try:
+            return path.read_text("utf-8")
+        except UnicodeDecodeError:
+            raise DataDirError(f"{path} is not UTF-8 text") from None
+
     def load_into(self, store: Store) -> None:
-        """Replay the snapshot and journal into ``store``, then compact."""
+        """Replay the snapshot and journal into ``store``, then compact.
+
+        Raises DataDirError, naming the file and the problem, when either is corrupt.
+        """
         state = self.root / "state.json"
         if state.exists():
-            snapshot = json.loads(state.read_text("utf-8"))
-            if snapshot.get("format") != FORMAT:
-                raise DataDirError(f"{state} has an unknown format")
-            for raw in snapshot["ops"]:
-                store.replay(self._decode_op(raw))
+            try:
+                snapshot = json.loads(self._read_text(state))
+            except json.JSONDecodeError as exc:
+                where = f"line {exc.lineno}, column {exc.colno}"
+                raise DataDirError(f"{state} is not valid JSON ({where}: {exc.msg})") from None
+            if not isinstance(snapshot, dict) or snapshot.get("format") != FORMAT:
+                raise DataDirError(
+                    f"{state} has an unknown format (not a format {FORMAT} snapshot)"
+                )
+            ops = snapshot.get("ops")
+            if not isinstance(ops, list):
+                raise DataDirError(f"{state} is corrupt: 'ops' is not a list of changes")
+            for number, raw in enumerate(ops, 1):
+                self._replay(store, raw, f"{state} is corrupt at change {number}")
         journal = self.root / "journal.jsonl"
         if journal.exists():
-            lines = journal.read_text("utf-8").splitlines()
-            for number, line in enumerate(lines):
+            lines = self._read_text(journal).splitlines()
+            for number, line in enumerate(lines, 1):
                 try:
-                    op = self._decode_op(json.loads(line))
-                except (ValueError, KeyError, TypeError):
-                    if number == len(lines) - 1:
+                    raw = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    if number == len(lines):
                         break  # torn final line: the write never completed
-                    raise DataDirError(f"{journal} is corrupt at line {number + 1}") from None
-                store.replay(op)
+                    raise DataDirError(
+                        f"{journal} is corrupt at line {number}: not valid JSON ({exc.msg})"
+                    ) from None
+                self._replay(store, raw, f"{journal} is corrupt at line {number}")
         self.compact(store)
 
     def compact(self, store: Store) -> None:

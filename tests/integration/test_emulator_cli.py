@@ -108,3 +108,56 @@ def test_warns_before_binding_a_non_loopback_address(capsys: pytest.CaptureFixtu
     assert _run("--host", "192.0.2.1") == 1
     err = capsys.readouterr().err
     assert "warning: binding 192.0.2.1" in err and "cannot start" in err
+
+
+def _corrupt_data_dir(root: Path, damage: str) -> Path:
+    """A data dir from a real run, then damaged; returns the file that names the damage."""
+    from ossbrowse.emulator import Emulator
+
+    with Emulator(data_dir=root) as emu:
+        emu.store.create_bucket("kept", region=emu.region)
+        emu.store.put_object("kept", "k", b"body")
+    if damage == "state":
+        (root / "state.json").write_text("{ this is not json")
+        return root / "state.json"
+    with open(root / "journal.jsonl", "a") as journal:
+        journal.write('{"op":"frobnicate","name":"kept","counter":0}\n')
+    return root / "journal.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        ("state", "is not valid JSON (line 1, column 3: "),
+        ("journal", "is corrupt at line 1: unknown change 'frobnicate'"),
+    ],
+)
+def test_a_corrupt_data_dir_is_one_clear_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str, problem: str
+) -> None:
+    culprit = _corrupt_data_dir(tmp_path, damage)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert _run("--data", str(tmp_path)) == 1
+    out, err = capsys.readouterr()
+    assert out == ""  # never got as far as serving
+    [line] = err.splitlines()
+    assert line.startswith(f"error: cannot start the emulator: {culprit.resolve()} {problem}")
+    # Nothing was compacted or rewritten over the damaged files.
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+def test_ossbrowse_emulator_with_a_corrupt_data_dir_prints_no_traceback(tmp_path: Path) -> None:
+    state = _corrupt_data_dir(tmp_path, "state")
+    done = subprocess.run(
+        [sys.executable, "-m", "ossbrowse", "emulator", "--data", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: cannot start the emulator: ")
+    assert str(state.resolve()) in lines[0] and "not valid JSON" in lines[0]

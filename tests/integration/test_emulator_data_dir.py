@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import http.client
 import os
+import warnings
 from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
@@ -177,3 +179,27 @@ def test_a_tampered_blob_reference_cannot_point_outside(
         "data",
         "sibling.txt",
     ]
+
+
+def test_a_failed_load_releases_the_data_dir(
+    make_emulator: Callable[..., Emulator], layout: tuple[Path, Path]
+) -> None:
+    _, data = layout
+    emu = make_emulator(data_dir=data)
+    emu.store.create_bucket("data-1", region=emu.region)
+    emu.store.put_object("data-1", "kept", b"ok")
+    emu.stop()
+    good = (data / "state.json").read_bytes()
+    (data / "state.json").write_text("not json")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        with pytest.raises(DataDirError) as failed:
+            Emulator(data_dir=data)
+        # ``failed`` keeps the constructor's frames, and so any handle it leaked, alive here:
+        # the directory lock must already be released for the next emulator to get it.
+        (data / "state.json").write_bytes(good)
+        again = make_emulator(data_dir=data)
+        assert again.store.get_object("data-1", "kept").body == b"ok"
+        del failed
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
