@@ -16,10 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-
-class ConfigError(ValueError):
-    """The configuration cannot be used; the message says what to set."""
-
+from ossbrowse.oss.profile import ConfigError
 
 DEFAULT_CONFIG_NAME = ".ossutilconfig"
 # ossutil treats accessKeyId, access-key-id, access_key_id and accesskeyid alike.

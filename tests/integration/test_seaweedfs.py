@@ -23,10 +23,10 @@ import httpx
 import oss2
 import pytest
 
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request, format_http_date, parse_http_date
+from ossbrowse.oss.profile import Profile
 
 pytestmark = pytest.mark.seaweedfs
 BUCKET = "conditional-matrix"

@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ossbrowse.config import (
-    ConfigError,
-    Profile,
-    check_usable,
-    config_file_warning,
-    list_profiles,
-    resolve_profile,
-)
+from ossbrowse.config import resolve_profile
+from ossbrowse.config_file import config_file_warning, list_profiles
+from ossbrowse.oss.profile import ConfigError, Profile, check_usable
 
 SECRET = "CanarySecret0123456789abcdefXYZ"
 TOKEN = "CanaryStsToken/abc+def=="
