@@ -27,6 +27,7 @@ ABOVE = ("ossbrowse.config", "ossbrowse.config_file", "ossbrowse.ui", "ossbrowse
 def _above(module: str) -> bool:
     return any(module == name or module.startswith(name + ".") for name in ABOVE)
 
+
 # Imports every module in a fresh interpreter and reports what got loaded alongside.
 PROBE = """
 import importlib, json, pkgutil, sys
