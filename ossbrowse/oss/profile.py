@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .addressing import region_in_text
+from .secret import Secret
 from .validation import InputError, check_region
 
 # Named in hints when no config file was read; ossutil's default file name.
@@ -28,8 +29,8 @@ class Profile:
 
     name: str = "default"
     access_key_id: str | None = None
-    access_key_secret: str | None = field(default=None, repr=False)
-    sts_token: str | None = field(default=None, repr=False)
+    access_key_secret: Secret | None = field(default=None, repr=False)
+    sts_token: Secret | None = field(default=None, repr=False)
     region: str | None = None
     endpoint: str | None = None
     """Host or URL; None means the public endpoint of the region."""
@@ -47,6 +48,13 @@ class Profile:
     """The config file that was read (None when there was none)."""
     warnings: tuple[str, ...] = ()
     """Things the user should know, e.g. a config file with a secret readable by others."""
+
+    def __post_init__(self) -> None:
+        # Plain text given for a secret is wrapped, so no Profile ever holds one unmasked.
+        for setting in ("access_key_secret", "sts_token"):
+            value = getattr(self, setting)
+            if value is not None and not isinstance(value, Secret):
+                object.__setattr__(self, setting, Secret(value))
 
     def source_of(self, setting: str) -> str | None:
         """Where ``setting`` came from, or None when it has its default value."""
