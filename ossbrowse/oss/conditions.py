@@ -36,10 +36,13 @@ from ossbrowse.oss.validation import (
     check_version_id,
 )
 
+# explain and parse_http_date are still imported from here by the client; everything else
+# imports them from their own modules.
 __all__ = [
     "build_head_request",
     "evaluate_preconditions",
-    "explain",  # still imported from here by the client; everything else imports explain itself
+    "explain",
+    "parse_http_date",
     "request_headers",
 ]
 
