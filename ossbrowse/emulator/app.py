@@ -22,9 +22,10 @@ from ossbrowse.emulator.bucket_ops import BucketOps
 from ossbrowse.emulator.errors import EC, OssError, no_such_bucket
 from ossbrowse.emulator.messages import Context, Request, Response
 from ossbrowse.emulator.object_ops import ObjectOps
-from ossbrowse.emulator.routing import parse_query, resolve
+from ossbrowse.emulator.routing import resolve
 from ossbrowse.emulator.store import BucketNotEmptyError, NoSuchBucketError, Store
-from ossbrowse.oss.conditions import format_http_date
+from ossbrowse.oss.canonical import parse_query
+from ossbrowse.oss.httpdates import format_http_date
 
 
 class OssApp:
@@ -82,10 +83,10 @@ class OssApp:
             response = self._error(error, request, request_id, bucket)
         except Exception:  # a bug in the emulator: answer like OSS would, keep serving
             traceback.print_exc(file=sys.stderr)
-            error = OssError(
+            internal = OssError(
                 500, "InternalError", "We encountered an internal error.", "0000-00000000"
             )
-            response = self._error(error, request, request_id, bucket)
+            response = self._error(internal, request, request_id, bucket)
         return self._finish(response, now, request_id, started)
 
     def render_error(self, error: OssError, request: Request) -> Response:

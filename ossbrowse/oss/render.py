@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ossbrowse.oss.conditions import format_http_date
+from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.redact import redact_header, redact_text, redact_url
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
@@ -164,7 +164,8 @@ def result_to_dict(result: HeadResult) -> dict[str, Any]:
         "warnings": list(result.warnings),
         "sign_version": result.sign_version,
     }
-    return _scrub(data)
+    scrubbed: dict[str, Any] = _scrub(data)
+    return scrubbed
 
 
 def render_json(result: HeadResult) -> str:
