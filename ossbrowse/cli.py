@@ -205,8 +205,8 @@ def _run_head(args: argparse.Namespace) -> int:
     flags = _profile_flags(args)
     try:
         head_location(args, flags)
-    except InputError as error:
-        _say(f"{_flag(error.field)}: {error.message} (nothing was sent)")
+    except InputError as exc:
+        _say(f"{_flag(exc.field)}: {exc.message} (nothing was sent)")
         return EXIT_BAD_INPUT
     try:
         request = build_head_request(**{f: getattr(args, f) or "" for f in REQUEST_FLAGS})
