@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 
-from ossbrowse.oss import redact, render
+from ossbrowse.oss import redact
 from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.render import (
     group_headers,
