@@ -8,7 +8,6 @@ subcommands that need them, which keeps ``ossbrowse head`` quick to start.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
@@ -20,8 +19,7 @@ from . import __version__
 from .config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
 
 if TYPE_CHECKING:
-    from .oss.client import OssClient
-    from .oss.results import HeadRequest, HeadResult
+    from .oss.results import HeadResult
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -227,16 +225,11 @@ def _run_head(args: argparse.Namespace) -> int:
         from .oss.render import render_dry_run
 
         print(render_dry_run(client.prepare(request), args.output_format))
-        asyncio.run(client.aclose())
         return EXIT_OK
-    result = asyncio.run(_head_and_close(client, request))
+    with client:
+        result = client.head_object(request)
     print(_render(result, args.output_format))
     return exit_status(result.status)
-
-
-async def _head_and_close(client: OssClient, request: HeadRequest) -> HeadResult:
-    async with client:
-        return await client.head_object(request)
 
 
 def exit_status(status: int | None) -> int:

@@ -101,6 +101,17 @@ class _Handler(socketserver.BaseRequestHandler):
         elif behaviour.startswith("slow-"):
             if not self.server.stopping.wait(float(behaviour[5:])):
                 sock.sendall(CANNED["ok"])
+        elif behaviour == "continue-forever":
+            # An endless stream of interim answers: every read succeeds, no answer ever ends.
+            while not self.server.stopping.wait(0.2):
+                sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+        elif behaviour == "drip-headers":
+            # A status line, then one header line every 0.3 s, for ever.
+            sock.sendall(b"HTTP/1.1 200 OK\r\n")
+            number = 0
+            while not self.server.stopping.wait(0.3):
+                number += 1
+                sock.sendall(f"x-oss-meta-drip{number}: {number}\r\n".encode())
         elif behaviour == "reset":
             sock.sendall(b'HTTP/1.1 200 OK\r\nETag: "5B3C')
             # SO_LINGER with a zero timeout makes close() send a RST instead of a FIN.

@@ -23,7 +23,7 @@ def ticking_timer(step: float) -> Callable[[], float]:
     return lambda: next(counter) * step
 
 
-class SteadyTransport(httpx.AsyncBaseTransport):
+class SteadyTransport(httpx.BaseTransport):
     """Forwards requests to the network and pins ``x-oss-server-time`` in every answer.
 
     ``port`` sends every request to that port whatever the URL says (the Host header is not
@@ -32,17 +32,17 @@ class SteadyTransport(httpx.AsyncBaseTransport):
     """
 
     def __init__(self, *, port: int | None = None, refuse: bool = False) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        self.inner = httpx.HTTPTransport()
         self.port = port
         self.refuse = refuse
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Forward, then pin the timing header."""
         if self.refuse:
             raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
         if self.port is not None:
             request.url = request.url.copy_with(port=self.port)
-        response = await self.inner.handle_async_request(request)
+        response = self.inner.handle_request(request)
         headers = [
             (name, b"1" if name.lower() == b"x-oss-server-time" else value)
             for name, value in response.headers.raw
@@ -54,6 +54,6 @@ class SteadyTransport(httpx.AsyncBaseTransport):
             extensions=response.extensions,
         )
 
-    async def aclose(self) -> None:
+    def close(self) -> None:
         """Close the real transport."""
-        await self.inner.aclose()
+        self.inner.close()

@@ -136,7 +136,12 @@ class TransportFailure:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One try of the request: the client retries connection failures and 5xx."""
+    """One try of the request: the client retries connection failures and 5xx.
+
+    Times are the network exchange measured at the transport (signing and result building are
+    not in them): ``elapsed_ms`` from handing the request to the connection pool to the last
+    byte of the answer (or the failure).
+    """
 
     number: int
     status: int | None
@@ -144,6 +149,12 @@ class Attempt:
     elapsed_ms: float
     waited_ms: float = 0.0
     """Back-off slept before this attempt."""
+    connect_ms: float | None = None
+    """Opening the connection (TCP, and TLS for https); None when a kept-alive one was used."""
+    wait_ms: float | None = None
+    """From the request sent to the first byte of the answer (the server's think time)."""
+    reused: bool | None = None
+    """True: a kept-alive connection carried it; False: a new one; None: not known."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +173,7 @@ class HeadResult:
     request_id: str | None = None
     last_modified: str | None = None
     elapsed_ms: float = 0.0
+    """The network time of the attempt that answered, measured at the transport."""
     attempts: tuple[Attempt, ...] = ()
     conditions: tuple[ConditionCheck, ...] = ()
     summary: str = ""
@@ -171,6 +183,11 @@ class HeadResult:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     """Things the user should know: TLS verification off, malformed headers, ..."""
     sign_version: str = "v4"
+
+    @property
+    def connection_reused(self) -> bool | None:
+        """Whether the answering attempt used a kept-alive connection (None: not known)."""
+        return self.attempts[-1].reused if self.attempts else None
 
     @property
     def retries(self) -> int:

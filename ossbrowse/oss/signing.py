@@ -10,6 +10,8 @@ Rules and vectors: docs/oss-protocol.md §4 (official SDK signers and docs).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +29,7 @@ from .canonical import (
     v4_canonical_request,
     v4_scope,
     v4_signature,
+    v4_signing_key,
     v4_string_to_sign,
     v4_timestamp,
 )
@@ -39,6 +42,7 @@ __all__ = [
     "OssV1Auth",
     "OssV4Auth",
     "PresignedUrl",
+    "V4KeyCache",
     "presign_v1",
     "presign_v4",
     "utc_now",
@@ -97,6 +101,31 @@ class _OssAuth(httpx.Auth):
         self.signed_at: datetime | None = None
 
 
+class V4KeyCache:
+    """Derived V4 signing keys of one secret, per (day, region, product).
+
+    Deriving a key costs four HMACs; it changes only when the UTC day or the region does, so a
+    client keeps one cache for its credentials and every request of the day reuses the key.
+    Safe to share between threads (a race at worst derives the same key twice).
+    """
+
+    _LIMIT = 16  # a few days x regions; cleared rather than grown without bound
+
+    def __init__(self, secret: Secret) -> None:
+        self._secret = secret
+        self._keys: dict[tuple[str, str, str], bytes] = {}
+
+    def key(self, date8: str, region: str, product: str) -> bytes:
+        """The signing key for ``date8`` (YYYYMMDD), ``region`` and ``product``."""
+        found = self._keys.get((date8, region, product))
+        if found is None:
+            if len(self._keys) >= self._LIMIT:
+                self._keys.clear()
+            found = v4_signing_key(self._secret.reveal(), date8, region, product)
+            self._keys[(date8, region, product)] = found
+        return found
+
+
 class OssV4Auth(_OssAuth):
     """Signs a request with OSS4-HMAC-SHA256 in the Authorization header.
 
@@ -114,11 +143,13 @@ class OssV4Auth(_OssAuth):
         product: str = "oss",
         additional_headers: Iterable[str] = (),
         clock: Clock | None = None,
+        keys: V4KeyCache | None = None,
     ) -> None:
         super().__init__(credentials, bucket, key, clock=clock)
         self.region = region
         self.product = product
         self.additional = tuple(additional_headers)
+        self._keys = keys
 
     def sign(self, request: httpx.Request) -> None:
         """Add x-oss-date, x-oss-content-sha256, the token and Authorization to ``request``."""
@@ -142,13 +173,19 @@ class OssV4Auth(_OssAuth):
         )
         scope = v4_scope(timestamp[:8], self.region, self.product)
         self.string_to_sign = v4_string_to_sign(timestamp, scope, self.canonical_request)
-        signature = v4_signature(
-            self.credentials.access_key_secret.reveal(),
-            timestamp[:8],
-            self.region,
-            self.string_to_sign,
-            self.product,
-        )
+        if self._keys is not None:
+            signing_key = self._keys.key(timestamp[:8], self.region, self.product)
+            signature = hmac.new(
+                signing_key, self.string_to_sign.encode("utf-8"), hashlib.sha256
+            ).hexdigest()
+        else:
+            signature = v4_signature(
+                self.credentials.access_key_secret.reveal(),
+                timestamp[:8],
+                self.region,
+                self.string_to_sign,
+                self.product,
+            )
         value = f"{V4_ALGORITHM} Credential={self.credentials.access_key_id}/{scope}"
         if additional:
             value += f",AdditionalHeaders={';'.join(additional)}"

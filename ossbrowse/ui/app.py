@@ -82,7 +82,7 @@ class OssBrowseApp(App[None]):
         self,
         profile: Profile,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx.BaseTransport | None = None,
         clock: Callable[[], datetime] | None = None,
         timer: Callable[[], float] | None = None,
         prefill: Mapping[str, str] | None = None,
@@ -152,7 +152,7 @@ class OssBrowseApp(App[None]):
     async def on_unmount(self) -> None:
         """Close the connection pool."""
         if self.client is not None:
-            await self.client.aclose()
+            self.client.close()
 
     # -- actions -------------------------------------------------------------------------
 
@@ -231,7 +231,7 @@ class OssBrowseApp(App[None]):
         old = self.client
         self._connect(profile)
         if old is not None:
-            await old.aclose()
+            old.close()
         if head is not None:
             head.profile_changed()
         usable = self.client is not None
@@ -279,7 +279,7 @@ class OssBrowseApp(App[None]):
 def make_app(
     profile: Profile,
     *,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: httpx.BaseTransport | None = None,
     clock: Callable[[], datetime] | None = None,
     timer: Callable[[], float] | None = None,
     prefill: Mapping[str, str] | None = None,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
+import threading
 
 import httpx
 from textual.message import Message
@@ -27,22 +27,23 @@ PROFILE = Profile(
 )
 
 
-def slow_then_fast() -> tuple[httpx.MockTransport, list[str]]:
-    """The first request hangs for 5 s; later ones answer at once."""
+def slow_then_fast() -> tuple[httpx.MockTransport, list[str], threading.Event]:
+    """The first request hangs until released (5 s at most); later ones answer at once."""
     calls: list[str] = []
+    release = threading.Event()
 
-    async def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request.url.path)
         if len(calls) == 1:
-            await asyncio.sleep(5)
+            release.wait(5)
             return httpx.Response(200, headers={"ETag": '"LATE"'})
         return httpx.Response(200, headers={"ETag": '"FRESH"'})
 
-    return httpx.MockTransport(handler), calls
+    return httpx.MockTransport(handler), calls, release
 
 
 async def test_escape_cancels_and_the_answer_is_never_shown() -> None:
-    transport, calls = slow_then_fast()
+    transport, calls, release = slow_then_fast()
     app = make_app(
         PROFILE, transport=transport, clock=lambda: NOW, prefill={"bucket": "b-1", "key": "k"}
     )
@@ -65,10 +66,11 @@ async def test_escape_cancels_and_the_answer_is_never_shown() -> None:
         await settle(pilot)
         [done] = completed(messages)
         assert done.result.etag == '"FRESH"'
+        release.set()
 
 
 async def test_a_late_answer_of_a_replaced_request_is_dropped() -> None:
-    transport, _ = slow_then_fast()
+    transport, _, release = slow_then_fast()
     app = make_app(
         PROFILE, transport=transport, clock=lambda: NOW, prefill={"bucket": "b-1", "key": "k"}
     )
@@ -94,6 +96,15 @@ async def test_a_late_answer_of_a_replaced_request_is_dropped() -> None:
         screen.post_message(HeadCompleted(old_seq, stale, started[0].purpose))
         await pilot.pause()
         assert pane.shown.result.etag == '"FRESH"'
+        # The real late answer: its thread finishes and posts it; the screen drops it.
+        release.set()
+        for _ in range(200):
+            if any(m.result.etag == '"LATE"' for m in completed(messages)):
+                break
+            await pilot.pause(0.02)
+        assert any(m.result.etag == '"LATE"' for m in completed(messages))
+        await pilot.pause()
+        assert pane.shown.result.etag == '"FRESH"'
 
 
 def closed_port() -> int:
@@ -102,20 +113,20 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-class FirstRefused(httpx.AsyncBaseTransport):
+class FirstRefused(httpx.BaseTransport):
     """Sends the first request to a closed port (a real refusal), the rest to the emulator."""
 
     def __init__(self, emulator_port: int) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
+        self.inner = httpx.HTTPTransport()
         self.ports = [closed_port(), emulator_port]
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
         port = self.ports.pop(0) if len(self.ports) > 1 else self.ports[0]
         request.url = request.url.copy_with(port=port)
-        return await self.inner.handle_async_request(request)
+        return self.inner.handle_request(request)
 
-    async def aclose(self) -> None:
-        await self.inner.aclose()
+    def close(self) -> None:
+        self.inner.close()
 
 
 async def test_connection_refused_then_a_successful_request(emulator) -> None:

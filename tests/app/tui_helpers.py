@@ -41,21 +41,21 @@ def profile_for(emu: Emulator, **changes: Any) -> Profile:
     return Profile(**fields)
 
 
-class CountingTransport(httpx.AsyncBaseTransport):
+class CountingTransport(httpx.BaseTransport):
     """Forwards to a real transport and counts the requests that left the app."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport | None = None) -> None:
-        self.inner = inner or httpx.AsyncHTTPTransport()
+    def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
+        self.inner = inner or httpx.HTTPTransport()
         self.requests: list[httpx.Request] = []
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Count, then forward."""
         self.requests.append(request)
-        return await self.inner.handle_async_request(request)
+        return self.inner.handle_request(request)
 
-    async def aclose(self) -> None:
+    def close(self) -> None:
         """Close the real transport."""
-        await self.inner.aclose()
+        self.inner.close()
 
 
 def completed(messages: list[Message]) -> list[HeadCompleted]:

@@ -7,7 +7,6 @@ and the demo's emulator is up, loopback-only and answering while the app runs.
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 from typing import Any
@@ -78,14 +77,12 @@ def test_demo_runs_the_app_against_a_live_loopback_emulator(recorder: Recorder) 
     seen: dict[str, Any] = {}
 
     def while_running(profile: Any, kwargs: dict[str, Any]) -> None:
-        async def probe() -> None:
-            async with OssClient(profile) as client:
-                result = await client.head_object(
-                    build_head_request(bucket=DEMO_BUCKET, key=DEMO_KEY)
-                )
+        def probe() -> None:
+            with OssClient(profile) as client:
+                result = client.head_object(build_head_request(bucket=DEMO_BUCKET, key=DEMO_KEY))
                 seen["status"] = result.status
 
-        asyncio.run(probe())
+        probe()
         seen["profile"], seen["kwargs"] = profile, kwargs
 
     recorder.on_run = while_running

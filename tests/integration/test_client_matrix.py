@@ -12,7 +12,6 @@ SDK cross-check in ``tests/unit`` do.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import json
@@ -53,18 +52,16 @@ def test_client_matrix(emulator: Emulator, seeded: str, sign_version: str) -> No
         retry_times=0,
     )
 
-    async def run() -> dict[str, int | None]:
+    def run() -> dict[str, int | None]:
         statuses: dict[str, int | None] = {}
-        async with OssClient(profile) as client:
+        with OssClient(profile) as client:
             for name, cond, expected in conditions(seeded):
                 if name in UNPARSABLE:
                     with pytest.raises(InputErrors) as refused:
                         build_head_request(bucket=BUCKET, key=KEY, **cond)
                     assert {e.field for e in refused.value.errors} == set(cond)
                     continue
-                result = await client.head_object(
-                    build_head_request(bucket=BUCKET, key=KEY, **cond)
-                )
+                result = client.head_object(build_head_request(bucket=BUCKET, key=KEY, **cond))
                 statuses[name] = result.status
                 assert result.outcome is OUTCOME[expected], name
                 assert result.summary, name
@@ -72,7 +69,7 @@ def test_client_matrix(emulator: Emulator, seeded: str, sign_version: str) -> No
                 assert result.etag == seeded, name
         return statuses
 
-    statuses = asyncio.run(run())
+    statuses = run()
     expected = {n: s for n, _, s in conditions(seeded) if n not in UNPARSABLE}
     assert statuses == expected
 

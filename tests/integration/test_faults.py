@@ -107,6 +107,33 @@ def test_read_timeout(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out)["failure"]["kind"] == "read_timeout"
 
 
+@pytest.mark.parametrize("key", ["continue-forever", "drip-headers"])
+def test_an_answer_that_never_ends_stops_at_the_attempt_deadline(
+    capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    """Issue 8 §4: every read succeeds in time, yet the attempt ends at connect + read timeout."""
+    with fault_server() as server:
+        started = time.monotonic()
+        code, out, _ = head(
+            capsys,
+            server.endpoint,
+            key,
+            "--output-format",
+            "json",
+            connect_timeout="1",
+            read_timeout="1",
+        )
+    assert code == cli.EXIT_NO_ANSWER
+    failure = json.loads(out)["failure"]
+    assert failure["kind"] == "read_timeout"
+    assert "\n" not in failure["message"] and "2 s deadline" in failure["message"]
+    assert time.monotonic() - started < 30  # ended by the deadline, not by the server
+    with fault_server() as server:
+        code, out, _ = head(capsys, server.endpoint, key, connect_timeout="1", read_timeout="1")
+    assert code == cli.EXIT_NO_ANSWER
+    assert "2 s deadline" in out
+
+
 def test_reset_mid_response(capsys: pytest.CaptureFixture[str]) -> None:
     with fault_server() as server:
         code, out, _ = head(capsys, server.endpoint, "reset", "--output-format", "json")

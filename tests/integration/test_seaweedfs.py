@@ -9,7 +9,6 @@ codes must agree. Known, documented deviations of SeaweedFS from OSS are left ou
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -95,14 +94,14 @@ def _fields(case: dict[str, object], etag: str, last_modified: str) -> dict[str,
     return fields
 
 
-async def _statuses(endpoint: str, emu: Emulator) -> list[int | None]:
-    async with OssClient(_profile(endpoint, emu)) as client:
-        base = await client.head_object(build_head_request(bucket=BUCKET, key=KEY))
+def _statuses(endpoint: str, emu: Emulator) -> list[int | None]:
+    with OssClient(_profile(endpoint, emu)) as client:
+        base = client.head_object(build_head_request(bucket=BUCKET, key=KEY))
         assert base.status == 200 and base.etag and base.last_modified
         statuses = []
         for case in CASES:
             fields = _fields(case, base.etag, base.last_modified)
-            result = await client.head_object(build_head_request(bucket=BUCKET, key=KEY, **fields))
+            result = client.head_object(build_head_request(bucket=BUCKET, key=KEY, **fields))
             statuses.append(result.status)
         return statuses
 
@@ -122,8 +121,8 @@ def test_conditional_matrix_agrees_with_seaweedfs(
     bucket.put_object(KEY, BODY)
     # Whole seconds matter: make sure neither object is younger than the current second.
     time.sleep(1.1)
-    theirs = asyncio.run(_statuses(matrix_seaweedfs, emulator))
-    ours = asyncio.run(_statuses(emulator.endpoint, emulator))
+    theirs = _statuses(matrix_seaweedfs, emulator)
+    ours = _statuses(emulator.endpoint, emulator)
     table = "\n".join(
         f"{c}: seaweedfs {t}, emulator {o}" for c, t, o in zip(CASES, theirs, ours, strict=True)
     )

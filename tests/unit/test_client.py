@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from ossbrowse.oss.client import OssClient, backoff_seconds
+from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.results import Outcome, Verdict
+from ossbrowse.oss.transport import backoff_seconds
 
 SECRET = "CanarySecret-Do-Not-Show-9f8e7d"
 TOKEN = "CanaryToken-Do-Not-Show-1a2b3c"
@@ -51,7 +52,7 @@ class Recorder:
 def make_client(handler: Recorder, **overrides: object) -> tuple[OssClient, list[float]]:
     slept: list[float] = []
 
-    async def sleep(seconds: float) -> None:
+    def sleep(seconds: float) -> None:
         slept.append(seconds)
 
     client = OssClient(
@@ -83,7 +84,7 @@ def err_header(code: str, message: str, **elements: str) -> str:
     return base64.b64encode(xml.encode()).decode()
 
 
-async def test_sends_signed_head_with_conditions_and_version() -> None:
+def test_sends_signed_head_with_conditions_and_version() -> None:
     rec = Recorder(httpx.Response(200, headers=ok_headers()))
     client, _ = make_client(rec)
     request = build_head_request(
@@ -93,8 +94,8 @@ async def test_sends_signed_head_with_conditions_and_version() -> None:
         if_none_match="abc",
         if_modified_since="2025-01-01T00:00:00Z",
     )
-    async with client:
-        result = await client.head_object(request)
+    with client:
+        result = client.head_object(request)
     [sent] = rec.requests
     assert sent.method == "HEAD"
     assert str(sent.url) == "http://127.0.0.1:9/my-bucket/dir/a%20b%2Bc.txt?versionId=CAEQ%2B%2F%3D"
@@ -121,13 +122,13 @@ async def test_sends_signed_head_with_conditions_and_version() -> None:
         (405, Outcome.ERROR),
     ],
 )
-async def test_status_becomes_an_outcome_not_an_exception(status: int, outcome: Outcome) -> None:
+def test_status_becomes_an_outcome_not_an_exception(status: int, outcome: Outcome) -> None:
     headers = ok_headers()
     if status >= 400:
         headers["x-oss-err"] = err_header("SomeCode", "Some message")
     client, _ = make_client(Recorder(httpx.Response(status, headers=headers)))
-    async with client:
-        result = await client.head_object(
+    with client:
+        result = client.head_object(
             build_head_request(bucket="my-bucket", key="k", if_none_match=ETAG)
         )
     assert result.outcome is outcome
@@ -135,7 +136,7 @@ async def test_status_becomes_an_outcome_not_an_exception(status: int, outcome: 
     assert (result.error is not None) == (status >= 400)
 
 
-async def test_signature_mismatch_is_decoded_with_both_strings_to_sign() -> None:
+def test_signature_mismatch_is_decoded_with_both_strings_to_sign() -> None:
     server_sts = "OSS4-HMAC-SHA256\n20260102T030405Z\nsomething else"
     headers = {
         "x-oss-err": err_header(
@@ -146,8 +147,8 @@ async def test_signature_mismatch_is_decoded_with_both_strings_to_sign() -> None
         "x-oss-ec": "0002-00000040",
     }
     client, _ = make_client(Recorder(httpx.Response(403, headers=headers)))
-    async with client:
-        result = await client.head_object(build_head_request(bucket="my-bucket", key="k"))
+    with client:
+        result = client.head_object(build_head_request(bucket="my-bucket", key="k"))
     assert result.error is not None
     assert result.error.code == "SignatureDoesNotMatch"
     assert result.error.server_string_to_sign == server_sts
@@ -156,13 +157,13 @@ async def test_signature_mismatch_is_decoded_with_both_strings_to_sign() -> None
     assert "SignatureDoesNotMatch" in result.summary
 
 
-async def test_5xx_is_retried_with_backoff_and_each_retry_is_visible() -> None:
+def test_5xx_is_retried_with_backoff_and_each_retry_is_visible() -> None:
     rec = Recorder(
         httpx.Response(503), httpx.Response(500), httpx.Response(200, headers=ok_headers())
     )
     client, slept = make_client(rec, retry_times=2)
-    async with client:
-        result = await client.head_object(build_head_request(bucket="my-bucket", key="k"))
+    with client:
+        result = client.head_object(build_head_request(bucket="my-bucket", key="k"))
     assert len(rec.requests) == 3
     assert [a.status for a in result.attempts] == [503, 500, 200]
     assert result.retries == 2
@@ -171,39 +172,39 @@ async def test_5xx_is_retried_with_backoff_and_each_retry_is_visible() -> None:
     assert result.outcome is Outcome.OK
 
 
-async def test_retries_stop_at_retry_times() -> None:
+def test_retries_stop_at_retry_times() -> None:
     rec = Recorder(httpx.Response(503))
     client, _ = make_client(rec, retry_times=1)
-    async with client:
-        result = await client.head_object(build_head_request(bucket="my-bucket", key="k"))
+    with client:
+        result = client.head_object(build_head_request(bucket="my-bucket", key="k"))
     assert len(rec.requests) == 2
     assert result.status == 503 and result.outcome is Outcome.ERROR
 
 
-async def test_connection_refused_is_retried_then_reported() -> None:
+def test_connection_refused_is_retried_then_reported() -> None:
     rec = Recorder(httpx.ConnectError("[Errno 111] Connection refused"))
     client, slept = make_client(rec, retry_times=2)
-    async with client:
-        result = await client.head_object(build_head_request(bucket="my-bucket", key="k"))
+    with client:
+        result = client.head_object(build_head_request(bucket="my-bucket", key="k"))
     assert len(rec.requests) == 3 and len(slept) == 2
     assert result.outcome is Outcome.NO_ANSWER and result.status is None
     assert result.failure is not None and result.failure.kind == "refused"
 
 
-async def test_read_timeout_is_not_retried() -> None:
+def test_read_timeout_is_not_retried() -> None:
     rec = Recorder(httpx.ReadTimeout("timed out"))
     client, _ = make_client(rec, retry_times=3)
-    async with client:
-        result = await client.head_object(build_head_request(bucket="my-bucket", key="k"))
+    with client:
+        result = client.head_object(build_head_request(bucket="my-bucket", key="k"))
     assert len(rec.requests) == 1
     assert result.failure is not None and result.failure.kind == "read_timeout"
 
 
-async def test_v1_and_sts_token() -> None:
+def test_v1_and_sts_token() -> None:
     rec = Recorder(httpx.Response(200, headers=ok_headers()))
     client, _ = make_client(rec, sign_version="v1", sts_token=TOKEN)
-    async with client:
-        await client.head_object(build_head_request(bucket="my-bucket", key="k"))
+    with client:
+        client.head_object(build_head_request(bucket="my-bucket", key="k"))
     [sent] = rec.requests
     assert sent.headers["Authorization"].startswith("OSS LTAI5tTestKey:")
     assert sent.headers["x-oss-security-token"] == TOKEN
@@ -230,30 +231,30 @@ def test_dry_run_shows_what_is_signed_but_no_secret() -> None:
     assert TOKEN not in prepared.canonical_request and TOKEN not in prepared.string_to_sign
 
 
-async def test_malformed_dates_and_missing_etag_are_warnings_not_crashes() -> None:
+def test_malformed_dates_and_missing_etag_are_warnings_not_crashes() -> None:
     rec = Recorder(httpx.Response(200, headers={"Last-Modified": "yesterday-ish", "Date": "??"}))
     client, _ = make_client(rec)
-    async with client:
-        result = await client.head_object(build_head_request(bucket="my-bucket", key="k"))
+    with client:
+        result = client.head_object(build_head_request(bucket="my-bucket", key="k"))
     assert result.outcome is Outcome.OK
     assert any("Last-Modified" in w for w in result.warnings)
     assert any("ETag" in w for w in result.warnings)
 
 
-async def test_any_2xx_is_ok_as_the_exit_status_says() -> None:
+def test_any_2xx_is_ok_as_the_exit_status_says() -> None:
     client, _ = make_client(Recorder(httpx.Response(204, headers=ok_headers())))
-    async with client:
-        result = await client.head_object(build_head_request(bucket="my-bucket", key="k"))
+    with client:
+        result = client.head_object(build_head_request(bucket="my-bucket", key="k"))
     assert result.outcome is Outcome.OK
 
 
-async def test_a_date_the_explanation_cannot_read_is_a_warning() -> None:
+def test_a_date_the_explanation_cannot_read_is_a_warning() -> None:
     # Lenient parsers accept a numeric zone; HTTP (and our explanation) require GMT.
     headers = ok_headers()
     headers["Last-Modified"] = "Sat, 14 Mar 2026 09:26:53 +0800"
     client, _ = make_client(Recorder(httpx.Response(200, headers=headers)))
-    async with client:
-        result = await client.head_object(
+    with client:
+        result = client.head_object(
             build_head_request(bucket="my-bucket", key="k", if_modified_since="2020-01-01")
         )
     assert any(w.startswith("Last-Modified is not an HTTP date") for w in result.warnings)

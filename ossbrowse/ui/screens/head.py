@@ -1,8 +1,8 @@
 """The head screen: the request form above the result pane, sending, cancelling, fetching.
 
-The HEAD runs in an exclusive async worker: a new send cancels the one in flight, the UI never
-blocks, and each request carries a sequence number so that a late answer to a cancelled or
-replaced request is dropped instead of shown.
+The HEAD runs in an exclusive thread worker calling the synchronous client: a new send
+supersedes the one in flight, the UI never blocks, and each request carries a sequence number so
+that a late answer to a cancelled or replaced request is dropped instead of shown.
 """
 
 from __future__ import annotations
@@ -173,11 +173,13 @@ class HeadScreen(ProbeActions):
         self._run_head(client, request, self._seq, purpose)
         self.refresh_bindings()
 
-    @work(exclusive=True, group="head", exit_on_error=False, description="HEAD object")
-    async def _run_head(
+    @work(thread=True, exclusive=True, group="head", exit_on_error=False, description="HEAD object")
+    def _run_head(
         self, client: OssClient, request: HeadRequest, seq: int, purpose: Purpose
     ) -> None:
-        result = await client.head_object(request)
+        # The client is synchronous: it runs in this thread, off the event loop, and its
+        # timing covers the network exchange only.
+        result = client.head_object(request)
         self.post_message(HeadCompleted(seq, result, purpose))
 
     @on(HeadCompleted)
