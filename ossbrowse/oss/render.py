@@ -13,8 +13,6 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
-import yaml
-
 from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.redact import redact_header, redact_text, redact_url
@@ -178,6 +176,8 @@ def render_json(result: HeadResult) -> str:
 
 def render_yaml(result: HeadResult) -> str:
     """The same data as YAML (the safe dumper escapes non-printable characters itself)."""
+    import yaml  # only when YAML is asked for: it costs start-up time for every other format
+
     return yaml.safe_dump(
         result_to_dict(result), sort_keys=False, allow_unicode=True, default_flow_style=False
     )
@@ -328,6 +328,8 @@ def render_dry_run(prepared: PreparedHead, output_format: str) -> str:
     if output_format == "json":
         return json.dumps(data, indent=2, ensure_ascii=False)
     if output_format == "yaml":
+        import yaml  # only when asked for (start-up time)
+
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     lines = [f"{prepared.method} {prepared.url}"]
     lines += [f"{name}: {value}" for name, value in prepared.headers]
