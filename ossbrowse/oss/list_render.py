@@ -52,8 +52,9 @@ def record(entry: Entry, bucket: str | None = None) -> dict[str, Any]:
             "storage_class": None,
             **({"uri": format_oss_uri(bucket, entry.prefix)} if bucket else {}),
         }
+    kind = "object" if isinstance(entry, ObjectEntry) else "version"
     data: dict[str, Any] = {
-        "type": "delete_marker" if entry.is_delete_marker else "object",
+        "type": "delete_marker" if entry.is_delete_marker else kind,
         "key": entry.key,
     }
     if isinstance(entry, DeleteMarker):

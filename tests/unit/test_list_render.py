@@ -27,6 +27,7 @@ def test_object_record_has_the_documented_fields() -> None:
 
 def test_version_and_marker_records() -> None:
     version = record(VersionEntry("k", "v2", False, WHEN, 3, '"E"', "Standard"))
+    assert version["type"] == "version"
     assert (version["version_id"], version["is_latest"], version["is_delete_marker"]) == (
         "v2",
         False,
