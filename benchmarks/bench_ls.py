@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterator
 from multiprocessing import Event, Process, Queue
 
 from ossbrowse import cli
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.client import OssClient
+from ossbrowse.oss.profile import Profile
 
 BUCKET, PREFIX = "bench-list", "big/"
 KEY_ID, SECRET = "LTAI5tBenchListKey0000001", "BenchListSecret000000000000000"

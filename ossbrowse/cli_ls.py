@@ -135,9 +135,10 @@ def _check_args(args: argparse.Namespace, location: Location | None) -> None:
 
 def _run_ls(args: argparse.Namespace, out: TextIO) -> int:
     from .cli_location import apply_url_settings
-    from .config import ConfigError, resolve_profile
+    from .config import resolve_profile
     from .oss.client import OssClient
     from .oss.paging import ListingFailed
+    from .oss.profile import ConfigError
     from .oss.validation import InputError
 
     flags = _profile_flags(args)

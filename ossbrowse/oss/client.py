@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 
 from .. import __version__
-from ..config import ConfigError, Profile, check_usable
 from . import redact
 from .addressing import (
     Endpoint,
@@ -35,6 +34,7 @@ from .errors import decode_service_error, transport_failure
 from .list_ops import ListOperations
 from .listing import MAX_LISTING_BYTES
 from .paging import ListingFailed, Query, Response
+from .profile import ConfigError, Profile, check_usable
 from .results import (
     Attempt,
     HeadRequest,

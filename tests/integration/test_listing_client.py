@@ -9,12 +9,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.emulator.demo import DEMO_BUCKET, DEMO_TOTO_KEY
 from ossbrowse.oss import client as client_module
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.paging import ListingFailed
+from ossbrowse.oss.profile import Profile
 
 SECRET = "ListingCanarySecret-0123456789ab"
 LISTING = (
