@@ -1,4 +1,4 @@
-"""OssClient: thin operations on the one request path; today the signed HEAD as a HeadResult.
+"""OssClient: thin operations on the one request path: the signed HEAD as a HeadResult, listings.
 
 Every operation goes through :class:`ossbrowse.oss.transport.RequestPath` (sign, send, retry,
 deadline, timing at the transport, redaction) and only turns its :class:`Exchange` into a result.
@@ -27,6 +27,9 @@ from .addressing import (
     region_mismatch,
 )
 from .conditions import explain, parse_http_date, request_headers
+from .list_ops import ListOperations
+from .listing import MAX_LISTING_BYTES
+from .paging import ListingFailed, Query, Response
 from .profile import ConfigError, Profile, check_usable
 from .results import HeadRequest, HeadResult, Outcome, PreparedHead
 from .transport import DEFAULT_KEEPALIVE_S, Exchange, RequestPath
@@ -49,8 +52,8 @@ def _outcome(status: int) -> Outcome:
     return _OUTCOMES.get(status, Outcome.ERROR)
 
 
-class OssClient:
-    """Signed requests for one profile: ``head_object`` today, listings next (same path)."""
+class OssClient(ListOperations):
+    """Signed requests for one profile: ``head_object`` and the listings, on one request path."""
 
     def __init__(
         self,
@@ -206,6 +209,27 @@ class OssClient:
             warnings=tuple(warnings),
             sign_version=self.profile.sign_version,
         )
+
+    # -- listings: one signed GET per page (the operations are in list_ops.ListOperations) ------
+
+    def _fetch_listing(self, operation: str, bucket: str | None, query: Query) -> Response:
+        """One signed GET for a listing page on the request path; failures raise ListingFailed.
+
+        The body is read up to one byte past the listing cap, so the parser can refuse an
+        oversized document by its size.
+        """
+        exchange = self.requests.send(
+            "GET", bucket, None, query=query, max_body=MAX_LISTING_BYTES + 1
+        )
+        if exchange.status is None:
+            assert exchange.failure is not None
+            failure = exchange.failure
+            raise ListingFailed(operation, failure.message, failure=failure)
+        if 200 <= exchange.status < 300:
+            return Response(exchange.body, exchange.headers.get("x-oss-request-id"))
+        assert exchange.error is not None
+        error = exchange.error
+        raise ListingFailed(operation, error.summary, status=exchange.status, error=error)
 
     def close(self) -> None:
         """Close the connection pool."""

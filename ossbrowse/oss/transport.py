@@ -38,6 +38,7 @@ import httpx
 
 from . import redact
 from .addressing import Endpoint, is_ip_or_localhost, object_url
+from .canonical import encode_query
 from .deadline import DeadlineBackend, attempt_deadline, deadline_passed
 from .errors import decode_service_error
 from .profile import Profile
@@ -227,9 +228,14 @@ class RequestPath:
     # -- building and signing -------------------------------------------------------------
 
     def url(self, bucket: str | None, key: str | None, query: Sequence[tuple[str, str]]) -> str:
-        """The URL of ``bucket``/``key`` with ``query``, in the profile's addressing style."""
+        """The URL of ``bucket``/``key`` with ``query``, in the profile's addressing style.
+
+        No bucket is the service itself (ListBuckets); no key is the bucket (listings).
+        """
+        if bucket is None:
+            return f"{self.endpoint}/" + (f"?{encode_query(query)}" if query else "")
         return object_url(
-            self.endpoint, bucket or "", key or "", style=self.profile.addressing_style, query=query
+            self.endpoint, bucket, key or "", style=self.profile.addressing_style, query=query
         )
 
     def _signer(self, bucket: str | None, key: str | None) -> OssV4Auth | OssV1Auth:
@@ -346,8 +352,9 @@ class RequestPath:
         """Send one signed request, retrying where that can help; never raises for I/O.
 
         ``query`` is sent (and signed) in order; ``headers`` are added before signing.
-        ``deadline_s`` bounds each attempt (default: connect + read timeout). The body is read
-        whole, up to ``max_body`` bytes (more is a ``protocol`` failure).
+        ``deadline_s`` bounds each attempt (default: connect + read timeout). At most
+        ``max_body`` bytes of the body are read (a caller that must refuse a longer answer
+        asks for one byte more than it accepts and checks the length).
         """
         url = self.url(bucket, key, query)
         shown_url = redact.redact_url(url)
@@ -386,10 +393,6 @@ class RequestPath:
                         body = _read(response, max_body)
                     finally:
                         response.close()
-                except _TooLarge:
-                    failure = TransportFailure(
-                        "protocol", f"The answer was larger than {max_body} bytes; not read."
-                    )
                 except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
                     failure = self._failure(exc)
             end = self._timer()
@@ -476,23 +479,16 @@ class RequestPath:
             pool.close()
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def _read(response: httpx.Response, limit: int) -> bytes:
-    """The whole body, refusing more than ``limit`` bytes."""
-    length = response.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit:
-        raise _TooLarge
-    chunks = []
+    """At most ``limit`` bytes of the body: a hostile server cannot make us hold more."""
+    chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge
         chunks.append(chunk)
-    return b"".join(chunks)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)[:limit]
 
 
 def _with_wait(attempt: Attempt, waited: float) -> Attempt:
