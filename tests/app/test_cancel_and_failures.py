@@ -28,14 +28,14 @@ PROFILE = Profile(
 
 
 def slow_then_fast() -> tuple[httpx.MockTransport, list[str], threading.Event]:
-    """The first request hangs until released (5 s at most); later ones answer at once."""
+    """The first request hangs until released (30 s at most); later ones answer at once."""
     calls: list[str] = []
     release = threading.Event()
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request.url.path)
         if len(calls) == 1:
-            release.wait(5)
+            release.wait(30)
             return httpx.Response(200, headers={"ETag": '"LATE"'})
         return httpx.Response(200, headers={"ETag": '"FRESH"'})
 
