@@ -340,12 +340,13 @@ def run_demo(argv: Sequence[str]) -> int:
     from .config import Profile
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
+    from .oss.secret import Secret
 
     with Emulator(port=args.port, demo_data=True) as emulator:
         profile = Profile(
             name="demo",
             access_key_id=emulator.access_key_id,
-            access_key_secret=emulator.access_key_secret,
+            access_key_secret=Secret(emulator.access_key_secret),
             region=emulator.region,
             endpoint=emulator.endpoint,
             sign_version=args.sign_version,
