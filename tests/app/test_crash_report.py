@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from rich.console import Console
 from textual.app import App
-from tui_helpers import SECRET, STS_SECRET, STS_TOKEN, completed, settle
+from tui_helpers import SECRET, STS_SECRET, STS_TOKEN, completed, profile_for, settle
 
+from ossbrowse.emulator import Emulator
 from ossbrowse.oss import canonical
 from ossbrowse.ui.app import OssBrowseApp
 
@@ -40,10 +41,16 @@ async def crash_while_exporting(app: OssBrowseApp, monkeypatch: pytest.MonkeyPat
     return report.getvalue()
 
 
+def patient_app(demo_app: Callable[..., OssBrowseApp], emulator: Emulator) -> OssBrowseApp:
+    # Generous timeouts: the HEAD before the crash must succeed even on a loaded machine.
+    profile = profile_for(emulator, connect_timeout=30.0, read_timeout=30.0)
+    return demo_app(profile=profile, transport=None)
+
+
 async def test_a_crash_while_signing_shows_frames_but_no_secret(
-    demo_app: Callable[..., OssBrowseApp], monkeypatch: pytest.MonkeyPatch
+    demo_app: Callable[..., OssBrowseApp], emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    output = await crash_while_exporting(demo_app(transport=None), monkeypatch)
+    output = await crash_while_exporting(patient_app(demo_app, emulator), monkeypatch)
     assert "RuntimeError: the HMAC failed" in output
     assert "v4_signing_key" in output  # the frame that held the secret is in the report
     assert SECRET not in output
@@ -51,9 +58,9 @@ async def test_a_crash_while_signing_shows_frames_but_no_secret(
 
 
 async def test_the_stock_report_would_have_shown_the_secret(
-    demo_app: Callable[..., OssBrowseApp], monkeypatch: pytest.MonkeyPatch
+    demo_app: Callable[..., OssBrowseApp], emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = demo_app(transport=None)
+    app = patient_app(demo_app, emulator)
     # Textual's own crash report, as the app had it before: what this test would catch.
     monkeypatch.setattr(app, "_fatal_error", lambda: App._fatal_error(app))
     output = await crash_while_exporting(app, monkeypatch)
