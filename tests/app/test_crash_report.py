@@ -14,7 +14,16 @@ from typing import Any
 import pytest
 from rich.console import Console
 from textual.app import App
-from tui_helpers import SECRET, STS_SECRET, STS_TOKEN, completed, profile_for, settle
+from tui_helpers import (
+    SECRET,
+    STS_SECRET,
+    STS_TOKEN,
+    completed,
+    notifications,
+    profile_for,
+    screen_text,
+    settle,
+)
 
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss import canonical
@@ -93,3 +102,27 @@ async def test_a_crash_while_switching_profile_shows_no_secret_from_the_file(
     assert "resolve_profile" in output
     for canary in (SECRET, STS_SECRET, STS_TOKEN):
         assert canary not in output
+
+
+async def test_an_undecodable_secret_in_the_environment_is_refused_on_a_profile_switch(
+    demo_app: Callable[..., OssBrowseApp], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A byte that is not UTF-8 reaches os.environ as a lone surrogate; it used to crash here.
+    config = tmp_path / "ossutilconfig"
+    config.write_text("[default]\nregion = cn-hangzhou\n[profile other]\nregion = cn-beijing\n")
+    config.chmod(0o600)
+    monkeypatch.setenv("OSS_ACCESS_KEY_ID", "LTAI5tEnvKey")
+    monkeypatch.setenv("OSS_ACCESS_KEY_SECRET", "CanaryEnv\udcffSecret-0123")
+    app = demo_app(config_file=str(config))
+    messages: list[Any] = []
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await app.switch_profile("other")
+        await pilot.pause()
+        [note] = [n for n in notifications(messages) if n.startswith("Profile other")]
+        assert note == (
+            "Profile other: access key secret (from env) is not valid text: it holds a byte "
+            "that is not UTF-8 (character 10 of 21)"
+        )
+        assert app.is_running
+        assert app.profile.name == "default"  # the usable profile stays
+        assert "CanaryEnv" not in screen_text(app)
