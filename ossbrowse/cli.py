@@ -251,6 +251,8 @@ def _run_head(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if warning:
         _say(f"warning: {warning}")
+    for name, _, _ in SECRET_FLAGS:  # what `-k -` / `-t -` read replaces the placeholder
+        flags[name] = getattr(args, name)
     try:
         request = build_head_request(**{f: getattr(args, f) or "" for f in REQUEST_FLAGS})
     except InputErrors as errors:
