@@ -372,3 +372,19 @@ def test_the_emulator_refuses_an_unreadable_secret(
     _, err = finish(proc, None)
     assert proc.returncode == 1
     assert err == "error: --access-key-secret -: no AccessKey secret was on standard input\n"
+
+
+def test_ls_reads_the_secret_from_standard_input_and_warns_about_argv(
+    demo_emulator: Emulator,
+) -> None:
+    secret = demo_emulator.access_key_secret
+    base = ["ls", "-e", demo_emulator.endpoint, "--region", "cn-hangzhou"]
+    base += ["-i", demo_emulator.access_key_id, "--retry-times", "0"]
+    piped = run_cli(*base, "-k", "-", stdin=f"{secret}\n".encode())
+    assert piped.returncode == 0, piped.stderr
+    assert DEMO_BUCKET in piped.stdout
+    assert PROCESS_LIST not in piped.stderr
+    given = run_cli(*base, "-k", secret)
+    assert given.returncode == 0, given.stderr
+    assert given.stderr.count(PROCESS_LIST) == 1
+    assert secret not in piped.stdout + piped.stderr + given.stdout + given.stderr
