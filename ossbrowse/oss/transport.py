@@ -38,7 +38,6 @@ import httpx
 
 from . import redact
 from .addressing import Endpoint, is_ip_or_localhost, object_url
-from .canonical import encode_query
 from .deadline import DeadlineBackend, attempt_deadline, deadline_passed
 from .errors import decode_service_error
 from .profile import Profile
@@ -232,10 +231,8 @@ class RequestPath:
 
         No bucket is the service itself (ListBuckets); no key is the bucket (listings).
         """
-        if bucket is None:
-            return f"{self.endpoint}/" + (f"?{encode_query(query)}" if query else "")
         return object_url(
-            self.endpoint, bucket, key or "", style=self.profile.addressing_style, query=query
+            self.endpoint, bucket or "", key or "", style=self.profile.addressing_style, query=query
         )
 
     def _signer(self, bucket: str | None, key: str | None) -> OssV4Auth | OssV1Auth:
