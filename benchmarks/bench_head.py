@@ -3,7 +3,7 @@
 Against the local emulator on 127.0.0.1, sequential keep-alive HEADs of one object by:
 - raw httpx (sync Client, V4 signing by our signer): the reference, ratio 1.00;
 - raw httpx AsyncClient with the same signing;
-- ossbrowse's OssClient.head_object (async; adds conditions, explanation, result building);
+- ossbrowse's OssClient.head_object (sync; adds conditions, explanation, result building);
 - the official SDK alibabacloud-oss-v2 head_object (V4);
 - the official SDK oss2 head_object (V4).
 
@@ -88,12 +88,9 @@ def main() -> None:
         request = build_head_request(bucket=BUCKET, key=KEY)
 
         def ossbrowse_client(n: int) -> None:
-            async def go() -> None:
-                async with OssClient(profile) as client:
-                    for _ in range(n):
-                        assert (await client.head_object(request)).status == 200
-
-            asyncio.run(go())
+            with OssClient(profile) as client:
+                for _ in range(n):
+                    assert client.head_object(request).status == 200
 
         cfg = oss.config.load_default()
         cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(
