@@ -100,6 +100,12 @@ class OssClient(ListOperations):
             user_agent=f"ossbrowse/{__version__}",
         )
         """The request path every operation uses (see :mod:`ossbrowse.oss.transport`)."""
+        try:
+            self.requests.check_proxy()
+        except ValueError as exc:  # e.g. an unusable proxy URL in the environment
+            raise ConfigError(
+                f"Cannot set up the HTTP client: {redact.redact_text(str(exc))}"
+            ) from None
 
     @property
     def endpoint_label(self) -> str:

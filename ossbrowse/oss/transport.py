@@ -299,6 +299,14 @@ class RequestPath:
             return None
         return found.get(url.scheme) or found.get("all")
 
+    def check_proxy(self) -> None:
+        """Raise ValueError when the proxy requests would use cannot be used (cheap: builds
+        nothing), so an unusable proxy is a configuration error before anything is sent."""
+        if self._given is None:
+            proxy = self._proxy_for(httpx.URL(f"{self.endpoint}/"))
+            if proxy is not None:
+                httpx.Proxy(proxy)
+
     def _pool_for(self, url: httpx.URL) -> httpx.BaseTransport:
         if self._given is not None:
             return self._given
