@@ -64,6 +64,7 @@ def build_ls_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-d",
         "--dirs",
+        "--directory",
         action="store_true",
         help="one level only: objects and folders (common prefixes) directly under the prefix",
     )
