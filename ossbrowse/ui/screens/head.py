@@ -19,7 +19,8 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Input, Static
 
 from ossbrowse.oss.client import OssClient
-from ossbrowse.oss.conditions import build_head_request, explain
+from ossbrowse.oss.conditions import build_head_request
+from ossbrowse.oss.explain import explain
 from ossbrowse.oss.redact import redact_text
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
 from ossbrowse.oss.validation import InputErrors

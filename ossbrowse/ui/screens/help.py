@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ossbrowse.oss.conditions import RULES
+from ossbrowse.oss.explain import RULES
 from ossbrowse.ui.screens.dialog import Dialog
 
 ABOUT = """\
