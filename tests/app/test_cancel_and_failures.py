@@ -35,13 +35,14 @@ PROFILE = Profile(
 
 
 def slow_then_fast() -> tuple[httpx.MockTransport, list[str]]:
-    """The first request hangs for 5 s; later ones answer at once."""
+    """The first request answers only after 60 s (long after the test replaced or cancelled it,
+    however loaded the machine); later ones answer at once."""
     calls: list[str] = []
 
     async def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request.url.path)
         if len(calls) == 1:
-            await asyncio.sleep(5)
+            await asyncio.sleep(60)
             return httpx.Response(200, headers={"ETag": '"LATE"'})
         return httpx.Response(200, headers={"ETag": '"FRESH"'})
 
