@@ -24,8 +24,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from ossbrowse.config import ConfigError, Profile, list_profiles, resolve_profile
+from ossbrowse.config import resolve_profile
+from ossbrowse.config_file import list_profiles
 from ossbrowse.oss.client import OssClient
+from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.ui.actions import key_help
 from ossbrowse.ui.crash_report import crash_traceback
 from ossbrowse.ui.screens.base import SessionScreen

@@ -22,8 +22,8 @@ from datetime import datetime
 from textual.dom import DOMNode
 from textual.signal import Signal
 
-from ossbrowse.config import ConfigError, Profile
 from ossbrowse.oss.client import OssClient
+from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.results import HeadResult
 from ossbrowse.oss.signing import utc_now
 

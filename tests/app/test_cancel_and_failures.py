@@ -17,8 +17,8 @@ from tui_helpers import (
     wait_for,
 )
 
-from ossbrowse.config import Profile
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.results import Outcome
 from ossbrowse.ui.app import make_app
 from ossbrowse.ui.widgets.error_panel import ErrorPanel

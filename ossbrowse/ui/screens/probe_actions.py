@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from ossbrowse.config import Profile
 from ossbrowse.oss import export
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.render import result_to_dict
 from ossbrowse.oss.results import HeadRequest
 from ossbrowse.ui.clipboard import copy_text
