@@ -89,13 +89,15 @@ class OssBrowseApp(App[None]):
         self,
         profile: Profile,
         *,
-        connect: Callable[[Profile], OssClient],
+        connect: Callable[[Profile], OssClient] = OssClient,
         clock: Callable[[], datetime] | None = None,
         prefill: Mapping[str, str] | None = None,
         config_file: str | None = None,
         demo: bool = False,
         notice: str | None = None,
     ) -> None:
+        """``connect`` builds a profile's client (tests inject one with a transport); see
+        :func:`make_app` for the rest."""
         super().__init__()
         # A fixed theme: what a user (and a snapshot) sees does not depend on TEXTUAL_THEME.
         self.theme = DARK_THEME
