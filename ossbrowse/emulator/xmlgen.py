@@ -40,9 +40,27 @@ def _owner() -> str:
     return f"<Owner><ID>{OWNER_ID}</ID><DisplayName>{OWNER_NAME}</DisplayName></Owner>"
 
 
-def list_buckets(buckets: Iterable[tuple[str, str, float, str]]) -> bytes:
-    """ListBuckets: (name, region, created, storage class) tuples."""
-    parts = [XML_DECLARATION, "<ListAllMyBucketsResult>", _owner(), "<Buckets>"]
+def list_buckets(
+    buckets: Iterable[tuple[str, str, float, str]],
+    *,
+    prefix: str = "",
+    marker: str = "",
+    max_keys: int = 100,
+    truncated: bool = False,
+    next_marker: str = "",
+) -> bytes:
+    """ListBuckets: (name, region, created, storage class) tuples, and the page's arguments."""
+    parts = [
+        XML_DECLARATION,
+        "<ListAllMyBucketsResult>",
+        element("Prefix", prefix),
+        element("Marker", marker),
+        element("MaxKeys", max_keys),
+        element("IsTruncated", "true" if truncated else "false"),
+    ]
+    if truncated:
+        parts.append(element("NextMarker", next_marker))
+    parts += [_owner(), "<Buckets>"]
     for name, region, created, storage_class in buckets:
         parts.append(
             "<Bucket>"
