@@ -11,6 +11,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from ossbrowse.emulator import xmlgen
+from ossbrowse.emulator.batch_delete import delete_multiple
 from ossbrowse.emulator.errors import EC, OssError, invalid_argument, not_implemented
 from ossbrowse.emulator.messages import Context, Response
 from ossbrowse.emulator.object_ops import STORAGE_CLASSES
@@ -124,6 +125,19 @@ class BucketOps:
         if operation == "GetBucketVersioning":
             info = self.store.bucket_info(bucket)
             return Response(200, [XML], xmlgen.versioning(info.versioning))
+        if operation == "GetBucketInfo":
+            info = self.store.bucket_info(bucket)
+            body = xmlgen.bucket_info(
+                name=info.name,
+                region=info.region,
+                created=info.created,
+                storage_class=info.storage_class,
+                acl=info.acl,
+                versioning=info.versioning,
+            )
+            return Response(200, [XML], body)
+        if operation == "DeleteMultipleObjects":
+            return delete_multiple(self.store, ctx, bucket)
         if operation == "ListObjectVersions":
             return self.list_versions(ctx, bucket)
         if operation == "GetBucketLocation":

@@ -195,7 +195,7 @@ class Store:
         """The bucket's settings; raises NoSuchBucketError."""
         with self._lock:
             b = self._bucket(name)
-            return BucketInfo(b.name, b.region, b.created, b.versioning, b.storage_class)
+            return BucketInfo(b.name, b.region, b.created, b.versioning, b.storage_class, acl=b.acl)
 
     def list_buckets(self) -> list[BucketInfo]:
         """All buckets by name."""

@@ -77,6 +77,37 @@ def list_buckets(
     return "".join(parts).encode("utf-8")
 
 
+def bucket_info(
+    *, name: str, region: str, created: float, storage_class: str, acl: str, versioning: str | None
+) -> bytes:
+    """GetBucketInfo: the bucket's settings the emulator keeps (no encryption, no logging)."""
+    parts = [
+        XML_DECLARATION,
+        "<BucketInfo><Bucket>",
+        element("AccessMonitor", "Disabled"),
+        element("Comment", ""),
+        element("CreationDate", iso8601(created)),
+        element("CrossRegionReplication", "Disabled"),
+        element("DataRedundancyType", "LRS"),
+        element("ExtranetEndpoint", f"oss-{region}.aliyuncs.com"),
+        element("IntranetEndpoint", f"oss-{region}-internal.aliyuncs.com"),
+        element("Location", f"oss-{region}"),
+        element("Name", name),
+        element("Region", region),
+        element("StorageClass", storage_class),
+        element("TransferAcceleration", "Disabled"),
+    ]
+    if versioning:
+        parts.append(element("Versioning", versioning))
+    parts += [
+        _owner(),
+        f"<AccessControlList>{element('Grant', acl)}</AccessControlList>",
+        "<ServerSideEncryptionRule><SSEAlgorithm>None</SSEAlgorithm></ServerSideEncryptionRule>",
+        "</Bucket></BucketInfo>",
+    ]
+    return "".join(parts).encode("utf-8")
+
+
 def versioning(status: str | None) -> bytes:
     """GetBucketVersioning: no Status element when versioning was never enabled."""
     body = element("Status", status) if status else ""
