@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from urllib.parse import quote
 
 from defusedxml import ElementTree
@@ -32,10 +33,34 @@ def _malformed(detail: str) -> OssError:
     )
 
 
+# Object names may hold control characters, which XML 1.0 cannot carry: oss2 sends them raw
+# and alibabacloud-oss-v2 as character references (&#01;), and OSS accepts both. They are
+# parked in a private-use plane for the parser and restored in the names.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:x([0-9a-fA-F]{1,2})|([0-9]{1,2}));")
+_PARKED = 0xF0000
+
+
+def _park(match: re.Match[str]) -> str:
+    hex_code, dec_code = match.group(1), match.group(2)
+    if hex_code is None and dec_code is None:
+        return chr(_PARKED + ord(match.group()))
+    code = int(hex_code, 16) if hex_code is not None else int(dec_code)
+    if code in (0x09, 0x0A, 0x0D) or code >= 0x20:
+        return match.group()  # a character reference XML allows: leave it to the parser
+    return chr(_PARKED + code)
+
+
+def _unpark(text: str) -> str:
+    return "".join(chr(ord(c) - _PARKED) if _PARKED <= ord(c) < _PARKED + 0x20 else c for c in text)
+
+
 def _entries(body: bytes) -> tuple[bool, list[tuple[str, str | None]]]:
     """(quiet, [(key, version id)]) from a ``<Delete>`` document."""
     try:
-        root = ElementTree.fromstring(body)
+        text = _CONTROL.sub(_park, body.decode("utf-8"))
+        root = ElementTree.fromstring(text)
+    except UnicodeDecodeError:
+        raise _malformed("the document is not UTF-8") from None
     except (ElementTree.ParseError, DefusedXmlException) as exc:
         raise _malformed(str(exc)) from None
     if root.tag != "Delete":
@@ -47,7 +72,7 @@ def _entries(body: bytes) -> tuple[bool, list[tuple[str, str | None]]]:
         if not key:
             raise _malformed("an Object without a Key")
         version = node.findtext("VersionId")
-        entries.append((check_object_name(key), version or None))
+        entries.append((check_object_name(_unpark(key)), version or None))
     if not entries or len(entries) > MAX_OBJECTS:
         raise _malformed(f"a Delete names 1 to {MAX_OBJECTS} objects")
     return quiet, entries
