@@ -52,7 +52,9 @@ class OssApp:
         self._deterministic = deterministic_ids
         self._sequence = itertools.count(1)
         self._sequence_lock = threading.Lock()
-        self.buckets = BucketOps(store, region)
+        self.buckets = BucketOps(
+            store, region, public_access_blocked=not authenticator.allow_anonymous
+        )
         self.objects = ObjectOps(store)
 
     def request_id(self, now: float) -> str:

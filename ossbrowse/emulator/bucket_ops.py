@@ -97,9 +97,12 @@ def check_listing_arguments(query: Sequence[tuple[str, str]], names: Sequence[st
 class BucketOps:
     """Handlers for requests with no key."""
 
-    def __init__(self, store: Store, region: str) -> None:
+    def __init__(self, store: Store, region: str, *, public_access_blocked: bool = True) -> None:
         self.store = store
         self.region = region
+        # What GetBucketInfo reports: OSS blocks public access on new buckets; the emulator
+        # serves anonymous requests only when started with allow_anonymous.
+        self.public_access_blocked = public_access_blocked
 
     def handle(self, ctx: Context) -> Response:
         """Dispatch a service- or bucket-level request by its served operation."""
@@ -134,6 +137,7 @@ class BucketOps:
                 storage_class=info.storage_class,
                 acl=info.acl,
                 versioning=info.versioning,
+                block_public_access=self.public_access_blocked,
             )
             return Response(200, [XML], body)
         if operation == "DeleteMultipleObjects":

@@ -77,14 +77,27 @@ def list_buckets(
     return "".join(parts).encode("utf-8")
 
 
+# The one resource group every emulated bucket is in (OSS puts a bucket in the account's
+# default resource group unless told otherwise).
+RESOURCE_GROUP_ID = "rg-default"
+
+
 def bucket_info(
-    *, name: str, region: str, created: float, storage_class: str, acl: str, versioning: str | None
+    *,
+    name: str,
+    region: str,
+    created: float,
+    storage_class: str,
+    acl: str,
+    versioning: str | None,
+    block_public_access: bool,
 ) -> bytes:
     """GetBucketInfo: the bucket's settings the emulator keeps (no encryption, no logging)."""
     parts = [
         XML_DECLARATION,
         "<BucketInfo><Bucket>",
         element("AccessMonitor", "Disabled"),
+        element("BlockPublicAccess", "true" if block_public_access else "false"),
         element("Comment", ""),
         element("CreationDate", iso8601(created)),
         element("CrossRegionReplication", "Disabled"),
@@ -94,6 +107,7 @@ def bucket_info(
         element("Location", f"oss-{region}"),
         element("Name", name),
         element("Region", region),
+        element("ResourceGroupId", RESOURCE_GROUP_ID),
         element("StorageClass", storage_class),
         element("TransferAcceleration", "Disabled"),
     ]

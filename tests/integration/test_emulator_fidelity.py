@@ -5,6 +5,8 @@ OSS's wording of signing-region errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import alibabacloud_oss_v2 as oss
 import oss2
 import pytest
@@ -147,3 +149,57 @@ def test_signing_region_errors_use_oss_wording(emulator: Emulator) -> None:
     with pytest.raises(oss2.exceptions.ServerError) as caught:
         wrong.get_object_with_url(url)
     assert caught.value.message == "The signing region in credential is invalid."
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_get_bucket_info_reports_what_the_emulator_keeps(
+    make_emulator: Callable[..., Emulator], anonymous: bool
+) -> None:
+    emulator = make_emulator(allow_anonymous=anonymous)
+    client = _v2(emulator)
+    client.put_bucket(
+        oss.PutBucketRequest(
+            bucket="info-1",
+            acl="public-read",
+            create_bucket_configuration=oss.CreateBucketConfiguration(storage_class="IA"),
+        )
+    )
+    client.put_bucket_versioning(
+        oss.PutBucketVersioningRequest(
+            bucket="info-1",
+            versioning_configuration=oss.VersioningConfiguration(status="Enabled"),
+        )
+    )
+    info = client.get_bucket_info(oss.GetBucketInfoRequest(bucket="info-1")).bucket_info
+    assert (info.name, info.storage_class, info.acl) == ("info-1", "IA", "public-read")
+    assert info.versioning == "Enabled"
+    assert info.location == f"oss-{emulator.region}"
+    assert info.block_public_access is (not anonymous)
+    assert info.resource_group_id
+    # oss2 reads the same document.
+    assert _bucket(emulator, "info-1").get_bucket_info().versioning_status == "Enabled"
+
+
+def test_delete_multiple_objects_deletes_keys_and_versions(emulator: Emulator) -> None:
+    emulator.store.create_bucket("many-1", region=emulator.region)
+    emulator.store.set_versioning("many-1", "Enabled")
+    old = emulator.store.put_object("many-1", "a", b"1")
+    emulator.store.put_object("many-1", "a", b"2")
+    emulator.store.put_object("many-1", "b", b"3")
+    result = _v2(emulator).delete_multiple_objects(
+        oss.DeleteMultipleObjectsRequest(
+            bucket="many-1",
+            objects=[
+                oss.DeleteObject(key="a", version_id=old.version_id),
+                oss.DeleteObject(key="b"),
+            ],
+        )
+    )
+    deleted = {d.key: d for d in result.deleted_objects}
+    assert deleted["a"].version_id == old.version_id and not deleted["a"].delete_marker
+    assert deleted["b"].delete_marker and deleted["b"].delete_marker_version_id
+    assert [v.body for v in emulator.store.versions_of("many-1", "a")] == [b"2"]
+    # oss2 sends the key-only form; in a versioned bucket it leaves a delete marker.
+    quiet = _bucket(emulator, "many-1").batch_delete_objects(["a"])
+    assert quiet.deleted_keys == ["a"]
+    assert emulator.store.versions_of("many-1", "a")[0].is_delete_marker
