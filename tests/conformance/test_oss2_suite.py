@@ -61,7 +61,8 @@ def _outcomes(report: Path) -> dict[str, str]:
     return outcomes
 
 
-def test_oss2_in_scope_tests_pass(make_emulator: Callable[..., Emulator], tmp_path: Path) -> None:
+def _required_sdist() -> Path:
+    """The sdist; without it the test fails under CI=true and is skipped elsewhere."""
     sdist = _sdist()
     if sdist is None:
         message = (
@@ -71,7 +72,21 @@ def test_oss2_in_scope_tests_pass(make_emulator: Callable[..., Emulator], tmp_pa
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
-    root = _extract(sdist, tmp_path)
+    return sdist
+
+
+def test_a_missing_sdist_fails_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("OSSBROWSE_OSS2_SDIST", str(tmp_path / "absent.tar.gz"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="not found"):
+        _required_sdist()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _required_sdist()
+
+
+def test_oss2_in_scope_tests_pass(make_emulator: Callable[..., Emulator], tmp_path: Path) -> None:
+    root = _extract(_required_sdist(), tmp_path)
     emulator = make_emulator()
     selected = _in_scope()
     report = tmp_path / "oss2-report.xml"
