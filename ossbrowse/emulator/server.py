@@ -24,6 +24,7 @@ from ossbrowse.emulator.messages import Request, Response
 
 DEFAULT_MAX_BODY = 256 * 1024 * 1024
 _NO_LENGTH = (204, 304)
+_NO_BODY_METHODS = ("GET", "HEAD")
 
 
 class _BadRequestBody(Exception):
@@ -123,6 +124,12 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             headers.setdefault("host", parts.netloc)
         raw_path, _, raw_query = target.partition("?")
+        if self.command in _NO_BODY_METHODS and _announces_body(headers):
+            # OSS answers a GET or HEAD without waiting for a body it would ignore (a client may
+            # send Content-Length with none); the unread bytes end the connection.
+            self.close_connection = True
+            self._write(app.handle(Request(self.command, raw_path, raw_query, headers)))
+            return
         try:
             body = self._read_body(headers)
         except _BadRequestBody as exc:
@@ -159,6 +166,11 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(head + body)
 
     do_GET = do_HEAD = do_PUT = do_DELETE = do_POST = do_OPTIONS = _serve
+
+
+def _announces_body(headers: dict[str, str]) -> bool:
+    length = headers.get("content-length", "").strip()
+    return (length.isdigit() and int(length) > 0) or "transfer-encoding" in headers
 
 
 def decode_header_value(raw: str) -> str:
