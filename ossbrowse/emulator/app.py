@@ -21,6 +21,7 @@ from ossbrowse.emulator.auth import Authenticator, AuthRequest
 from ossbrowse.emulator.bucket_ops import BucketOps
 from ossbrowse.emulator.errors import EC, OssError, no_such_bucket
 from ossbrowse.emulator.messages import Context, Request, Response
+from ossbrowse.emulator.model import DamagedObjectError
 from ossbrowse.emulator.object_ops import ObjectOps
 from ossbrowse.emulator.routing import parse_query, resolve
 from ossbrowse.emulator.store import BucketNotEmptyError, NoSuchBucketError, Store
@@ -112,6 +113,17 @@ class OssApp:
             return handler(ctx)
         except NoSuchBucketError as exc:
             raise no_such_bucket(exc.bucket) from None
+        except DamagedObjectError as exc:
+            # Logged (the operator can restore the file); the client gets no bytes at all.
+            version = exc.version
+            print(
+                f"error: {ctx.target.bucket}/{version.key!r} version {version.version_id}: "
+                f"blob {version.damaged_blob} does not match its digest; answered 500",
+                file=sys.stderr,
+            )
+            raise OssError(
+                500, "InternalError", "We encountered an internal error.", "0000-00000000"
+            ) from None
         except BucketNotEmptyError as exc:
             raise OssError(
                 409,
