@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ossbrowse.oss.render import etag_kind
+from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.results import HeadResult
 from ossbrowse.ui.formatting import safe, timing_text
 from ossbrowse.ui.widgets.conditions_view import ConditionsView
