@@ -24,6 +24,7 @@ ROUNDS = 3
 WRITERS = 6
 ACKS_BEFORE_KILL = 40  # per round: the kill lands while every writer is busy
 VERSIONED, PLAIN = "kill-versioned", "kill-plain"
+EMULATOR = (sys.executable, "-m", "ossbrowse", "emulator")
 
 
 class Server:
@@ -31,8 +32,15 @@ class Server:
 
     def __init__(self, data: Path) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ossbrowse", "emulator", "--data", str(data)]
-            + ["--access-key-id", KEY_ID, "--access-key-secret", SECRET],
+            [
+                *EMULATOR,
+                "--data",
+                str(data),
+                "--access-key-id",
+                KEY_ID,
+                "--access-key-secret",
+                SECRET,
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
