@@ -15,17 +15,28 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ossbrowse.emulator.auth import Authenticator, AuthRequest
+from ossbrowse.emulator.auth_common import Identity
 from ossbrowse.emulator.bucket_ops import BucketOps
 from ossbrowse.emulator.errors import EC, OssError, no_such_bucket
 from ossbrowse.emulator.messages import Context, Request, Response
 from ossbrowse.emulator.model import DamagedObjectError
 from ossbrowse.emulator.object_ops import ObjectOps
-from ossbrowse.emulator.routing import parse_query, resolve
+from ossbrowse.emulator.routing import Target, parse_query, resolve
 from ossbrowse.emulator.store import BucketNotEmptyError, NoSuchBucketError, Store
 from ossbrowse.oss.conditions import format_http_date
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A request addressed and authenticated from its line and headers."""
+
+    target: Target
+    query: list[tuple[str, str]]
+    identity: Identity
 
 
 class OssApp:
@@ -63,19 +74,31 @@ class OssApp:
             tail = secrets.token_hex(8).upper()
         return f"{int(now) & 0xFFFFFFFF:08X}{tail}"
 
-    def handle(self, request: Request) -> Response:
-        """Answer one request; never raises."""
+    def _target(self, request: Request) -> Target:
+        """The bucket and key ``request`` addresses; raises OssError for bad names."""
+        return resolve(request.headers.get("host", ""), request.raw_path, self._bases)
+
+    def _authenticate(self, request: Request, target: Target) -> Admission:
+        """Authenticate ``request`` from its line and headers; raises OssError."""
+        query = parse_query(request.raw_query)
+        identity = self.auth.authenticate(
+            AuthRequest(request.method, target.bucket, target.key, query, request.headers)
+        )
+        return Admission(target, query, identity)
+
+    def handle(self, request: Request, admission: Admission | None = None) -> Response:
+        """Answer one request; never raises. ``admission`` is :meth:`admit`'s, if it ran."""
         started = time.perf_counter()
         now = self._clock()
         request_id = self.request_id(now)
         bucket: str | None = None
         try:
-            target = resolve(request.headers.get("host", ""), request.raw_path, self._bases)
+            if admission is None:
+                target = self._target(request)
+                bucket = target.bucket
+                admission = self._authenticate(request, target)
+            target, query, identity = admission.target, admission.query, admission.identity
             bucket = target.bucket
-            query = parse_query(request.raw_query)
-            identity = self.auth.authenticate(
-                AuthRequest(request.method, target.bucket, target.key, query, request.headers)
-            )
             ctx = Context(request, target, query, identity, now)
             ops = self.objects if target.key is not None else self.buckets
             response = self._mapped(ops.handle, ctx)
@@ -89,12 +112,26 @@ class OssApp:
             response = self._error(internal, request, request_id, bucket)
         return self._finish(response, now, request_id, started)
 
-    def render_error(self, error: OssError, request: Request) -> Response:
+    def admit(self, request: Request) -> Admission | Response:
+        """Address and authenticate from the request line and headers alone, before the
+        server reads any body: the admission for :meth:`handle`, or the error response."""
+        bucket: str | None = None
+        try:
+            target = self._target(request)
+            bucket = target.bucket
+            return self._authenticate(request, target)
+        except OssError as error:
+            return self.render_error(error, request, bucket)
+
+    def render_error(
+        self, error: OssError, request: Request, bucket: str | None = None
+    ) -> Response:
         """The complete response for an error found before the request reached :meth:`handle`."""
         started = time.perf_counter()
         now = self._clock()
         request_id = self.request_id(now)
-        return self._finish(self._error(error, request, request_id, None), now, request_id, started)
+        response = self._error(error, request, request_id, bucket)
+        return self._finish(response, now, request_id, started)
 
     @staticmethod
     def _finish(response: Response, now: float, request_id: str, started: float) -> Response:
