@@ -25,9 +25,10 @@ from ossbrowse.emulator.errors import EC, OssError, no_such_bucket
 from ossbrowse.emulator.messages import Context, Request, Response
 from ossbrowse.emulator.model import DamagedObjectError
 from ossbrowse.emulator.object_ops import ObjectOps
-from ossbrowse.emulator.routing import Target, parse_query, resolve
+from ossbrowse.emulator.routing import Target, resolve
 from ossbrowse.emulator.store import BucketNotEmptyError, NoSuchBucketError, Store
-from ossbrowse.oss.conditions import format_http_date
+from ossbrowse.oss.canonical import parse_query
+from ossbrowse.oss.httpdates import format_http_date
 
 
 @dataclass(frozen=True)

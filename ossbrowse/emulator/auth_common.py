@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote, quote_plus
 
 from ossbrowse.emulator.errors import EC, OssError, invalid_argument
-from ossbrowse.oss.signing import V4_TERMINATOR
+from ossbrowse.oss.canonical import V4_TERMINATOR
 
 MAX_SKEW_SECONDS = 15 * 60
 TOKEN_MASK = "****"  # noqa: S105 (a mask, not a password)

@@ -26,8 +26,9 @@ from ossbrowse.emulator.store import (
     Store,
     content_md5,
 )
-from ossbrowse.oss.conditions import evaluate_preconditions, format_http_date
-from ossbrowse.oss.signing import UNSIGNED_PAYLOAD
+from ossbrowse.oss.canonical import UNSIGNED_PAYLOAD
+from ossbrowse.oss.conditions import evaluate_preconditions
+from ossbrowse.oss.httpdates import format_http_date
 
 STORAGE_CLASSES = ("Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive")
 OBJECT_ACLS = ("default", "private", "public-read", "public-read-write")

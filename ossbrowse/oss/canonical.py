@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from urllib.parse import quote, unquote_plus
+from urllib.parse import parse_qsl, quote
 
 import httpx
 
@@ -50,19 +50,16 @@ def canonical_uri(bucket: str | None, key: str | None) -> str:
 
 
 def parse_query(raw: str | bytes) -> list[tuple[str, str]]:
-    """Split a raw query string into decoded (name, value) pairs, in order.
+    """Split a raw query string into decoded (name, value) pairs, in order, blanks kept.
 
-    A ``+`` is read as a space, as servers do (oss2 sends spaces in query values that way and
-    signs the decoded value); ossbrowse itself always sends ``%20``, so both readings agree.
+    A ``+`` is read as a space, as OSS reads a query: oss2 lets ``requests`` form-encode its
+    parameters (a space becomes ``+``) while it signs the decoded value, and the Go SDK
+    canonicalises a raw ``+`` as ``%20``, so a server has to decode ``+`` as a space to verify
+    either. The SDKs send a literal ``+`` as ``%2B``; ossbrowse always sends ``%20``. A name
+    without ``=`` (``?acl``) is kept with an empty value; empty parts (``a=1&&b=2``) are skipped.
     """
     text = raw.decode("ascii", "replace") if isinstance(raw, bytes) else raw
-    pairs: list[tuple[str, str]] = []
-    for part in text.split("&"):
-        if not part:
-            continue
-        name, _, value = part.partition("=")
-        pairs.append((unquote_plus(name), unquote_plus(value)))
-    return pairs
+    return parse_qsl(text, keep_blank_values=True)
 
 
 def _header_items(headers: Mapping[str, str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ossbrowse.oss.conditions import RULES
+from ossbrowse.oss.explain import RULES
 
 ABOUT = """\
 Mouse: click a field to edit it, HEAD ▶ to send, a header row to select it (then v copies \
