@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ossbrowse.emulator.actions import actions_of, served_operation
 from ossbrowse.emulator.auth import Authenticator, AuthRequest
 from ossbrowse.emulator.auth_common import Identity
 from ossbrowse.emulator.bucket_ops import BucketOps
@@ -82,6 +83,10 @@ class OssApp:
     def _authenticate(self, request: Request, target: Target) -> Admission:
         """Authenticate ``request`` from its line and headers; raises OssError."""
         query = parse_query(request.raw_query)
+        if target.bucket is not None and not _creates_bucket(request.method, target, query):
+            # OSS finds the bucket before it checks who asks: a request to a bucket that
+            # does not exist is 404 NoSuchBucket even with an unknown AccessKeyId.
+            self._require_bucket(target.bucket)
         identity = self.auth.authenticate(
             AuthRequest(request.method, target.bucket, target.key, query, request.headers)
         )
@@ -100,7 +105,9 @@ class OssApp:
                 admission = self._authenticate(request, target)
             target, query, identity = admission.target, admission.query, admission.identity
             bucket = target.bucket
-            ctx = Context(request, target, query, identity, now)
+            level = "service" if bucket is None else "bucket" if target.key is None else "object"
+            operation = served_operation(level, request.method, query)
+            ctx = Context(request, target, query, identity, now, operation)
             ops = self.objects if target.key is not None else self.buckets
             response = self._mapped(ops.handle, ctx)
         except OssError as error:
@@ -123,6 +130,12 @@ class OssApp:
             return self._authenticate(request, target)
         except OssError as error:
             return self.render_error(error, request, bucket)
+
+    def _require_bucket(self, bucket: str) -> None:
+        try:
+            self.store.bucket_info(bucket)
+        except NoSuchBucketError:
+            raise no_such_bucket(bucket) from None
 
     def render_error(
         self, error: OssError, request: Request, bucket: str | None = None
@@ -181,3 +194,8 @@ class OssApp:
             headers.append(("x-oss-err", error.encoded_document(request_id, host_id)))
             return Response(error.status, headers, b"", content_length=0)
         return Response(error.status, headers, document)
+
+
+def _creates_bucket(method: str, target: Target, query: list[tuple[str, str]]) -> bool:
+    """Whether the request is PutBucket, the one bucket request for a bucket not there yet."""
+    return method == "PUT" and target.key is None and not actions_of(query)

@@ -1,7 +1,7 @@
 """OSS signing canonicalisation: the pure functions behind V4 and V1 signatures.
 
 Every step is a function of its inputs, so each is a unit test, and the emulator verifies
-requests with exactly the same rules the client signs with. Rules: oss-protocol.md §4.
+requests with exactly the same rules the client signs with. Rules: docs/oss-protocol.md §4.
 """
 
 from __future__ import annotations
@@ -19,14 +19,45 @@ UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 V4_ALGORITHM = "OSS4-HMAC-SHA256"
 V4_TERMINATOR = "aliyun_v4_request"
 
-# The query parameters V1 signs (the official SDKs' sub-resource list); all others are unsigned.
-V1_SUBRESOURCES = frozenset(
-    """acl bucketInfo location stat delete append tagging objectMeta uploads uploadId partNumber
+# The query parameters V1 signs; all others are unsigned. This is the union of what the official
+# SDKs sign with: oss2's ``Auth._subresource_key_set`` (2.19.1), alibabacloud-oss-v2's
+# ``SignerV1._subresource_key_set`` and the per-operation ``sub-resource`` names its operations
+# add (1.4.1). The client signs with it and the emulator verifies with it: one list for both.
+_OSS2_SUBRESOURCES = """
+    response-content-type response-content-language response-cache-control logging
+    response-content-encoding acl uploadId uploads partNumber group link delete website location
+    objectInfo objectMeta response-expires response-content-disposition cors lifecycle restore
+    qos referer stat bucketInfo append position security-token live comp status vod startTime
+    endTime x-oss-process symlink callback callback-var tagging encryption versions versioning
+    versionId policy requestPayment x-oss-traffic-limit qosInfo asyncFetch x-oss-request-payer
+    sequential inventory inventoryId continuation-token worm wormId wormExtend replication
+    replicationLocation replicationProgress transferAcceleration cname metaQuery
+    x-oss-ac-source-ip x-oss-ac-subnet-mask x-oss-ac-vpc-id x-oss-ac-forward-allow resourceGroup
+    style styleName x-oss-async-process regionList x-oss-write-get-object-response
+    bucketArchiveDirectRead httpsConfig redundancyTransition x-oss-target-redundancy-type
+    x-oss-redundancy-transition-taskid accessPoint accessPointPolicy publicAccessBlock
+    x-oss-access-point-name requesterQosInfo qosRequester resourcePoolInfo resourcePool
+    resourcePoolBuckets
+"""
+_OSS_V2_SUBRESOURCES = """
+    acl bucketInfo location stat delete append tagging objectMeta uploads uploadId partNumber
     security-token position response-content-type response-content-language response-expires
     response-cache-control response-content-disposition response-content-encoding restore
-    callback callback-var versions versioning versionId sequential continuation-token
-    regionList cloudboxes symlink resourceGroup x-oss-process x-oss-traffic-limit
-    x-oss-request-payer""".split()
+    callback callback-var versions versioning versionId sequential continuation-token regionList
+    cloudboxes symlink resourceGroup
+"""
+_OSS_V2_OPERATION_SUBRESOURCES = """
+    MetaQuery accessPoint accessPointPolicy action bucketArchiveDirectRead cleanRestoredObject
+    cloudboxes cname comp cors dataPipeline encryption httpsConfig inventory inventoryId legalHold
+    lifecycle logging metaQuery metadataConfiguration metadataInventoryTable metadataJournalTable
+    objectWorm overwriteConfig policy policyStatus publicAccessBlock quota redundancyTransition
+    referer replication replicationLocation replicationProgress requestPayment resourceGroup
+    retention rtc seal style styleName tagging transferAcceleration userDefinedLogFieldsConfig
+    website worm wormExtend wormId x-oss-access-point-name x-oss-redundancy-transition-taskid
+    x-oss-target-redundancy-type
+"""
+V1_SUBRESOURCES = frozenset(
+    (_OSS2_SUBRESOURCES + _OSS_V2_SUBRESOURCES + _OSS_V2_OPERATION_SUBRESOURCES).split()
 )
 
 
@@ -104,7 +135,7 @@ def v4_canonical_request(
     additional_headers: Iterable[str] = (),
     payload_hash: str = UNSIGNED_PAYLOAD,
 ) -> str:
-    """The V4 canonical request (oss-protocol.md §4.3)."""
+    """The V4 canonical request (docs/oss-protocol.md §4.3)."""
     present = _header_items(headers)
     extra = set(additional_headers)
     signed = sorted(n for n in present if _default_signed(n) or n in extra)
@@ -184,7 +215,10 @@ def v1_string_to_sign(
     query: Sequence[tuple[str, str]],
     date: str,
 ) -> str:
-    """The V1 string to sign (oss-protocol.md §4.1); ``date`` is Date, x-oss-date or Expires."""
+    """The V1 string to sign (docs/oss-protocol.md §4.1).
+
+    ``date`` is the Date header, x-oss-date, or a presigned URL's Expires.
+    """
     present = _header_items(headers)
     oss_headers = "".join(
         f"{n}:{present[n]}\n" for n in sorted(n for n in present if n.startswith("x-oss-"))
