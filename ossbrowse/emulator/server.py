@@ -360,7 +360,6 @@ def framing_headers(response: Response) -> list[str]:
 class _Connection:
     """What the server knows of one open connection."""
 
-    since: float  # when it began waiting for its current request (or was accepted)
     deadline: float
     busy: bool = False
     closing: bool = False
@@ -380,6 +379,10 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.limits = limits
         self.max_connections = limits.connection_cap()
         self._connections: dict[socket.socket, _Connection] = {}
+        # Connections waiting for a request head, longest-waiting first (a dict keeps order),
+        # and how many are being closed: admission costs the same at 5 or 5,000 connections.
+        self._waiting: dict[socket.socket, None] = {}
+        self._closing = 0
         self._connections_lock = threading.Lock()
         self._next_sweep = 0.0
         self._backoff = 0.0
@@ -404,10 +407,11 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         """Admit the connection under the cap, closing the longest-waiting one if needed."""
         now = time.monotonic()
         with self._connections_lock:
-            open_ = sum(1 for c in self._connections.values() if not c.closing)
+            open_ = len(self._connections) - self._closing
             if open_ >= self.max_connections and not self._close_longest_waiting_locked():
                 return False  # every connection is busy: this one is closed at once
-            self._connections[request] = _Connection(now, now + self.limits.idle_timeout)
+            self._connections[request] = _Connection(now + self.limits.idle_timeout)
+            self._waiting[request] = None
         return True
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -423,16 +427,19 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
             self._close_longest_waiting_locked()
 
     def _close_longest_waiting_locked(self) -> bool:
-        idle = [(c.since, s) for s, c in self._connections.items() if not c.busy and not c.closing]
-        if not idle:
+        victim = next(iter(self._waiting), None)
+        if victim is None:
             return False
-        _, victim = min(idle, key=lambda pair: pair[0])
         self._end(victim)
         return True
 
     def _end(self, connection: socket.socket) -> None:
         """Wake the connection's thread: its reads and writes fail, and it finishes."""
-        self._connections[connection].closing = True
+        state = self._connections[connection]
+        if not state.closing:
+            state.closing = True
+            self._closing += 1
+        self._waiting.pop(connection, None)
         try:
             connection.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -444,21 +451,18 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         """Record the thread serving ``connection``."""
         with self._connections_lock:
             state = self._connections.get(connection)
-            if state is None:  # served without verify_request (never, but stay consistent)
-                now = time.monotonic()
-                state = self._connections[connection] = _Connection(
-                    now, now + self.limits.idle_timeout
-                )
-            state.thread = threading.current_thread()
+            if state is not None:
+                state.thread = threading.current_thread()
 
     def waiting(self, connection: socket.socket) -> None:
         """The connection waits for a request head: it has ``idle_timeout`` to send one."""
         now = time.monotonic()
         with self._connections_lock:
             state = self._connections.get(connection)
-            if state is not None and state.busy:
-                state.busy, state.since = False, now
+            if state is not None and state.busy and not state.closing:
+                state.busy = False
                 state.deadline = now + self.limits.idle_timeout
+                self._waiting[connection] = None  # now the most recent to wait
 
     def busy(self, connection: socket.socket) -> None:
         """A request head arrived: ``request_timeout`` until its answer is written."""
@@ -467,16 +471,20 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
             if state is not None:
                 state.busy = True
                 state.deadline = time.monotonic() + self.limits.request_timeout
+                self._waiting.pop(connection, None)
 
     def untrack(self, connection: socket.socket) -> None:
         """Forget a connection once its handler is done."""
         with self._connections_lock:
-            self._connections.pop(connection, None)
+            state = self._connections.pop(connection, None)
+            self._waiting.pop(connection, None)
+            if state is not None and state.closing:
+                self._closing -= 1
 
     def open_connections(self) -> int:
         """How many connections are open and not being closed."""
         with self._connections_lock:
-            return sum(1 for c in self._connections.values() if not c.closing)
+            return len(self._connections) - self._closing
 
     def service_actions(self) -> None:
         """Between accepts: close connections past their deadline (a few times a second)."""
