@@ -1,6 +1,8 @@
 """The emulator's HTTP transport: a threading stdlib server speaking keep-alive HTTP/1.1.
 
-Each connection gets a daemon thread; the request becomes a :class:`Request` for the
+A new connection waits in the accept loop's selector until it sends something, then gets a
+daemon thread (so idle connections cost a descriptor, not a thread); the request becomes a
+:class:`Request` for the
 :class:`~ossbrowse.emulator.app.OssApp` and the answer goes out in a single write (status line,
 headers and body together, with Nagle off) so a keep-alive client is never held up by delayed
 ACKs. Nothing is logged: request lines and headers can carry signatures and tokens.
@@ -29,6 +31,7 @@ from __future__ import annotations
 import errno
 import io
 import re
+import selectors
 import socket
 import sys
 import threading
@@ -363,6 +366,7 @@ class _Connection:
     deadline: float
     busy: bool = False
     closing: bool = False
+    fresh: bool = False  # accepted, nothing received yet, no thread
     thread: threading.Thread | None = None
 
 
@@ -386,7 +390,74 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
         self._next_sweep = 0.0
         self._backoff = 0.0
+        # A new connection waits in the accept loop's selector, without a thread, until it
+        # sends something: a flood of idle connections costs descriptors, not threads.
+        self._selector: selectors.BaseSelector | None = None
+        self._stop_requested = False
+        self._stopped = threading.Event()
+        self._stopped.set()
         super().__init__(address, OssRequestHandler)
+
+    # -- the accept loop ------------------------------------------------------------------------
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Accept connections and start serving those that send something, until shutdown()."""
+        self._stopped.clear()
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self.socket, selectors.EVENT_READ, None)
+                self._selector = selector
+                while not self._stop_requested:
+                    for key, _ in selector.select(poll_interval):
+                        if key.data is None:
+                            self._accept()
+                        else:
+                            self._start(key.fileobj, key.data)  # type: ignore[arg-type]
+                    self.service_actions()
+        finally:
+            with self._connections_lock:
+                self._selector = None
+                for connection in [c for c, s in self._connections.items() if s.fresh]:
+                    self._end(connection)
+            self._stopped.set()
+
+    def _accept(self) -> None:
+        try:
+            request, client_address = self.get_request()
+        except OSError:
+            return  # the client gave up, or no descriptors (get_request backed off)
+        if self.verify_request(request, client_address):
+            self.process_request(request, client_address)
+        else:
+            self.shutdown_request(request)
+
+    def shutdown(self) -> None:
+        """Stop the accept loop and wait for it to finish."""
+        self._stop_requested = True
+        self._stopped.wait()
+
+    def _start(self, connection: socket.socket, client_address: Any) -> None:
+        """The connection sent something: give it a thread (or, if it only hung up, close it)."""
+        with self._connections_lock:
+            state = self._connections.get(connection)
+            if state is None or state.closing or self._selector is None:
+                return
+            try:
+                hung_up = connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+            except BlockingIOError:
+                return  # a spurious wake-up: keep waiting
+            except OSError:
+                hung_up = True  # reset
+            if hung_up:
+                self._end(connection)
+                return
+            self._selector.unregister(connection)
+            state.fresh = False
+        try:
+            ThreadingHTTPServer.process_request(self, connection, client_address)
+        except RuntimeError:  # can't start new thread
+            self.untrack(connection)
+            self.shutdown_request(connection)
 
     # -- admission ------------------------------------------------------------------------------
 
@@ -415,12 +486,15 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         return True
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        """Serve the connection in its own thread; forget it if no thread can be started."""
-        try:
-            super().process_request(request, client_address)
-        except RuntimeError:  # can't start new thread
-            self.untrack(request)
-            self.shutdown_request(request)
+        """Wait (in the selector, without a thread) for the connection to send something."""
+        with self._connections_lock:
+            if self._selector is None:
+                self._connections.pop(request, None)
+                self._waiting.pop(request, None)
+                self.shutdown_request(request)
+                return
+            self._connections[request].fresh = True
+            self._selector.register(request, selectors.EVENT_READ, client_address)
 
     def _close_longest_waiting(self) -> None:
         with self._connections_lock:
@@ -434,8 +508,16 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         return True
 
     def _end(self, connection: socket.socket) -> None:
-        """Wake the connection's thread: its reads and writes fail, and it finishes."""
+        """Close a connection: one still without a thread at once, otherwise by waking its
+        thread (its reads and writes fail, and it finishes). Call under the lock."""
         state = self._connections[connection]
+        if state.fresh:
+            del self._connections[connection]
+            self._waiting.pop(connection, None)
+            if self._selector is not None:
+                self._selector.unregister(connection)
+            self.shutdown_request(connection)
+            return
         if not state.closing:
             state.closing = True
             self._closing += 1
@@ -508,7 +590,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         with self._connections_lock:
             items = list(self._connections.items())
             for connection, _ in items:
-                self._end(connection)
+                if connection in self._connections:
+                    self._end(connection)
         for _, state in items:
             thread = state.thread
             if thread is not None and thread is not threading.current_thread():
