@@ -1,4 +1,4 @@
-"""Command line: ``ossbrowse`` (the TUI) and its ``head``, ``demo`` and ``emulator`` commands.
+"""Command line: ``ossbrowse`` (the TUI) and its ``head``, ``ls``, ``demo``, ``emulator`` commands.
 
 Flag names follow ossutil 2.0 (``ossutil api head-object`` and its global options), so a command
 that works with ossutil works here. Heavy parts (Textual, the emulator) are imported only by the
@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ossbrowse",
         description="Terminal UI for Alibaba Cloud OSS objects: HEAD an object, see why.",
-        epilog="commands: head, demo, emulator (ossbrowse COMMAND --help)",
+        epilog="commands: head, ls, demo, emulator (ossbrowse COMMAND --help)",
     )
     parser.add_argument("--version", action="version", version=f"ossbrowse {__version__}")
     _add_global_flags(parser)
@@ -197,9 +197,10 @@ def run_head(argv: Sequence[str]) -> int:
 
 def _run_head(args: argparse.Namespace) -> int:
     from .cli_location import head_location
-    from .config import ConfigError, resolve_profile
+    from .config import resolve_profile
     from .oss.client import OssClient
     from .oss.conditions import build_head_request
+    from .oss.profile import ConfigError
     from .oss.validation import InputError, InputErrors
 
     flags = _profile_flags(args)
@@ -263,7 +264,8 @@ def _render(result: HeadResult, output_format: str) -> str:
 
 def run_tui(argv: Sequence[str]) -> int:
     """``ossbrowse [flags]``: open the head screen with the resolved profile."""
-    from .config import ConfigError, Profile, resolve_profile
+    from .config import resolve_profile
+    from .oss.profile import ConfigError, Profile
 
     args = build_parser().parse_args(argv)
     if args.loglevel != "off" and args.log_file in (None, "-"):
@@ -300,9 +302,9 @@ def run_demo(argv: Sequence[str]) -> int:
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
     parser.add_argument("--sign-version", choices=("v1", "v4"), default="v4")
     args = parser.parse_args(argv)
-    from .config import Profile
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
+    from .oss.profile import Profile
     from .oss.secret import Secret
 
     with Emulator(port=args.port, demo_data=True) as emulator:
@@ -330,7 +332,14 @@ def run_emulator(argv: Sequence[str]) -> int:
     return emulator_cli.run(parser.parse_args(argv))
 
 
-COMMANDS = {"head": run_head, "demo": run_demo, "emulator": run_emulator}
+def run_ls(argv: Sequence[str]) -> int:
+    """``ossbrowse ls``: buckets, objects or versions (see :mod:`ossbrowse.cli_ls`)."""
+    from .cli_ls import run_ls as run
+
+    return run(argv)
+
+
+COMMANDS = {"head": run_head, "ls": run_ls, "demo": run_demo, "emulator": run_emulator}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
