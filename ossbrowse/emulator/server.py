@@ -4,7 +4,8 @@ A new connection waits in the accept loop's selector until it sends something, t
 daemon thread (so idle connections cost a descriptor, not a thread). The request becomes a
 :class:`Request` for the :class:`~ossbrowse.emulator.app.OssApp` and the answer goes out in a
 single write (status line, headers and body together, with Nagle off) so a keep-alive client
-is never held up by delayed ACKs. Nothing is logged: request lines and headers can carry signatures and tokens.
+is never held up by delayed ACKs. Nothing is logged: request lines and headers can carry
+signatures and tokens.
 
 It can be reached beyond loopback (``--host``), so what a client can make it do is bounded
 (:class:`Limits`):
