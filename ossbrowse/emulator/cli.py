@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     for flag, value in (
         ("--access-key-id", args.access_key_id),
-        ("--access-key-secret", args.access_key_secret),
+        ("--access-key-secret", None if secret is None else secret.reveal()),
     ):
         if value is not None and not value.strip():
             print(
