@@ -165,12 +165,21 @@ class Verifier:
             )
 
     def check_region(self, region: str, where: str) -> None:
-        """Raise 400 InvalidArgument naming both regions when ``region`` is not ours."""
+        """Raise 400 InvalidArgument when ``region`` is not ours.
+
+        The message is OSS's own wording (the SDK test suites compare it); the elements name
+        both regions, which OSS's document does not, so a client can say which one to use.
+        """
         if region != self.region:
+            message = (
+                "Invalid signing region in Authorization header."
+                if where == "Authorization header"
+                else "The signing region in credential is invalid."
+            )
             raise OssError(
                 400,
                 "InvalidArgument",
-                f"Invalid signing region in {where}: got '{region}', expected '{self.region}'.",
+                message,
                 EC["InvalidSigningRegion"],
                 (("SigningRegion", region), ("Region", self.region)),
             )
@@ -182,9 +191,9 @@ class Verifier:
         """
         parts = credential.split("/")
         if len(parts) != 5 or parts[4] != V4_TERMINATOR or not parts[0]:
+            # OSS's wording; the expected shape is the ArgumentValue's fix.
             raise invalid_argument(
-                f"Invalid credential in {where}: expected "
-                "<AccessKeyId>/<YYYYMMDD>/<region>/oss/aliyun_v4_request.",
+                f"Invalid credential in {where}.",
                 "Credential",
                 credential,
                 EC["InvalidAuthorization"],

@@ -140,6 +140,7 @@ class BucketInfo:
     created: int
     versioning: str | None
     storage_class: str
+    acl: str = "private"
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ MAX_HEAD_BYTES = 64 * 1024
 DRAIN_BYTES = 64 * 1024
 _DRAIN_SECONDS = 2.0
 _NO_LENGTH = (204, 304)
+_NO_BODY_METHODS = ("GET", "HEAD")
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,15}")
 # accept() failing for want of descriptors or memory: back off instead of retrying at once.
@@ -259,6 +260,12 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         raw_path, _, raw_query = target.partition("?")
         request = Request(self.command, raw_path, raw_query, headers)
         limit = self.server.limits.max_body
+        if self.command in _NO_BODY_METHODS and _announces_body(headers):
+            # OSS answers a GET or HEAD without waiting for a body it would ignore (a client may
+            # send Content-Length with none); the unread bytes end the connection.
+            self.close_connection = True
+            self._write(app.handle(Request(self.command, raw_path, raw_query, headers)))
+            return
         try:
             length, chunked = body_framing(headers, limit)
         except _BadRequestBody as exc:
@@ -336,6 +343,11 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(head + body)
 
     do_GET = do_HEAD = do_PUT = do_DELETE = do_POST = do_OPTIONS = _serve
+
+
+def _announces_body(headers: dict[str, str]) -> bool:
+    length = headers.get("content-length", "").strip()
+    return (length.isdigit() and int(length) > 0) or "transfer-encoding" in headers
 
 
 def decode_header_value(raw: str) -> str:

@@ -65,8 +65,13 @@ __all__ = [
 ]
 
 
-def _bucket_change(name: str, region: str, created: int, acl: str) -> dict[str, Any]:
-    return {"op": "bucket", "name": name, "region": region, "created": created, "acl": acl}
+def _bucket_change(
+    name: str, region: str, created: int, acl: str, storage_class: str
+) -> dict[str, Any]:
+    change = {"op": "bucket", "name": name, "region": region, "created": created, "acl": acl}
+    if storage_class != "Standard":  # journals written before storage classes stay readable
+        change["storage_class"] = storage_class
+    return change
 
 
 class Store:
@@ -94,7 +99,13 @@ class Store:
     def _apply(self, op: dict[str, Any]) -> None:
         kind = op["op"]
         if kind == "bucket":
-            bucket = Bucket(op["name"], op["region"], int(op["created"]), acl=op["acl"])
+            bucket = Bucket(
+                op["name"],
+                op["region"],
+                int(op["created"]),
+                acl=op["acl"],
+                storage_class=str(op.get("storage_class", "Standard")),
+            )
             self._buckets[bucket.name] = bucket
         elif kind == "delete_bucket":
             self._buckets.pop(op["name"], None)
@@ -153,7 +164,7 @@ class Store:
             ops: list[dict[str, Any]] = []
             for name in sorted(self._buckets):
                 b = self._buckets[name]
-                ops.append(_bucket_change(name, b.region, b.created, b.acl))
+                ops.append(_bucket_change(name, b.region, b.created, b.acl, b.storage_class))
                 if b.versioning:
                     ops.append({"op": "versioning", "name": name, "status": b.versioning})
                 for key in b.keys:
@@ -187,14 +198,23 @@ class Store:
     # -- buckets --------------------------------------------------------------------------------
 
     def create_bucket(
-        self, name: str, *, region: str, created: int | None = None, acl: str = "private"
+        self,
+        name: str,
+        *,
+        region: str,
+        created: int | None = None,
+        acl: str = "private",
+        storage_class: str = "Standard",
     ) -> BucketInfo:
-        """Create a bucket; creating one that exists changes nothing (it is the caller's)."""
+        """Create a bucket; creating one that exists changes nothing (it is the caller's).
+
+        ``storage_class`` is the class new objects get when a PUT names none.
+        """
         seq = 0
         with self._lock:
             if name not in self._buckets:
                 when = self.now() if created is None else created
-                seq = self._commit([_bucket_change(name, region, when, acl)])
+                seq = self._commit([_bucket_change(name, region, when, acl, storage_class)])
             info = self.bucket_info(name)
         self._sync(seq)
         return info
@@ -203,7 +223,7 @@ class Store:
         """The bucket's settings; raises NoSuchBucketError."""
         with self._lock:
             b = self._bucket(name)
-            return BucketInfo(b.name, b.region, b.created, b.versioning, b.storage_class)
+            return BucketInfo(b.name, b.region, b.created, b.versioning, b.storage_class, acl=b.acl)
 
     def list_buckets(self) -> list[BucketInfo]:
         """All buckets by name."""
