@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import httpx
 
-__all__ = ["SteadyTransport", "ticking_timer"]
+__all__ = ["SteadyListingTransport", "SteadyTransport", "ticking_timer"]
 
 
 def ticking_timer(step: float) -> Callable[[], float]:
@@ -61,3 +61,7 @@ class SteadyTransport(httpx.BaseTransport):
     def close(self) -> None:
         """Close the real transport."""
         self.inner.close()
+
+
+class SteadyListingTransport(SteadyTransport):
+    """The same transport for listings (the client sends them on the same request path)."""

@@ -64,10 +64,13 @@ class OssClient(ListOperations):
         sleep: Callable[[float], None] | None = None,
         timer: Callable[[], float] | None = None,
         keepalive_s: float = DEFAULT_KEEPALIVE_S,
+        listing_transport: httpx.BaseTransport | None = None,
     ) -> None:
         """``transport`` replaces the network; ``clock`` signs requests, ``sleep`` waits between
         retries and ``timer`` measures; tests and screenshots inject them to be deterministic.
-        ``keepalive_s`` is how long an idle connection is kept for the next request."""
+        ``keepalive_s`` is how long an idle connection is kept for the next request.
+        ``listing_transport`` serves when ``transport`` is not given: listings and HEADs share
+        one request path."""
         check_usable(profile)
         self.profile = profile
         redact.register_secret(profile.access_key_secret)
@@ -92,7 +95,7 @@ class OssClient(ListOperations):
         self.requests = RequestPath(
             profile,
             self.endpoint,
-            http=transport,
+            http=transport if transport is not None else listing_transport,
             clock=clock,
             sleep=sleep,
             timer=timer or time.perf_counter,
