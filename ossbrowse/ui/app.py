@@ -22,6 +22,7 @@ from ossbrowse.config import ConfigError, Profile, list_profiles, resolve_profil
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.signing import utc_now
 from ossbrowse.ui.commands import HEAD_ACTIONS
+from ossbrowse.ui.literal import notify
 from ossbrowse.ui.messages import ProfileSwitched
 from ossbrowse.ui.screens.copied import CopiedScreen
 from ossbrowse.ui.screens.head import HeadScreen
@@ -126,7 +127,7 @@ class OssBrowseApp(App[None]):
         """Open the head screen; show the start-up notice, if any."""
         self.push_screen(HeadScreen(self.prefill))
         if self.notice:
-            self.notify(self.notice, title="Configuration", severity="warning", timeout=12)
+            notify(self, self.notice, title="Configuration", severity="warning", timeout=12)
 
     async def on_unmount(self) -> None:
         """Close the connection pool."""
@@ -177,7 +178,7 @@ class OssBrowseApp(App[None]):
     def action_show_copied(self) -> None:
         """Show the last copied text."""
         if self.last_copied is None:
-            self.notify("Nothing copied yet.", severity="warning")
+            notify(self, "Nothing copied yet.", severity="warning")
             return
         self.push_screen(CopiedScreen(*self.last_copied))
 
@@ -186,7 +187,7 @@ class OssBrowseApp(App[None]):
         try:
             names = list_profiles(self.config_file)
         except ConfigError as exc:
-            self.notify(str(exc), title="Profiles", severity="error", timeout=10)
+            notify(self, str(exc), title="Profiles", severity="error", timeout=10)
             return
         where = self.config_file or os.environ.get("OSSUTIL_CONFIG_FILE") or "~/.ossutilconfig"
         self.push_screen(
@@ -202,7 +203,7 @@ class OssBrowseApp(App[None]):
         try:
             profile = resolve_profile(config_file=self.config_file, profile=name)
         except ConfigError as exc:
-            self.notify(str(exc), title=f"Profile {name}", severity="error", timeout=10)
+            notify(self, str(exc), title=f"Profile {name}", severity="error", timeout=10)
             return
         head = self._head_screen()
         if head is not None:
@@ -216,9 +217,10 @@ class OssBrowseApp(App[None]):
         usable = self.client is not None
         self.post_message(ProfileSwitched(name, usable))
         if usable:
-            self.notify(f"Now using profile {name}.", title="Profile", timeout=4)
+            notify(self, f"Now using profile {name}.", title="Profile", timeout=4)
         else:
-            self.notify(
+            notify(
+                self,
                 self.client_problem or "",
                 title=f"Profile {name} cannot send",
                 severity="warning",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ossbrowse.ui.literal import notify
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -18,7 +20,8 @@ def copy_text(app: App[object], text: str, what: str) -> None:
     """Copy ``text`` (described as ``what``, e.g. "the ETag") and remember it for ``o``."""
     app.copy_to_clipboard(text)
     setattr(app, "last_copied", (what, text))  # noqa: B010 - any App can hold it
-    app.notify(
+    notify(
+        app,
         f"Copied {what}. Not in your clipboard? Press o to show it and select it by hand.",
         title="Copied",
         timeout=5,

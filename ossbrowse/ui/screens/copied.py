@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static, TextArea
+from textual.widgets import Button, TextArea
+
+from ossbrowse.ui.literal import LiteralStatic, template
 
 
 class CopiedScreen(ModalScreen[None]):
@@ -37,8 +39,8 @@ class CopiedScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """Title, the text, how to select it, a close button."""
         with Vertical():
-            yield Static(f"[b]Copied {self.what}[/b]", markup=True)
-            yield Static(
+            yield LiteralStatic(template("[b]Copied $what[/b]", what=self.what))
+            yield LiteralStatic(
                 "Sent to the terminal's clipboard (OSC 52). If it did not arrive, select the "
                 "text below (shift+drag in most terminals, or F7 to select all, then ctrl+c).",
                 id="copied-help",

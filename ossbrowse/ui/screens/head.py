@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Footer, Input
 from textual.worker import Worker, WorkerState
 
 from ossbrowse.oss.conditions import build_head_request, explain
@@ -22,6 +22,7 @@ from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
 from ossbrowse.oss.validation import InputErrors
 from ossbrowse.ui.commands import HEAD_ACTIONS, bindings
 from ossbrowse.ui.fields import BY_NAME
+from ossbrowse.ui.literal import LiteralStatic, notify, plain, template
 from ossbrowse.ui.messages import HeadCancelled, HeadCompleted, HeadStarted, Purpose
 from ossbrowse.ui.probes import form_values
 from ossbrowse.ui.screens.history import HistoryScreen
@@ -80,7 +81,7 @@ class HeadScreen(ProbeActions):
     def compose(self) -> ComposeResult:
         """Header line, optional demo hint, form, result pane, footer."""
         yield ProfileBar(id="profile-bar")
-        yield Static(Content.from_markup(DEMO_HINT), id="demo-hint")
+        yield LiteralStatic(template(DEMO_HINT), id="demo-hint")
         yield RequestForm(self._prefill, id="form")
         yield ResultPane(id="result")
         yield Footer(compact=True, show_command_palette=True)
@@ -106,16 +107,16 @@ class HeadScreen(ProbeActions):
             self.pane.show_placeholder(
                 Content.assemble(
                     ("This profile cannot send requests.\n", "bold $text-error"),
-                    app.client_problem or "",
+                    plain(app.client_problem or "", lines=True),
                     "\n\n",
-                    Content.from_markup(
+                    template(
                         "Press [b]F2[/b] to pick another profile, or quit ([b]ctrl+q[/b]) and run "
                         "[b]ossbrowse demo[/b] to try ossbrowse against a local emulator."
                     ),
                 )
             )
         else:
-            self.pane.show_placeholder(Content.from_markup(START_HINT))
+            self.pane.show_placeholder(template(START_HINT))
 
     # -- sending -------------------------------------------------------------------------
 
@@ -139,7 +140,8 @@ class HeadScreen(ProbeActions):
         """Validate the form and send; nothing is sent when a field is refused."""
         app = self.oss_app
         if app.client is None:
-            self.notify(
+            notify(
+                self,
                 app.client_problem or "No usable profile.",
                 title="Not sent",
                 severity="error",
@@ -154,7 +156,7 @@ class HeadScreen(ProbeActions):
                 f"{BY_NAME[e.field].label if e.field in BY_NAME else e.field}: {e.message}"
                 for e in errors.errors
             )
-            self.notify(message, title="Not sent", severity="error", timeout=8)
+            notify(self, message, title="Not sent", severity="error", timeout=8)
             if first:
                 self.form.field(first).input.focus()
             return
@@ -197,8 +199,12 @@ class HeadScreen(ProbeActions):
             return
         self._active = None
         self.pane.show_status(None)
-        self.notify(
-            _redacted(str(event.worker.error)), title="HEAD failed", severity="error", timeout=10
+        notify(
+            self,
+            _redacted(str(event.worker.error)),
+            title="HEAD failed",
+            severity="error",
+            timeout=10,
         )
         self.refresh_bindings()
 
@@ -228,7 +234,7 @@ class HeadScreen(ProbeActions):
         shown = self.pane.shown
         app = self.oss_app
         if shown is None or not shown.result.conditions:
-            self.notify("Send a HEAD with conditions first.", severity="warning")
+            notify(self, "Send a HEAD with conditions first.", severity="warning")
             return
         if app.client is None:
             return
@@ -239,7 +245,8 @@ class HeadScreen(ProbeActions):
         if shown is None:
             return
         if fetched.outcome is not Outcome.OK:
-            self.notify(
+            notify(
+                self,
                 f"The unconditional HEAD answered {fetched.status or 'nothing'}: "
                 f"{_redacted(fetched.summary)}",
                 title="Object's values unknown",

@@ -7,10 +7,10 @@ in use (not the token).
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from ossbrowse.config import Profile
 from ossbrowse.oss.addressing import endpoint_for_region
+from ossbrowse.ui.literal import LiteralStatic, plain
 
 
 def endpoint_text(profile: Profile, endpoint_label: str | None) -> str:
@@ -24,7 +24,7 @@ def endpoint_text(profile: Profile, endpoint_label: str | None) -> str:
     return "no endpoint"
 
 
-class ProfileBar(Static):
+class ProfileBar(LiteralStatic):
     """One line at the top of the screen describing the active profile."""
 
     DEFAULT_CSS = """
@@ -42,17 +42,17 @@ class ProfileBar(Static):
         self, profile: Profile, endpoint_label: str | None, *, usable: bool, demo: bool
     ) -> None:
         """Describe ``profile``; ``usable`` False marks a profile that cannot send."""
-        parts: list[str | tuple[str, str]] = [("ossbrowse", "bold")]
+        parts: list[str | tuple[str, str] | Content] = [("ossbrowse", "bold")]
         if demo:
             parts.append((" DEMO ", "bold $background on $accent"))
         # Compact enough for 80 columns: the endpoint and region speak for themselves.
         parts += [
             ("  profile ", "dim"),
-            (profile.name, "bold"),
+            plain(profile.name, "bold", limit=60),
             ("  ", ""),
-            endpoint_text(profile, endpoint_label),
+            plain(endpoint_text(profile, endpoint_label), limit=120),
             ("  ", ""),
-            profile.region or "no region",
+            plain(profile.region or "no region", limit=60),
             ("  ", ""),
             (profile.sign_version.upper(), "bold"),
             (" signing", "dim"),

@@ -1,0 +1,271 @@
+"""Text from outside is shown as text: hostile keys, answers, config values and errors.
+
+Every value below would be Textual markup if it were read as such: ``[/2024]`` is a closing tag
+that crashes the app, ``[@click=app.screenshot(...)]`` an action that writes a file when the
+text is clicked, ``[link=...]`` a link, ``[red on red]`` text hidden on its background. Each
+test puts such values where a user or a server can put them, then checks what a user would:
+the app still runs, the text is on screen character for character, clicking it does nothing,
+and no rendered cell of the screen carries an action or a link.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import httpx
+import pytest
+from textual.message import Message
+from textual.widgets import Input
+from tui_helpers import KEY_ID, NOW, SECRET, completed, notifications, profile_for, screen_text
+
+from ossbrowse.config import Profile
+from ossbrowse.emulator import Emulator
+from ossbrowse.oss.results import Outcome
+from ossbrowse.ui.app import OssBrowseApp, make_app
+from ossbrowse.ui.screens.copied import CopiedScreen
+from ossbrowse.ui.screens.head import HeadScreen
+from ossbrowse.ui.screens.history import HistoryScreen
+from ossbrowse.ui.widgets.headers_table import HeadersTable
+
+BUCKET = "hostile"
+CLOSING_TAG = "report[/2024].csv"
+HIDDEN = "[red on red]hidden[/]"
+LINK = "[link=https://evil.example/]https://oss.example/[/link]"
+
+
+CLICK = "[@click=app.screenshot('pwned.svg','.')]click me[/]"
+"""Markup that, if read as such, writes a screenshot into the working directory when clicked."""
+
+
+@pytest.fixture
+def target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where a clicked :data:`CLICK` would write (it must never exist)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "pwned.svg"
+
+
+@pytest.fixture
+def hostile_emulator(make_emulator: Callable[..., Emulator], target: Path) -> Emulator:
+    """An emulator holding objects whose keys and metadata are markup."""
+    emu = make_emulator(
+        clock=lambda: NOW.timestamp(), access_key_id=KEY_ID, access_key_secret=SECRET
+    )
+    emu.store.create_bucket(BUCKET, region=emu.region)
+    for key in (CLOSING_TAG, CLICK, HIDDEN, LINK):
+        emu.store.put_object(
+            BUCKET,
+            key,
+            b"body",
+            user_meta=(("note", CLICK), ("closing", "[/x] [/]")),
+            content_disposition=LINK,
+        )
+    return emu
+
+
+# -- what a user would check ------------------------------------------------------------------
+
+
+def assert_running(app: OssBrowseApp) -> None:
+    assert app.is_running and app.return_code is None
+
+
+def assert_shown(app: OssBrowseApp, *texts: str) -> None:
+    shown = screen_text(app)
+    for text in texts:
+        assert text in shown, f"{text!r} not on screen:\n{shown}"
+
+
+def rendered_styles(app: OssBrowseApp) -> Iterator[Any]:
+    """The style of every rendered cell of every visible widget on the current screen."""
+    for widget in app.screen.query("*"):
+        if not widget.display or not widget.size.area:
+            continue
+        for y in range(widget.size.height):
+            for segment in widget.render_line(y):
+                if segment.style is not None:
+                    yield segment.style
+
+
+def assert_no_action_or_link(app: OssBrowseApp, target: Path | None = None) -> None:
+    """No link anywhere, no click action naming the screenshot; nothing written."""
+    for style in rendered_styles(app):
+        assert not style.link, style
+        click = str(style.meta.get("@click", "")) if style.meta else ""
+        assert "screenshot" not in click, style
+    if target is not None:
+        assert not target.exists()
+
+
+_CELL_RE = re.compile(
+    r'<text[^>]*\bx="([\d.]+)"[^>]*clip-path="url\(#terminal-\d+-line-(\d+)\)"[^>]*>(.*?)</text>',
+    re.S,
+)
+_CELL_WIDTH = 12.2
+"""Width of one terminal cell in Textual's SVG export."""
+
+
+def screen_rows(app: OssBrowseApp) -> dict[int, str]:
+    """Each terminal row of the screen as text, with every chunk at its column."""
+    rows: dict[int, list[str]] = {}
+    for x, row, chunk in _CELL_RE.findall(app.export_screenshot()):
+        cells = rows.setdefault(int(row), [])
+        column = round(float(x) / _CELL_WIDTH)
+        text = html.unescape(chunk).replace("\xa0", " ")
+        cells.extend(" " * (column + len(text) - len(cells)))
+        cells[column : column + len(text)] = text
+    return {row: "".join(cells) for row, cells in rows.items()}
+
+
+async def click_text(pilot: Any, app: OssBrowseApp, text: str) -> None:
+    """Click the middle of the first on-screen occurrence of ``text`` (where an action fires)."""
+    for y, line in sorted(screen_rows(app).items()):
+        x = line.find(text)
+        if x >= 0:
+            await pilot.click(offset=(x + len(text) // 2, y))
+            await pilot.pause()
+            return
+    raise AssertionError(f"{text!r} not on screen")
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def send_key(pilot: Any, app: OssBrowseApp, key: str) -> None:
+    """Type ``key`` into the form character by character, then press Enter to send."""
+    field = app.screen.query_one("#key", Input)
+    field.value = ""
+    field.focus()
+    await pilot.press(*key, "enter")
+    await settle(pilot)
+
+
+# -- keys ---------------------------------------------------------------------------------------
+
+
+async def test_markup_in_keys_prefilled_and_typed_is_shown_as_text(
+    hostile_emulator: Emulator, target: Path
+) -> None:
+    messages: list[Message] = []
+    app = make_app(
+        profile_for(hostile_emulator),
+        clock=lambda: NOW,
+        prefill={"bucket": BUCKET, "key": CLOSING_TAG},
+    )
+    async with app.run_test(size=(200, 70), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        assert_running(app)
+        assert completed(messages)[-1].result.outcome is Outcome.OK
+        assert_shown(app, f"HEAD {BUCKET}/{CLOSING_TAG}", CLICK, LINK)
+        assert_no_action_or_link(app, target)
+        await click_text(pilot, app, CLICK)
+        assert_no_action_or_link(app, target)
+
+        for key in (CLICK, HIDDEN, LINK):
+            await send_key(pilot, app, key)
+            assert_running(app)
+            result = completed(messages)[-1].result
+            assert (result.request.key, result.outcome) == (key, Outcome.OK)
+            assert_shown(app, f"HEAD {BUCKET}/{key}")
+            await click_text(pilot, app, key)
+            assert_no_action_or_link(app, target)
+
+        # The header row with markup in its value: copy it, see the notice and the dialog.
+        table = app.screen.query_one(HeadersTable)
+        table.focus()
+        names = [table.selected_header()]
+        while names[-1] is not None and names[-1][0] != "x-oss-meta-note":
+            await pilot.press("down")
+            names.append(table.selected_header())
+        assert names[-1] == ("x-oss-meta-note", CLICK)
+        await pilot.press("v")
+        await pilot.pause()
+        assert "Copied: Copied the value of x-oss-meta-note." in notifications(messages)[-1]
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, CopiedScreen)
+        assert_shown(app, "Copied the value of x-oss-meta-note", CLICK)
+        await click_text(pilot, app, "click me")
+        assert_no_action_or_link(app, target)
+        await pilot.press("escape")
+
+        # The history lists every key as typed.
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert_shown(app, f"{BUCKET}/{CLOSING_TAG}", f"{BUCKET}/{HIDDEN}", f"{BUCKET}/{LINK}")
+        assert_shown(app, f"{BUCKET}/{CLICK}")
+        assert_no_action_or_link(app, target)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HeadScreen)
+        assert_running(app)
+
+
+# -- exceptions ---------------------------------------------------------------------------------
+
+
+class RaisingTransport(httpx.AsyncBaseTransport):
+    """A transport that fails with ``error``, as a bug or a broken library would."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise self.error
+
+
+PROFILE = Profile(
+    access_key_id="id",
+    access_key_secret="HostileTestSecret0000",
+    region="cn-hangzhou",
+    endpoint="http://127.0.0.1:1",
+    retry_times=0,
+)
+
+
+@pytest.mark.parametrize("error_type", [RuntimeError, httpx.ConnectError])
+async def test_markup_in_an_exception_message_is_shown_as_text(
+    error_type: type[Exception], target: Path
+) -> None:
+    # One value a line: a notification is narrow and wraps long lines.
+    message = f"{CLOSING_TAG}\n{CLICK}\n{HIDDEN}"
+    messages: list[Message] = []
+    app = make_app(
+        PROFILE,
+        transport=RaisingTransport(error_type(message)),
+        clock=lambda: NOW,
+        prefill={"bucket": BUCKET, "key": "k"},
+    )
+    async with app.run_test(
+        size=(200, 50), message_hook=messages.append, notifications=True
+    ) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        assert_running(app)
+        assert_shown(app, CLOSING_TAG, CLICK, HIDDEN)
+        await click_text(pilot, app, "click me")
+        assert_no_action_or_link(app, target)
+        # The UI stays usable: the next send goes out and is answered the same way.
+        before = len(completed(messages))
+        await pilot.press("f5")
+        await settle(pilot)
+        assert_running(app)
+        if error_type is httpx.ConnectError:
+            assert len(completed(messages)) == before + 1
+
+
+# -- a hostile server ---------------------------------------------------------------------------
+
+
+def error_document(fields: dict[str, str]) -> str:
+    xml = "<Error>" + "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items()) + "</Error>"
+    return base64.b64encode(xml.encode()).decode()
