@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from ossbrowse.config_file import (
     DEFAULT_CONFIG_NAME,
     ConfigError,
+    ConfigFile,
     config_file_warning,
     config_path,
     file_settings,
@@ -26,6 +27,7 @@ from ossbrowse.config_file import (
     profile_names,
 )
 from ossbrowse.oss.addressing import region_in_text
+from ossbrowse.oss.secret import Secret, SecretError, quote_value
 from ossbrowse.oss.validation import InputError, check_region
 
 __all__ = [
@@ -47,8 +49,8 @@ class Profile:
 
     name: str = "default"
     access_key_id: str | None = None
-    access_key_secret: str | None = field(default=None, repr=False)
-    sts_token: str | None = field(default=None, repr=False)
+    access_key_secret: Secret | None = field(default=None, repr=False)
+    sts_token: Secret | None = field(default=None, repr=False)
     region: str | None = None
     endpoint: str | None = None
     """Host or URL; None means the public endpoint of the region."""
@@ -66,6 +68,13 @@ class Profile:
     """The config file that was read (None when there was none)."""
     warnings: tuple[str, ...] = ()
     """Things the user should know, e.g. a config file with a secret readable by others."""
+
+    def __post_init__(self) -> None:
+        # Plain text given for a secret is wrapped, so no Profile ever holds one unmasked.
+        for setting in ("access_key_secret", "sts_token"):
+            value = getattr(self, setting)
+            if value is not None and not isinstance(value, Secret):
+                object.__setattr__(self, setting, Secret(value))
 
     def source_of(self, setting: str) -> str | None:
         """Where ``setting`` came from, or None when it has its default value."""
@@ -100,6 +109,8 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 def _given(value: object) -> bool:
+    if isinstance(value, Secret):
+        return bool(value)
     return value is not None and value != ""
 
 
@@ -107,50 +118,75 @@ def _flag_name(setting: str) -> str:
     return setting.replace("_", "-")
 
 
-def _to_float(setting: str, value: object, source: str) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"{_flag_name(setting)} must be a number of seconds (got {value!r} from {source})"
-        ) from None
-    return number
+_SECRET_NAMES = {"access_key_secret": "access key secret", "sts_token": "STS token"}
 
 
-def _to_int(setting: str, value: object, source: str) -> int:
-    if isinstance(value, bool):
-        raise ConfigError(
-            f"{_flag_name(setting)} must be a whole number (got {value!r} from {source})"
+class _Converter:
+    """Turns raw setting values into typed ones; messages quote values through quote_value.
+
+    ``known`` holds every secret the sources offered (flags, environment, every profile of the
+    file), so a secret pasted into another setting is recognised and never quoted back.
+    """
+
+    def __init__(self, known: list[str]) -> None:
+        self.known = known
+
+    def quote(self, value: object) -> str:
+        return quote_value(value, self.known)
+
+    def _bad(self, setting: str, what: str, value: object, source: str) -> ConfigError:
+        return ConfigError(
+            f"{_flag_name(setting)} must be {what} (got {self.quote(value)} from {source})"
         )
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise ConfigError(
-            f"{_flag_name(setting)} must be a whole number (got {value!r} from {source})"
-        ) from None
+
+    def convert(self, setting: str, value: object, source: str) -> object:
+        if setting in _SECRET_NAMES:
+            return self._secret(setting, value, source)
+        if setting in ("connect_timeout", "read_timeout"):
+            try:
+                return float(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise self._bad(setting, "a number of seconds", value, source) from None
+        if setting == "retry_times":
+            try:
+                if isinstance(value, bool):
+                    raise ValueError
+                return int(str(value).strip())
+            except ValueError:
+                raise self._bad(setting, "a whole number", value, source) from None
+        if setting == "skip_verify_cert":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in _TRUE | _FALSE:
+                return text in _TRUE
+            raise self._bad(setting, "true or false", value, source)
+        text = str(value).strip()
+        if setting == "access_key_id" and not _is_header_text(text):
+            # It travels in the Authorization header, which holds printable ASCII only.
+            raise ConfigError(
+                f"access key id (from {source}) must be printable ASCII without spaces "
+                f"(got {self.quote(text)})"
+            )
+        if setting in ("sign_version", "addressing_style"):
+            return text.lower()
+        return text
+
+    def _secret(self, setting: str, value: object, source: str) -> Secret:
+        label = _SECRET_NAMES[setting]
+        raw = value.reveal() if isinstance(value, Secret) else str(value)
+        try:
+            secret = Secret(raw.strip())
+        except SecretError as exc:
+            raise ConfigError(f"{label} (from {source}) {exc}") from None
+        if setting == "sts_token" and not _is_header_text(secret.reveal()):
+            # The token travels in a header (x-oss-security-token): printable ASCII only.
+            raise ConfigError(f"{label} (from {source}) must be printable ASCII without spaces")
+        return secret
 
 
-def _to_bool(setting: str, value: object, source: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ConfigError(f"{_flag_name(setting)} must be true or false (got {value!r} from {source})")
-
-
-def _convert(setting: str, value: object, source: str) -> object:
-    if setting in ("connect_timeout", "read_timeout"):
-        return _to_float(setting, value, source)
-    if setting == "retry_times":
-        return _to_int(setting, value, source)
-    if setting == "skip_verify_cert":
-        return _to_bool(setting, value, source)
-    if setting in ("sign_version", "addressing_style"):
-        return str(value).strip().lower()
-    return str(value).strip()
+def _is_header_text(text: str) -> bool:
+    return text.isascii() and text.isprintable() and " " not in text
 
 
 def resolve_profile(
@@ -183,18 +219,21 @@ def resolve_profile(
 
     path, given_by = config_path(config_file, env)
     loaded = load_config(path, given_by)
+    known = _known_secrets(flags, env, loaded)
+    converter = _Converter(known)
     warnings: list[str] = []
     file_values: dict[str, tuple[str, str]] = {}
     if loaded is None:
         if named_by is not None:
             raise ConfigError(
-                f"profile {name!r} (from {named_by}) not found: there is no config file at {path}"
+                f"profile {converter.quote(name)} (from {named_by}) not found: "
+                f"there is no config file at {path}"
             )
     else:
         section = loaded.profiles.get(name.lower())
         if section is None and named_by is not None:
             raise ConfigError(
-                f"profile {name!r} (from {named_by}) is not in {path}; "
+                f"profile {converter.quote(name)} (from {named_by}) is not in {path}; "
                 f"profiles there: {profile_names(loaded)}"
             )
         if section is not None:
@@ -238,17 +277,18 @@ def resolve_profile(
             if s in file_values:
                 chosen[s] = (file_values[s][0], file_source(s))
         if "mode" in file_values:
-            mode, mode_source = file_values["mode"][0], f"profile {name!r} in {path}"
+            mode = file_values["mode"][0]
+            mode_source = f"profile {converter.quote(name)} in {path}"
     if _given(flags.get("mode")):
         mode, mode_source = str(flags["mode"]), "--mode"
-    _apply_mode(mode, mode_source, chosen)
+    _apply_mode(mode, mode_source, chosen, converter)
 
     values: dict[str, object] = {}
     sources: list[tuple[str, str]] = []
     for setting in (*CREDENTIAL_SETTINGS, *OTHER_SETTINGS):
         if setting in chosen:
             raw, source = chosen[setting]
-            values[setting] = _convert(setting, raw, source)
+            values[setting] = converter.convert(setting, raw, source)
             sources.append((setting, source))
     return Profile(
         name=name,
@@ -263,18 +303,38 @@ def _str_or_none(value: object) -> str | None:
     return str(value) if _given(value) else None
 
 
-def _apply_mode(mode: str | None, where: str, chosen: dict[str, tuple[object, str]]) -> None:
+def _known_secrets(
+    flags: Mapping[str, object], env: Mapping[str, str], loaded: ConfigFile | None
+) -> list[str]:
+    """Every secret and token any source offers: values never to quote back in a message."""
+    known: list[str] = []
+    for setting in _SECRET_NAMES:
+        value = flags.get(setting)
+        if isinstance(value, Secret):
+            known.append(value.reveal())
+        elif _given(value):
+            known.append(str(value))
+        if env.get(_ENV_NAMES[setting]):
+            known.append(env[_ENV_NAMES[setting]])
+        if loaded is not None:
+            known += [s.values[setting] for s in loaded.profiles.values() if setting in s.values]
+    return [k.strip() for k in known if k.strip()]
+
+
+def _apply_mode(
+    mode: str | None, where: str, chosen: dict[str, tuple[object, str]], converter: _Converter
+) -> None:
     """Enforce ossutil's credential ``mode``: only AK and StsToken are supported."""
     if mode is None:
         return
     canonical = _SUPPORTED_MODES.get(norm_key(mode))
     if canonical is None:
         raise ConfigError(
-            f"mode {mode!r} ({where}) is not supported: ossbrowse supports AK and StsToken "
-            "credentials only. Use an AccessKey (mode = AK with accessKeyId/accessKeySecret), "
-            "or get temporary credentials (e.g. `aliyun sts AssumeRole`) and use mode = "
-            "StsToken with stsToken, or set OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET and "
-            "OSS_SESSION_TOKEN"
+            f"mode {converter.quote(mode)} ({where}) is not supported: ossbrowse supports AK "
+            "and StsToken credentials only. Use an AccessKey (mode = AK with accessKeyId/"
+            "accessKeySecret), or get temporary credentials (e.g. `aliyun sts AssumeRole`) "
+            "and use mode = StsToken with stsToken, or set OSS_ACCESS_KEY_ID, "
+            "OSS_ACCESS_KEY_SECRET and OSS_SESSION_TOKEN"
         )
     if canonical == "AK":
         # ossutil's AK mode signs with the long-term key only; a leftover token would break it.

@@ -10,11 +10,14 @@ parse errors name only the line.
 from __future__ import annotations
 
 import configparser
+import errno
 import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from ossbrowse.oss.secret import quote_value
 
 
 class ConfigError(ValueError):
@@ -22,6 +25,8 @@ class ConfigError(ValueError):
 
 
 DEFAULT_CONFIG_NAME = ".ossutilconfig"
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A config file larger than this (1 MiB) is refused: ossutil's is a few hundred bytes."""
 # ossutil treats accessKeyId, access-key-id, access_key_id and accesskeyid alike.
 _FILE_KEYS = {
     "mode": "mode",
@@ -83,10 +88,62 @@ def _unquote(value: str) -> str:
     return value
 
 
+def _read_text(path: str) -> str:
+    """The file's text, refusing anything but a regular file of at most MAX_CONFIG_BYTES.
+
+    Opened without blocking (a FIFO with no writer would hang an ordinary open) and checked
+    with fstat before a byte is read, so a FIFO, a device such as /dev/zero or a huge file is
+    refused at once instead of hanging or filling memory. Raises OSError, ConfigError and
+    UnicodeDecodeError.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(
+                f"config file {path} is {_file_kind(info.st_mode)}, not a regular file"
+            )
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(_too_large(path))
+        # Read one byte past the limit: a file that grew since fstat is refused too.
+        data = os.read(fd, MAX_CONFIG_BYTES + 1)
+        while len(data) <= MAX_CONFIG_BYTES:
+            more = os.read(fd, MAX_CONFIG_BYTES + 1 - len(data))
+            if not more:
+                break
+            data += more
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(_too_large(path))
+    finally:
+        os.close(fd)
+    return data.decode("utf-8-sig")
+
+
+def _too_large(path: str) -> str:
+    return (
+        f"config file {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB; "
+        "an ossutil config file is a few lines"
+    )
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
 def read_config(path: str) -> ConfigFile:
     """Parse an ossutil config file. Raises OSError; parse errors become ConfigError."""
-    with open(path, encoding="utf-8-sig") as handle:
-        text = handle.read()
+    text = _read_text(path)
     parser = configparser.ConfigParser(
         interpolation=None,
         strict=False,
@@ -164,42 +221,61 @@ def list_profiles(
 
 
 def config_file_warning(path: str | os.PathLike[str]) -> str | None:
-    """A warning when ``path`` holds a secret and group or others may read it, else None."""
+    """A warning when other users may read ``path`` while it holds a secret, or may change it.
+
+    Read permission exposes a secret; write permission lets another user point ossbrowse at
+    their own endpoint or swap the keys, whatever the file holds. None when neither applies.
+    """
     if os.name == "nt":  # POSIX mode bits mean nothing there.
         return None
+    shown = os.fspath(path)
     try:
         mode = os.stat(path).st_mode
-        # Only read permission exposes the secret; a group-writable file is another matter.
-        if not mode & (stat.S_IRGRP | stat.S_IROTH):
-            return None
-        loaded = read_config(os.fspath(path))
-    except (OSError, UnicodeDecodeError, ConfigError):
+    except OSError:
         return None
-    holds_secret = any(
-        "access_key_secret" in s.values or "sts_token" in s.values for s in loaded.profiles.values()
-    )
-    if not holds_secret:
+    if not stat.S_ISREG(mode):
         return None
-    return (
-        f"config file {os.fspath(path)} holds an access key secret and other users may read it "
-        f"(mode {stat.S_IMODE(mode):04o}); run: chmod 600 {os.fspath(path)}"
-    )
+    writable = bool(mode & (stat.S_IWGRP | stat.S_IWOTH))
+    readable = False
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        try:
+            loaded = read_config(shown)
+        except (OSError, UnicodeDecodeError, ConfigError):
+            loaded = None
+        readable = loaded is not None and any(
+            "access_key_secret" in s.values or "sts_token" in s.values
+            for s in loaded.profiles.values()
+        )
+    if readable and writable:
+        problem = "holds an access key secret and other users may read and change it"
+    elif readable:
+        problem = "holds an access key secret and other users may read it"
+    elif writable:
+        problem = (
+            "can be changed by other users (they could swap the endpoint or the keys "
+            "ossbrowse uses)"
+        )
+    else:
+        return None
+    return f"config file {shown} {problem} (mode {stat.S_IMODE(mode):04o}); run: chmod 600 {shown}"
 
 
 def file_settings(loaded: ConfigFile, name: str) -> dict[str, tuple[str, str]]:
     """setting -> (value, profile it came from), following source_profile inheritance."""
     merged: dict[str, tuple[str, str]] = {}
+    known = file_secrets(loaded)
     seen: list[str] = []
     current: str | None = name
     while current is not None:
         section = loaded.profiles.get(current.lower())
         if section is None:
             raise ConfigError(
-                f"profile {seen[-1]!r} in {loaded.path} inherits from profile {current!r}, "
-                f"which does not exist (profiles: {profile_names(loaded)})"
+                f"profile {quote_value(seen[-1], known)} in {loaded.path} inherits from "
+                f"profile {quote_value(current, known)}, which does not exist "
+                f"(profiles: {profile_names(loaded)})"
             )
         if section.name.lower() in (s.lower() for s in seen):
-            chain = " -> ".join([*seen, section.name])
+            chain = " -> ".join(shown_name(n, known) for n in [*seen, section.name])
             raise ConfigError(f"source_profile loop in {loaded.path}: {chain}")
         seen.append(section.name)
         for setting, value in section.values.items():
@@ -209,6 +285,26 @@ def file_settings(loaded: ConfigFile, name: str) -> dict[str, tuple[str, str]]:
     return merged
 
 
+def file_secrets(loaded: ConfigFile) -> list[str]:
+    """Every secret and STS token in the file: values a message must never quote back."""
+    return [
+        value
+        for section in loaded.profiles.values()
+        for setting, value in section.values.items()
+        if setting in ("access_key_secret", "sts_token")
+    ]
+
+
 def profile_names(loaded: ConfigFile) -> str:
-    """The file's profile names, comma-separated, for messages ("none" when it has none)."""
-    return ", ".join(s.name for s in loaded.profiles.values()) or "none"
+    """The file's profile names, comma-separated, for messages ("none" when it has none).
+
+    A name is shown only when it cannot be a secret (a secret pasted on a section line).
+    """
+    known = file_secrets(loaded)
+    return ", ".join(shown_name(s.name, known) for s in loaded.profiles.values()) or "none"
+
+
+def shown_name(name: str, known: list[str]) -> str:
+    """A profile name as a message lists it: as is, or quoted short / hidden when it must be."""
+    quoted = quote_value(name, known)
+    return name if quoted == repr(name) else quoted

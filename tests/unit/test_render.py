@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from ossbrowse.oss import redact, render
+from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.render import (
-    etag_kind,
     group_headers,
     render_json,
     render_raw,

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 
-from ossbrowse.oss.render import etag_kind
+from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.results import HeadResult
 from ossbrowse.ui.formatting import timing_text
 from ossbrowse.ui.literal import LiteralStatic, plain

@@ -1,0 +1,88 @@
+"""A crash report (what Textual prints after an unhandled exception) never carries a secret.
+
+Textual's stock report prints every frame's local variables, and a frame of the signer or of
+the config reader holds a secret's text. The app's report keeps the frames, without locals.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.app import App
+from tui_helpers import SECRET, STS_SECRET, STS_TOKEN, completed, settle
+
+from ossbrowse.oss import canonical
+from ossbrowse.ui.app import OssBrowseApp
+
+
+def broken_hmac(*args: Any, **kwargs: Any) -> bytes:
+    raise RuntimeError("the HMAC failed")
+
+
+async def crash_while_exporting(app: OssBrowseApp, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Send a HEAD, then break signing and copy the probe as curl (it presigns): a crash."""
+    report = io.StringIO()
+    app.error_console = Console(file=report, width=200, color_system=None)
+    messages: list[Any] = []
+    with pytest.raises(RuntimeError, match="the HMAC failed"):
+        async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+            await pilot.press("f5")
+            await settle(pilot)
+            assert completed(messages)[-1].result.status == 200
+            monkeypatch.setattr(canonical, "_hmac256", broken_hmac)
+            await pilot.press("k")
+            await pilot.pause()
+    return report.getvalue()
+
+
+async def test_a_crash_while_signing_shows_frames_but_no_secret(
+    demo_app: Callable[..., OssBrowseApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = await crash_while_exporting(demo_app(transport=None), monkeypatch)
+    assert "RuntimeError: the HMAC failed" in output
+    assert "v4_signing_key" in output  # the frame that held the secret is in the report
+    assert SECRET not in output
+    assert SECRET[:12] not in output
+
+
+async def test_the_stock_report_would_have_shown_the_secret(
+    demo_app: Callable[..., OssBrowseApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = demo_app(transport=None)
+    # Textual's own crash report, as the app had it before: what this test would catch.
+    monkeypatch.setattr(app, "_fatal_error", lambda: App._fatal_error(app))
+    output = await crash_while_exporting(app, monkeypatch)
+    assert "v4_signing_key" in output
+    assert SECRET in output  # why the app replaces the report
+
+
+async def test_a_crash_while_switching_profile_shows_no_secret_from_the_file(
+    demo_app: Callable[..., OssBrowseApp], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "ossutilconfig"
+    config.write_text(
+        f"[default]\naccessKeyId = STS.x\naccessKeySecret = {STS_SECRET}\n"
+        f"stsToken = {STS_TOKEN}\nregion = cn-hangzhou\n"
+    )
+    config.chmod(0o600)
+
+    def broken_mode(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("mode check failed")
+
+    monkeypatch.setattr("ossbrowse.config._apply_mode", broken_mode)
+    app = demo_app(config_file=str(config))
+    report = io.StringIO()
+    app.error_console = Console(file=report, width=200, color_system=None)
+    with pytest.raises(RuntimeError, match="mode check failed"):
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.call_later(app.switch_profile, "default")
+            await pilot.pause()
+    output = report.getvalue()
+    assert "resolve_profile" in output
+    for canary in (SECRET, STS_SECRET, STS_TOKEN):
+        assert canary not in output
