@@ -60,9 +60,7 @@ def _is_constant(node: ast.expr | None, constants: set[str]) -> bool:
 
 
 def _calls(node: ast.expr, names: set[str]) -> bool:
-    return (
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
-    )
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
 
 
 def violations(source: str, name: str = "<source>") -> list[str]:
