@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 
 import httpx
 import pytest
+from faultserver import answer, fault_server
 from textual.message import Message
 from textual.widgets import Input
 from tui_helpers import KEY_ID, NOW, SECRET, completed, notifications, profile_for, screen_text
@@ -269,3 +270,113 @@ async def test_markup_in_an_exception_message_is_shown_as_text(
 def error_document(fields: dict[str, str]) -> str:
     xml = "<Error>" + "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items()) + "</Error>"
     return base64.b64encode(xml.encode()).decode()
+
+
+ERROR_FIELDS = {
+    "Code": "[red on red]AccessDenied[/]",
+    "Message": f"{CLOSING_TAG} is denied",
+    "EC": "[/x]0003-00000001",
+    "RequestId": "[b]FA17[/b]",
+    "HostId": LINK,
+    "RecommendDoc": CLICK,
+    "StringToSign": f"HEAD\n[/]\n{CLICK}",
+    "CanonicalRequest": f"HEAD\n/{CLOSING_TAG}\n[i]",
+    "Extra": "[/Extra] $text-error",
+}
+"""Every field of the error document ossbrowse decodes, and one it does not know."""
+
+HOSTILE_HEADERS = [
+    ("ETag", '"[/etag]"'),
+    ("Last-Modified", f"Fri, 02 Jan 2026 {HIDDEN}"),
+    ("x-oss-version-id", "[/v]"),
+    ("Content-Type", LINK),
+    # A header name may hold none of "[]@=" (HTTP forbids them), but "$" and "'" it may.
+    ("x-oss-meta-$text-error'|~", CLICK),
+    ("x-oss-meta-closing", "[/x] [/]"),
+]
+
+
+@pytest.fixture
+def hostile_server(target: Path) -> Iterator[Any]:
+    """A server whose answers carry markup in every field ossbrowse shows."""
+    with fault_server() as server:
+        server.answers["denied"] = answer(
+            "403 Forbidden", [("x-oss-err", error_document(ERROR_FIELDS))]
+        )
+        server.answers["headers"] = answer("200 OK", HOSTILE_HEADERS)
+        # The Date header comes first in every answer: replace it with markup.
+        server.answers["headers"] = server.answers["headers"].replace(
+            b"Fri, 02 Jan 2026 03:04:05 GMT", f"Fri, {CLICK}".encode()
+        )
+        yield server
+
+
+def fault_profile(endpoint: str) -> Profile:
+    return Profile(
+        access_key_id="LTAI5tHostileKey",
+        access_key_secret="HostileServerSecret-0001",
+        region="cn-hangzhou",
+        endpoint=endpoint,
+        retry_times=0,
+        connect_timeout=5.0,
+        read_timeout=5.0,
+    )
+
+
+async def test_markup_in_every_error_field_is_shown_as_text(
+    hostile_server: Any, target: Path
+) -> None:
+    messages: list[Message] = []
+    app = make_app(
+        fault_profile(hostile_server.endpoint),
+        clock=lambda: NOW,
+        prefill={"bucket": BUCKET, "key": "denied"},
+    )
+    async with app.run_test(size=(200, 80), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        assert_running(app)
+        error = completed(messages)[-1].result.error
+        assert error is not None and error.code == ERROR_FIELDS["Code"]
+        shown = [v for value in ERROR_FIELDS.values() for v in value.split("\n")]
+        assert_shown(app, *shown)
+        assert_no_action_or_link(app, target)
+        await click_text(pilot, app, CLICK)
+        assert_no_action_or_link(app, target)
+
+
+async def test_markup_in_header_names_values_and_dates_is_shown_as_text(
+    hostile_server: Any, target: Path
+) -> None:
+    messages: list[Message] = []
+    app = make_app(
+        fault_profile(hostile_server.endpoint),
+        clock=lambda: NOW,
+        prefill={"bucket": BUCKET, "key": "headers"},
+    )
+    async with app.run_test(
+        size=(200, 80), message_hook=messages.append, notifications=True
+    ) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        assert_running(app)
+        result = completed(messages)[-1].result
+        assert result.status == 200 and result.warnings
+        assert_shown(app, f"Fri, {CLICK}", *(n.lower() for n, _ in HOSTILE_HEADERS))
+        assert_shown(app, *(value for _, value in HOSTILE_HEADERS))
+        assert_shown(app, f"ETag {HOSTILE_HEADERS[0][1]}", f"Last-Modified {HOSTILE_HEADERS[1][1]}")
+        for warning in result.warnings:
+            assert_shown(app, f"⚠ {warning}"[:150])
+        assert_no_action_or_link(app, target)
+        await click_text(pilot, app, CLICK)
+        assert_no_action_or_link(app, target)
+
+        # The quick action puts the hostile Last-Modified into the form: refused, shown as text.
+        await pilot.press("l")
+        await pilot.pause()
+        assert_running(app)
+        field = app.screen.query_one("#if-modified-since", Input)
+        assert field.value == HOSTILE_HEADERS[1][1]
+        assert_shown(app, HOSTILE_HEADERS[1][1])
+        assert "Not sent" in notifications(messages)[-1]
+        assert_no_action_or_link(app, target)
