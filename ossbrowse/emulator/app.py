@@ -82,10 +82,10 @@ class OssApp:
             response = self._error(error, request, request_id, bucket)
         except Exception:  # a bug in the emulator: answer like OSS would, keep serving
             traceback.print_exc(file=sys.stderr)
-            error = OssError(
+            internal = OssError(
                 500, "InternalError", "We encountered an internal error.", "0000-00000000"
             )
-            response = self._error(error, request, request_id, bucket)
+            response = self._error(internal, request, request_id, bucket)
         return self._finish(response, now, request_id, started)
 
     def render_error(self, error: OssError, request: Request) -> Response:

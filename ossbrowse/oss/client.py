@@ -66,7 +66,7 @@ def _outcome(status: int) -> Outcome:
 
 def backoff_seconds(attempt: int) -> float:
     """Exponential back-off before retry number ``attempt`` (1-based), capped."""
-    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** (attempt - 1))
+    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** (attempt - 1))
 
 
 class OssClient:

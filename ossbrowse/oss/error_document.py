@@ -35,7 +35,8 @@ def header_value(headers: Any, name: str) -> str | None:
     if headers is None:
         return None
     if isinstance(headers, httpx.Headers):
-        return headers.get(name)
+        value: str | None = headers.get(name)
+        return value
     items: Iterable[tuple[Any, Any]] = headers.items() if isinstance(headers, Mapping) else headers
     lower = name.lower()
     for key, value in items:

@@ -256,7 +256,7 @@ def explain(
         else:
             verdicts[cond.header] = (Verdict.PASSED, "")
 
-    checks: list[ConditionCheck] = []
+    evaluated: list[ConditionCheck] = []
     for cond in conds:
         verdict, text = verdicts[cond.header]
         if verdict is Verdict.IGNORED:
@@ -283,9 +283,9 @@ def explain(
                 traps = _etag_traps(cond, tag)
                 if traps:
                     text += " " + " ".join(traps)
-        checks.append(_check(cond, verdict, text, object_value(cond)))
+        evaluated.append(_check(cond, verdict, text, object_value(cond)))
 
-    return tuple(checks), _summary(status, conds, decider, verdicts, tag, modified)
+    return tuple(evaluated), _summary(status, conds, decider, verdicts, tag, modified)
 
 
 def _mismatch(cond: _Cond, passed: bool) -> bool:

@@ -133,8 +133,8 @@ def to_curl(
     if not profile.sts_token:
         return shlex.join([*args, signed.url])
     param = "security-token" if profile.sign_version == "v1" else "x-oss-security-token"
-    base_url, _, query = signed.url.partition("?")
-    kept = "&".join(p for p in query.split("&") if not p.startswith(param + "="))
+    base_url, _, signed_query = signed.url.partition("?")
+    kept = "&".join(p for p in signed_query.split("&") if not p.startswith(param + "="))
     # Double quotes: the shell expands the variable when the command runs.
     token_arg = f'-G --data-urlencode "{param}=${{{TOKEN_VARIABLE}}}"'
     return f"{shlex.join(args)} {token_arg} {shlex.quote(base_url + '?' + kept)}"

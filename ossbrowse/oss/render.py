@@ -164,7 +164,8 @@ def result_to_dict(result: HeadResult) -> dict[str, Any]:
         "warnings": list(result.warnings),
         "sign_version": result.sign_version,
     }
-    return _scrub(data)
+    scrubbed: dict[str, Any] = _scrub(data)
+    return scrubbed
 
 
 def render_json(result: HeadResult) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ HEAD_ACTIONS: tuple[Action, ...] = (
 )
 
 
-def bindings(actions: Iterable[Action]) -> list[Binding]:
+def bindings(actions: Iterable[Action]) -> list[BindingType]:
     """Key bindings for ``actions``, each with an id and a tooltip."""
     return [
         Binding(a.key, a.action, a.label, show=a.show, id=a.id, tooltip=a.help) for a in actions

@@ -7,6 +7,7 @@ plain text (never as markup) with control characters escaped and very long value
 from __future__ import annotations
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 
 from ossbrowse.oss.render import group_headers
 from ossbrowse.ui.formatting import MAX_SHOWN
@@ -51,7 +52,7 @@ class HeadersTable(LiteralDataTable):
         """The header under the cursor as received (full value), or None when there is none."""
         if self.row_count == 0:
             return None
-        row_key, _ = self.coordinate_to_cell_key((self.cursor_row, 0))
+        row_key, _ = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0))
         return self._rows.get(str(row_key.value))
 
     def header_count(self) -> int:
