@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.app import App
     from textual.notifications import SeverityLevel
+    from textual.visual import VisualType
     from textual.widget import Widget
 
 
@@ -114,7 +115,7 @@ class LiteralStatic(Static):
 
     def __init__(
         self,
-        content: str | Content | Text = "",
+        content: VisualType = "",
         *,
         expand: bool = False,
         shrink: bool = False,
@@ -134,7 +135,7 @@ class LiteralStatic(Static):
             disabled=disabled,
         )
 
-    def update(self, content: RenderableType | Content = "", *, layout: bool = True) -> None:
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         """Show ``content``; a ``str`` under the control-character policy, line breaks kept."""
         if isinstance(content, str):
             content = plain(content, lines=True)
