@@ -108,7 +108,7 @@ def option(prompt: str | Content, id: str | None = None) -> Option:
 
 
 class LiteralStatic(Static):
-    """A ``Static`` that shows a ``str`` as text; Content and Rich renderables as they are.
+    """A ``Static`` that shows a ``str`` as text (line breaks kept); other visuals as they are.
 
     Every static widget of the UI is one (or a subclass), so no call site can forget.
     """
@@ -125,7 +125,7 @@ class LiteralStatic(Static):
         disabled: bool = False,
     ) -> None:
         super().__init__(
-            content,
+            plain(content, lines=True) if isinstance(content, str) else content,
             expand=expand,
             shrink=shrink,
             markup=False,
@@ -152,7 +152,9 @@ class LiteralTable(Table):
         for name in ("title", "caption"):
             if isinstance(kwargs.get(name), str):
                 kwargs[name] = rich_plain(kwargs[name])
-        super().__init__(*(_cell(h) for h in headers), **kwargs)
+        super().__init__(**kwargs)
+        for header in headers:
+            self.add_column(header)
 
     def add_column(self, header: RenderableType = "", *args: Any, **kwargs: Any) -> None:
         """Add a column; a ``str`` header is shown as text."""

@@ -21,17 +21,19 @@ from xml.sax.saxutils import escape
 import httpx
 import pytest
 from faultserver import answer, fault_server
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input
 from tui_helpers import KEY_ID, NOW, SECRET, completed, notifications, profile_for, screen_text
 
-from ossbrowse.config import Profile
+from ossbrowse.config import Profile, resolve_profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.results import Outcome
 from ossbrowse.ui.app import OssBrowseApp, make_app
 from ossbrowse.ui.screens.copied import CopiedScreen
 from ossbrowse.ui.screens.head import HeadScreen
 from ossbrowse.ui.screens.history import HistoryScreen
+from ossbrowse.ui.screens.profiles import ProfileScreen
 from ossbrowse.ui.widgets.headers_table import HeadersTable
 
 BUCKET = "hostile"
@@ -380,3 +382,110 @@ async def test_markup_in_header_names_values_and_dates_is_shown_as_text(
         assert_shown(app, HOSTILE_HEADERS[1][1])
         assert "Not sent" in notifications(messages)[-1]
         assert_no_action_or_link(app, target)
+
+
+# -- the config file ----------------------------------------------------------------------------
+
+CLICK_NAME = "[@click=app.screenshot('pwned.svg','.')]x[/]"
+"""A profile name (no spaces) that is a click action if read as markup."""
+HIDDEN_ENDPOINT = "[red on red]oss.example[/]"
+
+
+def hostile_config(folder: Path, endpoint: str) -> Path:
+    """A config file whose folder, name, profile names and one endpoint are markup."""
+    (folder / "[b]").mkdir()
+    path = folder / "[b]" / "ossutil[red on red]"
+    credentials = f"accessKeyId = {KEY_ID}\naccessKeySecret = {SECRET}\nregion = cn-hangzhou\n"
+    path.write_text(
+        f"[default]\n{credentials}endpoint = {endpoint}\n\n"
+        f"[profile {CLOSING_TAG}]\n{credentials}endpoint = {HIDDEN_ENDPOINT}\n\n"
+        f"[profile {CLICK_NAME}]\n{credentials}endpoint = {endpoint}\n"
+    )
+    path.chmod(0o600)
+    return path
+
+
+async def test_markup_in_profile_names_and_endpoints_is_shown_as_text(
+    hostile_emulator: Emulator, target: Path
+) -> None:
+    config = hostile_config(target.parent, hostile_emulator.endpoint)
+    messages: list[Message] = []
+    app = make_app(
+        resolve_profile(config_file=str(config), profile=CLOSING_TAG),
+        config_file=str(config),
+        clock=lambda: NOW,
+        prefill={"bucket": BUCKET, "key": CLOSING_TAG},
+    )
+    async with app.run_test(
+        size=(200, 50), message_hook=messages.append, notifications=True
+    ) as pilot:
+        # A profile that cannot send: its name, its endpoint and the reason, all as text.
+        assert app.client is None and app.client_problem
+        assert_shown(app, f"profile {CLOSING_TAG}", HIDDEN_ENDPOINT, HIDDEN_ENDPOINT[1:11])
+        assert "red on red" in app.client_problem
+        await pilot.press("f5")
+        await pilot.pause()
+        assert_running(app)
+        assert notifications(messages)[-1].startswith("Not sent: ")
+
+        # The switcher lists the names as written, and names the file as written.
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        assert_shown(
+            app, "/[b]/ossutil[red on red]. Enter picks", f"{CLOSING_TAG}  (active)", CLICK_NAME
+        )
+        assert_no_action_or_link(app, target)
+        await click_text(pilot, app, CLICK_NAME)  # clicking an entry picks it: nothing else
+        await pilot.pause()
+        assert isinstance(app.screen, HeadScreen)
+        assert app.profile.name == CLICK_NAME and app.client is not None
+        assert f"Profile: Now using profile {CLICK_NAME}." in notifications(messages)
+        assert_shown(app, f"profile {CLICK_NAME}", "Now using profile", f"{CLICK_NAME}.")
+        assert_no_action_or_link(app, target)
+
+        # And it works: the object with the hostile key is found.
+        await pilot.press("f5")
+        await settle(pilot)
+        assert completed(messages)[-1].result.outcome is Outcome.OK
+
+        # Back to the profile that cannot send: the warning names it as written.
+        await app.switch_profile(CLOSING_TAG)
+        await pilot.pause()
+        assert f"Profile {CLOSING_TAG} cannot send: " in notifications(messages)[-1]
+        assert_shown(app, f"Profile {CLOSING_TAG} cannot send")
+        assert_no_action_or_link(app, target)
+        assert_running(app)
+
+
+async def test_palette_entries_hold_no_markup(hostile_emulator: Emulator, target: Path) -> None:
+    """Textual reads a palette entry's title and help as markup: ours must hold none.
+
+    Run with a hostile profile active, so an entry built from outside text would show here.
+    """
+    config = hostile_config(target.parent, hostile_emulator.endpoint)
+    app = make_app(
+        resolve_profile(config_file=str(config), profile=CLICK_NAME),
+        config_file=str(config),
+        clock=lambda: NOW,
+        prefill={"bucket": BUCKET, "key": CLOSING_TAG},
+    )
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        commands = list(app.get_system_commands(app.screen))
+        assert len(commands) > 10
+        for command in commands:
+            for text in (command.title, command.help):
+                assert Content.from_markup(text).plain == text, text
+                assert CLICK_NAME not in text
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"copy")
+        for _ in range(100):  # the palette searches in a worker: wait for its answer
+            if "Copy ETag" in screen_text(app):
+                break
+            await pilot.pause(0.05)
+        assert_shown(app, "Copy ETag")
+        assert_no_action_or_link(app, target)
+        assert_running(app)
