@@ -123,7 +123,12 @@ def build_head_parser() -> argparse.ArgumentParser:
         epilog=EXIT_STATUS_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_request_flags(parser, required=True)
+    parser.add_argument(
+        "location",
+        nargs="?",
+        help="oss://bucket/key or an OSS URL, instead of --bucket/--key (also in --bucket)",
+    )
+    _add_request_flags(parser, required=False)
     _add_global_flags(parser)
     parser.add_argument("--output-format", choices=("raw", "json", "yaml"), default="raw")
     parser.add_argument(
@@ -165,6 +170,11 @@ def _default_log_file() -> Path:
     return directory / "ossbrowse.log"
 
 
+def _flag(field: str) -> str:
+    """How a field is named in a message: ``--if-match``, or ``location`` for the argument."""
+    return field if field == "location" else "--" + field.replace("_", "-")
+
+
 def _say(message: str) -> None:
     print(f"ossbrowse: {message}", file=sys.stderr)
 
@@ -186,11 +196,18 @@ def run_head(argv: Sequence[str]) -> int:
 
 
 def _run_head(args: argparse.Namespace) -> int:
+    from .cli_location import head_location
     from .config import ConfigError, resolve_profile
     from .oss.client import OssClient
     from .oss.conditions import build_head_request
     from .oss.validation import InputError, InputErrors
 
+    flags = _profile_flags(args)
+    try:
+        head_location(args, flags)
+    except InputError as exc:
+        _say(f"{_flag(exc.field)}: {exc.message} (nothing was sent)")
+        return EXIT_BAD_INPUT
     try:
         request = build_head_request(**{f: getattr(args, f) or "" for f in REQUEST_FLAGS})
     except InputErrors as errors:
@@ -198,9 +215,7 @@ def _run_head(args: argparse.Namespace) -> int:
             _say(f"--{error.field.replace('_', '-')}: {error.message} (nothing was sent)")
         return EXIT_BAD_INPUT
     try:
-        profile = resolve_profile(
-            flags=_profile_flags(args), config_file=args.config_file, profile=args.profile
-        )
+        profile = resolve_profile(flags=flags, config_file=args.config_file, profile=args.profile)
         for warning in profile.warnings:
             _say(f"warning: {warning}")
         client = OssClient(profile)
@@ -288,12 +303,13 @@ def run_demo(argv: Sequence[str]) -> int:
     from .config import Profile
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
+    from .oss.secret import Secret
 
     with Emulator(port=args.port, demo_data=True) as emulator:
         profile = Profile(
             name="demo",
             access_key_id=emulator.access_key_id,
-            access_key_secret=emulator.access_key_secret,
+            access_key_secret=Secret(emulator.access_key_secret),
             region=emulator.region,
             endpoint=emulator.endpoint,
             sign_version=args.sign_version,

@@ -17,14 +17,16 @@ import traceback
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from ossbrowse.emulator.actions import actions_of, served_operation
 from ossbrowse.emulator.auth import Authenticator, AuthRequest
 from ossbrowse.emulator.bucket_ops import BucketOps
 from ossbrowse.emulator.errors import EC, OssError, no_such_bucket
 from ossbrowse.emulator.messages import Context, Request, Response
 from ossbrowse.emulator.object_ops import ObjectOps
-from ossbrowse.emulator.routing import parse_query, resolve
+from ossbrowse.emulator.routing import Target, resolve
 from ossbrowse.emulator.store import BucketNotEmptyError, NoSuchBucketError, Store
-from ossbrowse.oss.conditions import format_http_date
+from ossbrowse.oss.canonical import parse_query
+from ossbrowse.oss.httpdates import format_http_date
 
 
 class OssApp:
@@ -72,10 +74,16 @@ class OssApp:
             target = resolve(request.headers.get("host", ""), request.raw_path, self._bases)
             bucket = target.bucket
             query = parse_query(request.raw_query)
+            if bucket is not None and not _creates_bucket(request.method, target, query):
+                # OSS finds the bucket before it checks who asks: a request to a bucket that
+                # does not exist is 404 NoSuchBucket even with an unknown AccessKeyId.
+                self._require_bucket(bucket)
             identity = self.auth.authenticate(
                 AuthRequest(request.method, target.bucket, target.key, query, request.headers)
             )
-            ctx = Context(request, target, query, identity, now)
+            level = "service" if bucket is None else "bucket" if target.key is None else "object"
+            operation = served_operation(level, request.method, query)
+            ctx = Context(request, target, query, identity, now, operation)
             ops = self.objects if target.key is not None else self.buckets
             response = self._mapped(ops.handle, ctx)
         except OssError as error:
@@ -87,6 +95,12 @@ class OssApp:
             )
             response = self._error(internal, request, request_id, bucket)
         return self._finish(response, now, request_id, started)
+
+    def _require_bucket(self, bucket: str) -> None:
+        try:
+            self.store.bucket_info(bucket)
+        except NoSuchBucketError:
+            raise no_such_bucket(bucket) from None
 
     def render_error(self, error: OssError, request: Request) -> Response:
         """The complete response for an error found before the request reached :meth:`handle`."""
@@ -131,3 +145,8 @@ class OssApp:
             headers.append(("x-oss-err", error.encoded_document(request_id, host_id)))
             return Response(error.status, headers, b"", content_length=0)
         return Response(error.status, headers, document)
+
+
+def _creates_bucket(method: str, target: Target, query: list[tuple[str, str]]) -> bool:
+    """Whether the request is PutBucket, the one bucket request for a bucket not there yet."""
+    return method == "PUT" and target.key is None and not actions_of(query)

@@ -33,7 +33,7 @@ from ossbrowse.emulator.auth_common import (
 from ossbrowse.emulator.auth_headers import verify_v1_header, verify_v4_header
 from ossbrowse.emulator.auth_presign import verify_v1_url, verify_v4_url
 from ossbrowse.emulator.errors import EC, access_denied, invalid_argument
-from ossbrowse.oss.signing import V4_ALGORITHM
+from ossbrowse.oss.canonical import V4_ALGORITHM
 
 __all__ = ["MAX_SKEW_SECONDS", "TOKEN_MASK", "AuthRequest", "Authenticator", "Identity"]
 

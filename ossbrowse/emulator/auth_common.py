@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ossbrowse.emulator.errors import EC, OssError, invalid_argument
-from ossbrowse.oss.signing import V4_TERMINATOR
+from ossbrowse.oss.canonical import V4_TERMINATOR
 
 MAX_SKEW_SECONDS = 15 * 60
 TOKEN_MASK = "****"  # noqa: S105 (a mask, not a password)

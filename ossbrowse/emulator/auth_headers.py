@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from ossbrowse.emulator.auth_common import AuthRequest, Identity, Verifier, parse_v4_timestamp
 from ossbrowse.emulator.errors import EC, access_denied, invalid_argument
-from ossbrowse.oss.conditions import parse_http_date
-from ossbrowse.oss.signing import (
+from ossbrowse.oss.canonical import (
     UNSIGNED_PAYLOAD,
     v1_signature,
     v1_string_to_sign,
@@ -21,6 +20,7 @@ from ossbrowse.oss.signing import (
     v4_signature,
     v4_string_to_sign,
 )
+from ossbrowse.oss.httpdates import parse_http_date
 
 
 def parse_v4_authorization(value: str) -> dict[str, str]:

@@ -19,8 +19,7 @@ from ossbrowse.emulator.auth_common import (
     parse_v4_timestamp,
 )
 from ossbrowse.emulator.errors import EC, access_denied, invalid_argument
-from ossbrowse.oss.signing import (
-    MAX_PRESIGN_SECONDS,
+from ossbrowse.oss.canonical import (
     V4_ALGORITHM,
     v1_signature,
     v1_string_to_sign,
@@ -29,6 +28,7 @@ from ossbrowse.oss.signing import (
     v4_signature,
     v4_string_to_sign,
 )
+from ossbrowse.oss.signing import MAX_PRESIGN_SECONDS
 
 
 def verify_v1_url(verifier: Verifier, request: AuthRequest) -> Identity:

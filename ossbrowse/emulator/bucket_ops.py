@@ -77,50 +77,45 @@ class BucketOps:
         self.region = region
 
     def handle(self, ctx: Context) -> Response:
-        """Dispatch a service- or bucket-level request."""
+        """Dispatch a service- or bucket-level request by its served operation."""
         bucket = ctx.target.bucket
-        method = ctx.method
+        operation = ctx.operation
+        if operation == "ListBuckets":
+            return self.list_buckets(ctx)
         if bucket is None:
-            if method in ("GET", "HEAD"):
-                return self.list_buckets(ctx)
             raise OssError(
                 405,
                 "MethodNotAllowed",
                 "The specified method is not allowed against this resource.",
                 EC["MethodNotAllowed"],
-                (("Method", method), ("ResourceType", "Service")),
+                (("Method", ctx.method), ("ResourceType", "Service")),
             )
-        if method == "PUT":
-            if ctx.has("versioning"):
-                return self.put_versioning(ctx, bucket)
-            if ctx.has("acl"):
-                self.store.bucket_info(bucket)
-                return Response(200)
-            if any(k for k, _ in ctx.query):
-                raise not_implemented(f"PUT /?{ctx.query[0][0]}")
+        if operation == "PutBucket":
             return self.put_bucket(ctx, bucket)
-        if method == "DELETE":
-            if any(k for k, _ in ctx.query):
-                raise not_implemented(f"DELETE /?{ctx.query[0][0]}")
+        if operation == "DeleteBucket":
             self.store.delete_bucket(bucket)
             return Response(204)
-        if method in ("GET", "HEAD"):
-            if ctx.has("versioning"):
-                info = self.store.bucket_info(bucket)
-                return Response(200, [XML], xmlgen.versioning(info.versioning))
-            if ctx.has("versions"):
-                return self.list_versions(ctx, bucket)
-            if ctx.has("location"):
-                self.store.bucket_info(bucket)
-                body = (
-                    f"{xmlgen.XML_DECLARATION}<LocationConstraint>oss-{self.region}"
-                    "</LocationConstraint>"
-                ).encode()
-                return Response(200, [XML], body)
+        if operation == "PutBucketVersioning":
+            return self.put_versioning(ctx, bucket)
+        if operation == "GetBucketVersioning":
+            info = self.store.bucket_info(bucket)
+            return Response(200, [XML], xmlgen.versioning(info.versioning))
+        if operation == "ListObjectVersions":
+            return self.list_versions(ctx, bucket)
+        if operation == "GetBucketLocation":
+            self.store.bucket_info(bucket)
+            body = (
+                f"{xmlgen.XML_DECLARATION}<LocationConstraint>oss-{self.region}"
+                "</LocationConstraint>"
+            ).encode()
+            return Response(200, [XML], body)
+        if operation == "ListObjects":
             if first(ctx.query, "list-type") == "2":
                 return self.list_objects_v2(ctx, bucket)
+            if ctx.has("continuation-token"):
+                raise not_implemented("continuation-token without list-type=2")
             return self.list_objects_v1(ctx, bucket)
-        raise not_implemented(f"{method} on a bucket")
+        raise not_implemented(f"{ctx.method} on a bucket")
 
     # -- service and bucket -----------------------------------------------------------------------
 

@@ -11,6 +11,9 @@
 * ``archive/`` — Archive objects: frozen, restoring, and restored (``x-oss-restore``);
 * ``docs/`` — keys with spaces, ``+`` and unicode, user metadata, Cache-Control;
 * ``photos/`` — a small folder tree;
+* ``drafts/toto`` — four versions with a delete marker between them (deleted, then written
+  again), beside ``drafts/toto-1`` and ``drafts/toto-10``, whose names it prefixes: the
+  versions of exactly one key are not the versions of every key it prefixes;
 * ``bulk/`` — 10,000 tiny objects for browsing and paging.
 
 ``demo-unversioned`` is a plain bucket. Every Last-Modified is fixed (in 2026), independent of
@@ -31,6 +34,7 @@ DEMO_VERSIONED_KEY = "reports/q3.csv"
 DEMO_DELETED_KEY = "reports/q2.csv"
 DEMO_MULTIPART_KEY = "media/launch-video.mp4"
 DEMO_ARCHIVE_KEY = "archive/2024-logs.tar.gz"
+DEMO_TOTO_KEY = "drafts/toto"
 DEMO_BULK_PREFIX = "bulk/"
 DEMO_BULK_COUNT = 10_000
 
@@ -159,6 +163,9 @@ def populate(store: Store, *, region: str) -> None:
             content_type="text/plain",
         )
 
+    # Last, so the version ids of everything above stay what they were before it existed.
+    _drafts(store)
+
     store.create_bucket(DEMO_UNVERSIONED_BUCKET, region=region, created=_at(200))
     put(
         DEMO_UNVERSIONED_BUCKET,
@@ -167,3 +174,22 @@ def populate(store: Store, *, region: str) -> None:
         last_modified=_at(5),
         content_type="text/plain",
     )
+
+
+def _drafts(store: Store) -> None:
+    """``drafts/toto`` and the keys it prefixes, with versions and delete markers."""
+    toto = DEMO_TOTO_KEY
+    for days, text in ((35, "first draft"), (33, "second draft")):
+        store.put_object(
+            DEMO_BUCKET,
+            toto,
+            f"{text}\n".encode(),
+            last_modified=_at(days),
+            content_type="text/plain",
+        )
+    store.delete_object(DEMO_BUCKET, toto, last_modified=_at(32))
+    store.put_object(DEMO_BUCKET, toto, b"third draft\n", last_modified=_at(31))
+    for days in (34, 30):
+        store.put_object(DEMO_BUCKET, f"{toto}-1", b"other notes\n", last_modified=_at(days))
+    store.put_object(DEMO_BUCKET, f"{toto}-10", b"old notes\n", last_modified=_at(36))
+    store.delete_object(DEMO_BUCKET, f"{toto}-10", last_modified=_at(29))

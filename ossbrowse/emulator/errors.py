@@ -48,6 +48,7 @@ EC: dict[str, str] = {
     "MalformedXML": "0017-00000101",
     "EntityTooLarge": "0016-00000801",
     "NotImplemented": "0017-00000208",
+    "Internal": "0000-00000000",
 }
 
 

@@ -34,6 +34,9 @@ class Context:
     query: Sequence[tuple[str, str]]
     identity: Identity
     now: float
+    # The served operation (ossbrowse.emulator.actions.SERVED) or None without a sub-resource
+    # match: a method the level does not serve.
+    operation: str | None = None
 
     @property
     def method(self) -> str:

@@ -26,14 +26,25 @@ from ossbrowse.emulator.store import (
     Store,
     content_md5,
 )
-from ossbrowse.oss.conditions import evaluate_preconditions, format_http_date
-from ossbrowse.oss.signing import UNSIGNED_PAYLOAD
+from ossbrowse.oss.canonical import UNSIGNED_PAYLOAD
+from ossbrowse.oss.conditions import evaluate_preconditions
+from ossbrowse.oss.httpdates import format_http_date
 
 STORAGE_CLASSES = ("Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive")
 OBJECT_ACLS = ("default", "private", "public-read", "public-read-write")
 _FROZEN = ("Archive", "ColdArchive", "DeepColdArchive")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-_UNSUPPORTED_PUT = ("append", "uploads", "uploadId", "partNumber", "symlink", "tagging")
+# Headers that turn PutObject into another operation (CopyObject) or ask for something the
+# emulator does not do (encryption, tags, callbacks): refused rather than silently dropped.
+_UNSUPPORTED_PUT_HEADERS = (
+    "x-oss-copy-source",
+    "x-oss-server-side-encryption",
+    "x-oss-server-side-data-encryption",
+    "x-oss-server-side-encryption-key-id",
+    "x-oss-tagging",
+    "x-oss-callback",
+    "x-oss-callback-var",
+)
 
 
 def _http_date(posix: float) -> str:
@@ -51,22 +62,18 @@ class ObjectOps:
         self.store = store
 
     def handle(self, ctx: Context) -> Response:
-        """Dispatch an object-level request."""
-        method = ctx.method
-        if method == "PUT":
-            for name in _UNSUPPORTED_PUT:
-                if ctx.has(name):
-                    raise not_implemented(f"PUT ?{name}")
-            if "x-oss-copy-source" in ctx.headers:
-                raise not_implemented("CopyObject")
-            if ctx.has("acl"):
-                return self.put_acl(ctx)
+        """Dispatch an object-level request by its served operation."""
+        operation = ctx.operation
+        if operation == "PutObject":
+            for header in _UNSUPPORTED_PUT_HEADERS:
+                if header in ctx.headers:
+                    raise not_implemented(f"PutObject with {header}")
             return self.put_object(ctx)
-        if method in ("GET", "HEAD"):
-            return self.get_object(ctx, head=method == "HEAD")
-        if method == "DELETE":
+        if operation in ("GetObject", "GetObjectMeta"):
+            return self.get_object(ctx, head=ctx.method == "HEAD")
+        if operation == "DeleteObject":
             return self.delete_object(ctx)
-        raise not_implemented(f"{method} on an object")
+        raise not_implemented(f"{ctx.method} on an object")
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -108,9 +115,10 @@ class ObjectOps:
     def get_object(self, ctx: Context, *, head: bool) -> Response:
         """GetObject / HeadObject / GetObjectMeta, with conditions, versionId and Range."""
         v, versioned = self._lookup(ctx)
-        if ctx.has("objectMeta"):
-            headers = [*self._validators(v, versioned), ("Content-Length", str(v.size))]
-            return Response(200, headers, content_length=0)
+        if ctx.operation == "GetObjectMeta":
+            # The object's size is the message's Content-Length (a HEAD): one header, set by
+            # the HTTP layer from content_length.
+            return Response(200, self._validators(v, versioned), content_length=v.size)
         h = ctx.headers
         status = evaluate_preconditions(
             etag=v.etag,
@@ -283,14 +291,6 @@ class ObjectOps:
         if info.versioning is not None:
             headers.append(("x-oss-version-id", version.version_id))
         return Response(200, headers)
-
-    def put_acl(self, ctx: Context) -> Response:
-        """PutObjectACL: accepted for an existing object (the emulator does not enforce ACLs)."""
-        self._lookup(ctx)
-        acl = ctx.headers.get("x-oss-object-acl", "")
-        if acl not in OBJECT_ACLS:
-            raise invalid_argument("The object ACL is not valid.", "x-oss-object-acl", acl)
-        return Response(200)
 
     def delete_object(self, ctx: Context) -> Response:
         """DeleteObject: a delete marker in a versioned bucket; a versionId removes that one."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote_plus, unquote_to_bytes
+from urllib.parse import unquote_to_bytes
 
 from ossbrowse.emulator.errors import EC, OssError, invalid_argument
 from ossbrowse.oss.validation import MAX_KEY_BYTES, InputError, check_bucket
@@ -107,21 +107,6 @@ def resolve(host_header: str, raw_path: str, bases: Iterable[str]) -> Target:
         return Target(bucket, None)
     key = _decode(raw_key)
     return Target(bucket, check_object_name(key))
-
-
-def parse_query(raw: str) -> list[tuple[str, str]]:
-    """Decoded (name, value) pairs in order; ``+`` is a space, as OSS reads a query.
-
-    oss2 lets ``requests`` form-encode its parameters (a space becomes ``+``) while it signs
-    the decoded value, and the Go SDK canonicalises a raw ``+`` as ``%20``: the server has to
-    decode ``+`` as a space to verify either. The SDKs send a literal ``+`` as ``%2B``.
-    """
-    pairs: list[tuple[str, str]] = []
-    for part in raw.split("&"):
-        if part:
-            name, _, value = part.partition("=")
-            pairs.append((unquote_plus(name), unquote_plus(value)))
-    return pairs
 
 
 def first(query: Sequence[tuple[str, str]], name: str) -> str | None:

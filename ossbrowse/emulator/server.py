@@ -66,8 +66,9 @@ class OssRequestHandler(BaseHTTPRequestHandler):
 
     def _headers(self) -> dict[str, str]:
         merged: dict[str, str] = {}
-        for name, value in self.headers.items():
+        for name, raw in self.headers.items():
             lower = name.lower()
+            value = decode_header_value(raw)
             merged[lower] = f"{merged[lower]},{value}" if lower in merged else value
         return merged
 
@@ -133,6 +134,13 @@ class OssRequestHandler(BaseHTTPRequestHandler):
         self._write(response)
 
     def _write(self, response: Response) -> None:
+        if framing_headers(response):
+            # A handler bug: the server alone frames the message (one Content-Length).
+            self.close_connection = True
+            response = self.server.app.render_error(
+                OssError(500, "InternalError", "We encountered an internal error.", EC["Internal"]),
+                Request(self.command, "", "", {}),
+            )
         status = response.status
         try:
             reason = HTTPStatus(status).phrase
@@ -145,11 +153,33 @@ class OssRequestHandler(BaseHTTPRequestHandler):
             length = response.content_length
             lines.append(f"Content-Length: {len(response.body) if length is None else length}")
         lines.append("Connection: close" if self.close_connection else "Connection: keep-alive")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+        # Values go out as UTF-8, as OSS sends non-ASCII user metadata back.
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace")
         body = b"" if self.command == "HEAD" or status in _NO_LENGTH else response.body
         self.wfile.write(head + body)
 
     do_GET = do_HEAD = do_PUT = do_DELETE = do_POST = do_OPTIONS = _serve
+
+
+def decode_header_value(raw: str) -> str:
+    """A header value as the client wrote it: UTF-8 bytes, as OSS reads (and signs) them.
+
+    The stdlib parser hands out header bytes decoded as ISO-8859-1; re-encoding is lossless.
+    Bytes that are not UTF-8 stay as the parser read them.
+    """
+    data = raw.encode("latin-1", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+
+
+_FRAMING = frozenset({"content-length", "transfer-encoding", "connection"})
+
+
+def framing_headers(response: Response) -> list[str]:
+    """Message-framing headers a handler set itself; only the HTTP layer may write these."""
+    return [name for name, _ in response.headers if name.lower() in _FRAMING]
 
 
 def _too_large(limit: int) -> OssError:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .signing import encode_query, uri_encode
+from .canonical import encode_query, uri_encode
 from .validation import InputError
 
 STYLES = ("virtual", "path", "cname")

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from urllib.parse import quote, unquote_plus
+from urllib.parse import parse_qsl, quote
 
 import httpx
 
@@ -19,14 +19,45 @@ UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 V4_ALGORITHM = "OSS4-HMAC-SHA256"
 V4_TERMINATOR = "aliyun_v4_request"
 
-# The query parameters V1 signs (the official SDKs' sub-resource list); all others are unsigned.
-V1_SUBRESOURCES = frozenset(
-    """acl bucketInfo location stat delete append tagging objectMeta uploads uploadId partNumber
+# The query parameters V1 signs; all others are unsigned. This is the union of what the official
+# SDKs sign with: oss2's ``Auth._subresource_key_set`` (2.19.1), alibabacloud-oss-v2's
+# ``SignerV1._subresource_key_set`` and the per-operation ``sub-resource`` names its operations
+# add (1.4.1). The client signs with it and the emulator verifies with it: one list for both.
+_OSS2_SUBRESOURCES = """
+    response-content-type response-content-language response-cache-control logging
+    response-content-encoding acl uploadId uploads partNumber group link delete website location
+    objectInfo objectMeta response-expires response-content-disposition cors lifecycle restore
+    qos referer stat bucketInfo append position security-token live comp status vod startTime
+    endTime x-oss-process symlink callback callback-var tagging encryption versions versioning
+    versionId policy requestPayment x-oss-traffic-limit qosInfo asyncFetch x-oss-request-payer
+    sequential inventory inventoryId continuation-token worm wormId wormExtend replication
+    replicationLocation replicationProgress transferAcceleration cname metaQuery
+    x-oss-ac-source-ip x-oss-ac-subnet-mask x-oss-ac-vpc-id x-oss-ac-forward-allow resourceGroup
+    style styleName x-oss-async-process regionList x-oss-write-get-object-response
+    bucketArchiveDirectRead httpsConfig redundancyTransition x-oss-target-redundancy-type
+    x-oss-redundancy-transition-taskid accessPoint accessPointPolicy publicAccessBlock
+    x-oss-access-point-name requesterQosInfo qosRequester resourcePoolInfo resourcePool
+    resourcePoolBuckets
+"""
+_OSS_V2_SUBRESOURCES = """
+    acl bucketInfo location stat delete append tagging objectMeta uploads uploadId partNumber
     security-token position response-content-type response-content-language response-expires
     response-cache-control response-content-disposition response-content-encoding restore
-    callback callback-var versions versioning versionId sequential continuation-token
-    regionList cloudboxes symlink resourceGroup x-oss-process x-oss-traffic-limit
-    x-oss-request-payer""".split()
+    callback callback-var versions versioning versionId sequential continuation-token regionList
+    cloudboxes symlink resourceGroup
+"""
+_OSS_V2_OPERATION_SUBRESOURCES = """
+    MetaQuery accessPoint accessPointPolicy action bucketArchiveDirectRead cleanRestoredObject
+    cloudboxes cname comp cors dataPipeline encryption httpsConfig inventory inventoryId legalHold
+    lifecycle logging metaQuery metadataConfiguration metadataInventoryTable metadataJournalTable
+    objectWorm overwriteConfig policy policyStatus publicAccessBlock quota redundancyTransition
+    referer replication replicationLocation replicationProgress requestPayment resourceGroup
+    retention rtc seal style styleName tagging transferAcceleration userDefinedLogFieldsConfig
+    website worm wormExtend wormId x-oss-access-point-name x-oss-redundancy-transition-taskid
+    x-oss-target-redundancy-type
+"""
+V1_SUBRESOURCES = frozenset(
+    (_OSS2_SUBRESOURCES + _OSS_V2_SUBRESOURCES + _OSS_V2_OPERATION_SUBRESOURCES).split()
 )
 
 
@@ -50,19 +81,16 @@ def canonical_uri(bucket: str | None, key: str | None) -> str:
 
 
 def parse_query(raw: str | bytes) -> list[tuple[str, str]]:
-    """Split a raw query string into decoded (name, value) pairs, in order.
+    """Split a raw query string into decoded (name, value) pairs, in order, blanks kept.
 
-    A ``+`` is read as a space, as servers do (oss2 sends spaces in query values that way and
-    signs the decoded value); ossbrowse itself always sends ``%20``, so both readings agree.
+    A ``+`` is read as a space, as OSS reads a query: oss2 lets ``requests`` form-encode its
+    parameters (a space becomes ``+``) while it signs the decoded value, and the Go SDK
+    canonicalises a raw ``+`` as ``%20``, so a server has to decode ``+`` as a space to verify
+    either. The SDKs send a literal ``+`` as ``%2B``; ossbrowse always sends ``%20``. A name
+    without ``=`` (``?acl``) is kept with an empty value; empty parts (``a=1&&b=2``) are skipped.
     """
     text = raw.decode("ascii", "replace") if isinstance(raw, bytes) else raw
-    pairs: list[tuple[str, str]] = []
-    for part in text.split("&"):
-        if not part:
-            continue
-        name, _, value = part.partition("=")
-        pairs.append((unquote_plus(name), unquote_plus(value)))
-    return pairs
+    return parse_qsl(text, keep_blank_values=True)
 
 
 def _header_items(headers: Mapping[str, str]) -> dict[str, str]:

@@ -1,13 +1,11 @@
-"""Reading what went wrong: OSS error answers, and (re-exported) requests that got no answer.
+"""Reading what went wrong when OSS answered with an error.
 
 :func:`decode_service_error` turns an error response into a :class:`ServiceError`: the code,
 message and ids, the clock skew for RequestTimeTooSkewed, both sides of a signature mismatch,
 and the region to use when the error names it. The error document itself is read safely by
 :mod:`ossbrowse.oss.error_document`. It never raises; what could not be read is said in
-``decode_problem``.
-
-:func:`transport_failure` (from :mod:`ossbrowse.oss.transport_errors`) turns an httpx/OS
-exception into a :class:`TransportFailure` with one line a person can act on.
+``decode_problem``. Requests that got no answer at all are described by
+:mod:`ossbrowse.oss.transport_errors`.
 """
 
 from __future__ import annotations
@@ -18,14 +16,7 @@ from http import HTTPStatus
 from typing import Any
 
 from ossbrowse.oss.addressing import region_in_text
-from ossbrowse.oss.error_document import (
-    MAX_DOCUMENT_BYTES,
-    MAX_FIELD_CHARS,
-    MAX_FIELDS,
-    clean,
-    header_value,
-    read_document,
-)
+from ossbrowse.oss.error_document import clean, header_value, read_document
 from ossbrowse.oss.httpdates import parse_http_date
 from ossbrowse.oss.results import ServiceError
 from ossbrowse.oss.safetext import shorten
@@ -33,11 +24,8 @@ from ossbrowse.oss.transport_errors import transport_failure
 
 __all__ = [
     "BAD_ERROR_RESPONSE",
-    "MAX_DOCUMENT_BYTES",
-    "MAX_FIELDS",
-    "MAX_FIELD_CHARS",
     "decode_service_error",
-    "transport_failure",
+    "transport_failure",  # still imported from here by the client; others import it from its home
 ]
 
 BAD_ERROR_RESPONSE = "BadErrorResponse"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from email.utils import format_datetime
 
 from ossbrowse.oss.validation import InputError
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NUMBER = {name.lower(): i + 1 for i, name in enumerate(_MONTHS)}
 _LONG_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -36,16 +36,11 @@ _DATE_EXAMPLE = "e.g. 'Sun, 06 Nov 1994 08:49:37 GMT' or '1994-11-06T08:49:37Z'"
 def format_http_date(dt: datetime) -> str:
     """Format ``dt`` as an RFC 1123 (IMF-fixdate) GMT date, e.g. ``Sun, 06 Nov 1994 08:49:37 GMT``.
 
-    A naive datetime is taken as UTC; sub-seconds are dropped. Names are written by hand, not
-    with ``strftime``, because ``%a``/``%b`` follow the process locale.
+    A naive datetime is taken as UTC; sub-seconds are dropped. ``email.utils`` writes the day
+    and month names itself, so the result does not depend on the process locale (``strftime``'s
+    ``%a``/``%b`` would).
     """
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    dt = dt.astimezone(UTC)
-    return (
-        f"{_DAYS[dt.weekday()]}, {dt.day:02d} {_MONTHS[dt.month - 1]} {dt.year:04d} "
-        f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d} GMT"
-    )
+    return format_datetime(whole_seconds(dt), usegmt=True)
 
 
 def whole_seconds(dt: datetime) -> datetime:

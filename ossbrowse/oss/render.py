@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ossbrowse.oss.conditions import format_http_date
+from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.redact import redact_header, redact_text, redact_url
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError

@@ -2,7 +2,8 @@
 
 ``OssV4Auth`` and ``OssV1Auth`` are ``httpx.Auth`` classes with an injectable clock, built on
 the pure canonicalisation in :mod:`ossbrowse.oss.canonical`; ``presign_v4`` and ``presign_v1``
-build presigned URLs. The canonical functions are re-exported here for convenience.
+build presigned URLs. The canonical functions themselves are imported from
+:mod:`ossbrowse.oss.canonical`.
 
 Rules and vectors: oss-protocol.md §4 (official SDK signers and docs).
 """
@@ -12,61 +13,35 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime
 
 import httpx
 
 from .canonical import (
     UNSIGNED_PAYLOAD,
-    V1_SUBRESOURCES,
     V4_ALGORITHM,
-    V4_TERMINATOR,
-    canonical_uri,
     encode_query,
     parse_query,
-    uri_encode,
-    v1_canonical_resource,
     v1_signature,
     v1_string_to_sign,
     v4_additional_headers,
-    v4_canonical_query,
     v4_canonical_request,
     v4_scope,
     v4_signature,
-    v4_signing_key,
     v4_string_to_sign,
     v4_timestamp,
 )
+from .httpdates import format_http_date
 from .secret import Secret
 
 __all__ = [
     "MAX_PRESIGN_SECONDS",
-    "UNSIGNED_PAYLOAD",
-    "V1_SUBRESOURCES",
-    "V4_ALGORITHM",
-    "V4_TERMINATOR",
     "Credentials",
     "OssV1Auth",
     "OssV4Auth",
     "PresignedUrl",
-    "canonical_uri",
-    "encode_query",
-    "parse_query",
     "presign_v1",
     "presign_v4",
-    "uri_encode",
     "utc_now",
-    "v1_canonical_resource",
-    "v1_signature",
-    "v1_string_to_sign",
-    "v4_additional_headers",
-    "v4_canonical_query",
-    "v4_canonical_request",
-    "v4_scope",
-    "v4_signature",
-    "v4_signing_key",
-    "v4_string_to_sign",
-    "v4_timestamp",
 ]
 
 MAX_PRESIGN_SECONDS = 604800  # OSS rejects x-oss-expires over 7 days
@@ -153,7 +128,7 @@ class OssV4Auth(_OssAuth):
         request.headers["x-oss-date"] = timestamp
         request.headers["x-oss-content-sha256"] = UNSIGNED_PAYLOAD
         # Not signed, but the SDKs send it and it helps a server report skew.
-        request.headers["Date"] = format_datetime(now.astimezone(UTC), usegmt=True)
+        request.headers["Date"] = format_http_date(now)
         if self.credentials.security_token:
             request.headers["x-oss-security-token"] = self.credentials.security_token.reveal()
         additional = v4_additional_headers(request.headers, self.additional)
@@ -191,7 +166,7 @@ class OssV1Auth(_OssAuth):
         """Add Date, the token and Authorization to ``request``."""
         now = self._clock()
         self.signed_at = now
-        request.headers["Date"] = format_datetime(now.astimezone(UTC), usegmt=True)
+        request.headers["Date"] = format_http_date(now)
         if self.credentials.security_token:
             request.headers["x-oss-security-token"] = self.credentials.security_token.reveal()
         date = request.headers.get("x-oss-date") or request.headers["Date"]

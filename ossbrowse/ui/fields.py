@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from textual.validation import ValidationResult, Validator
 
-from ossbrowse.oss.conditions import format_http_date, normalize_etag, parse_date_input
+from ossbrowse.oss.etags import normalize_etag
+from ossbrowse.oss.httpdates import format_http_date, parse_date_input
 from ossbrowse.oss.validation import InputError, check_bucket, check_key, check_version_id
 
 

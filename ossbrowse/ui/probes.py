@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ossbrowse.oss.conditions import format_http_date
+from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.results import HeadRequest
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from ossbrowse.emulator import Emulator
 from ossbrowse.emulator.persist import DataDirError
-from ossbrowse.oss.signing import v1_signature, v1_string_to_sign
+from ossbrowse.oss.canonical import v1_signature, v1_string_to_sign
 
 HOSTILE_KEYS = [
     "../../x",

@@ -21,7 +21,8 @@ from defusedxml import ElementTree
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator, demo
 from ossbrowse.emulator.clock import ManualClock
 from ossbrowse.oss.addressing import encode_key
-from ossbrowse.oss.signing import Credentials, OssV4Auth, v1_signature, v1_string_to_sign
+from ossbrowse.oss.canonical import v1_signature, v1_string_to_sign
+from ossbrowse.oss.signing import Credentials, OssV4Auth
 
 REQUEST_ID = re.compile(r"^[0-9A-F]{24}$")
 

@@ -23,6 +23,7 @@ from ossbrowse.oss.signing import Credentials, OssV4Auth
 CLIENTS = 16
 SHARED_KEYS = [f"shared/{n}" for n in range(6)]
 OWN_KEYS = 3
+MIN_REQUESTS = 5
 BUCKET = "stress-1"
 crc64 = crcmod.mkCrcFun(0x142F0E1EBA9EA3693, initCrc=0, xorOut=0xFFFFFFFFFFFFFFFF, rev=True)
 
@@ -45,7 +46,9 @@ def _client(n: int, emu: Emulator, deadline: float, problems: list[str], counts:
     expected: dict[str, bytes | None] = dict(own)
     done = 0
     with httpx.Client(base_url=f"{emu.endpoint}/{BUCKET}/", timeout=30) as http:
-        while time.monotonic() < deadline:
+        # On a loaded machine a thread may not be scheduled before the deadline: every client
+        # still makes at least a few requests, so the run never passes with nobody working.
+        while time.monotonic() < deadline or done < MIN_REQUESTS:
             key = rng.choice(SHARED_KEYS + list(own))
             auth = OssV4Auth(creds, emu.region, BUCKET, key)
             op = rng.random()
@@ -104,4 +107,4 @@ def test_sixteen_clients_never_lose_or_tear_an_object(emulator: Emulator) -> Non
         thread.join(seconds + 60)
     assert not any(t.is_alive() for t in threads), "a client hung"
     assert problems == []
-    assert min(counts) > 0, counts  # every client got requests through
+    assert min(counts) >= MIN_REQUESTS, counts  # every client got its requests through

@@ -26,7 +26,7 @@ from ossbrowse.emulator.demo import (
     DEMO_MULTIPART_KEY,
     DEMO_VERSIONED_KEY,
 )
-from ossbrowse.oss.conditions import format_http_date, parse_http_date
+from ossbrowse.oss.httpdates import format_http_date, parse_http_date
 
 STS_TOKEN = "STS.CanaryTokenForHeadCommand-0123456789"
 DRY_RUN_SECRET = "DryRunCanarySecret-0123456789"

@@ -16,7 +16,7 @@ from ossbrowse.oss.addressing import (
     region_mismatch,
     region_of_endpoint,
 )
-from ossbrowse.oss.signing import parse_query
+from ossbrowse.oss.canonical import parse_query
 from ossbrowse.oss.validation import InputError
 
 
@@ -98,6 +98,21 @@ def test_httpx_sends_exactly_the_url_we_built(key: str, version_id: str) -> None
 
     assert unquote(request.url.raw_path.decode().split("?")[0][len("/b/") :]) == key
     assert parse_query(request.url.query) == [("versionId", version_id)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "pairs"),
+    [
+        ("acl", [("acl", "")]),  # a bare sub-resource
+        ("versionId=&acl", [("versionId", ""), ("acl", "")]),
+        ("a=1&&b=2&", [("a", "1"), ("b", "2")]),  # empty parts are skipped
+        ("prefix=a+b&marker=a%2Bb", [("prefix", "a b"), ("marker", "a+b")]),  # + is a space
+        ("k=%E4%B8%AD=%3D", [("k", "中==")]),  # the first = splits, the rest is the value
+        (b"delimiter=%2F", [("delimiter", "/")]),
+    ],
+)
+def test_parse_query_reads_a_query_as_oss_does(raw: str | bytes, pairs: list) -> None:
+    assert parse_query(raw) == pairs
 
 
 def test_encode_key_only_touches_dot_segments() -> None:

@@ -6,18 +6,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from ossbrowse.oss.conditions import (
-    MAX_ETAG_LENGTH,
-    RULES,
-    build_head_request,
-    evaluate_preconditions,
-    explain,
-    format_http_date,
-    normalize_etag,
-    parse_date_input,
-    parse_http_date,
-    request_headers,
-)
+from ossbrowse.oss.conditions import build_head_request, evaluate_preconditions, request_headers
+from ossbrowse.oss.etags import MAX_ETAG_LENGTH, normalize_etag
+from ossbrowse.oss.explain import RULES, explain
+from ossbrowse.oss.httpdates import format_http_date, parse_date_input, parse_http_date
 from ossbrowse.oss.results import HeadRequest, Verdict
 from ossbrowse.oss.validation import InputError, InputErrors
 

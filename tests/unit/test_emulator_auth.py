@@ -16,10 +16,8 @@ import pytest
 
 from ossbrowse.emulator.auth import Authenticator, AuthRequest, Identity
 from ossbrowse.emulator.errors import OssError
-from ossbrowse.emulator.routing import parse_query
-from ossbrowse.oss.signing import (
-    Credentials,
-    presign_v4,
+from ossbrowse.oss.canonical import (
+    parse_query,
     v1_signature,
     v1_string_to_sign,
     v4_canonical_request,
@@ -27,6 +25,7 @@ from ossbrowse.oss.signing import (
     v4_signature,
     v4_string_to_sign,
 )
+from ossbrowse.oss.signing import Credentials, presign_v4
 
 VECTORS = json.loads((Path(__file__).parent.parent / "data" / "oss-sign-vectors.json").read_text())
 # CloudBox signs for another product; the quirk vector documents an SDK bug, not OSS.

@@ -18,13 +18,10 @@ import trustme
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ossbrowse.oss.errors import (
-    BAD_ERROR_RESPONSE,
-    MAX_DOCUMENT_BYTES,
-    decode_service_error,
-    transport_failure,
-)
+from ossbrowse.oss.error_document import MAX_DOCUMENT_BYTES
+from ossbrowse.oss.errors import BAD_ERROR_RESPONSE, decode_service_error
 from ossbrowse.oss.redact import register_secret
+from ossbrowse.oss.transport_errors import transport_failure
 
 SECRET = "ErrCanarySecret-Do-Not-Show-4e1f"
 TOKEN = "ErrCanaryToken-Do-Not-Show-9b7a"

@@ -17,7 +17,8 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Input
 from textual.worker import Worker, WorkerState
 
-from ossbrowse.oss.conditions import build_head_request, explain
+from ossbrowse.oss.conditions import build_head_request
+from ossbrowse.oss.explain import explain
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
 from ossbrowse.oss.validation import InputErrors
 from ossbrowse.ui.commands import HEAD_ACTIONS, bindings

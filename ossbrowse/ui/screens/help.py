@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 
-from ossbrowse.oss.conditions import RULES
+from ossbrowse.oss.explain import RULES
 from ossbrowse.ui.literal import LiteralStatic, LiteralTable
 
 ABOUT = """\
