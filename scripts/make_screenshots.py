@@ -10,50 +10,23 @@ pinned so that re-running only changes the files when the UI changes: the client
 from __future__ import annotations
 
 import asyncio
-import itertools
 import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ossbrowse.config import Profile  # noqa: E402
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator  # noqa: E402
+from ossbrowse.emulator.steady import SteadyTransport, ticking_timer  # noqa: E402
+from ossbrowse.oss.profile import Profile  # noqa: E402
 from ossbrowse.ui.app import make_app  # noqa: E402
 
 OUT = ROOT / "screenshots"
 SIZE = (100, 30)
 NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
 PREFERRED_PORT = 8085
-
-
-class PinnedServerTime(httpx.AsyncBaseTransport):
-    """Forwards to the network; pins ``x-oss-server-time``, which varies run to run."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Forward, then pin the header."""
-        response = await self.inner.handle_async_request(request)
-        headers = [
-            (name, b"1" if name.lower() == b"x-oss-server-time" else value)
-            for name, value in response.headers.raw
-        ]
-        return httpx.Response(
-            response.status_code,
-            headers=headers,
-            stream=response.stream,
-            extensions=response.extensions,
-        )
-
-    async def aclose(self) -> None:
-        """Close the real transport."""
-        await self.inner.aclose()
 
 
 def free(port: int) -> bool:
@@ -81,10 +54,10 @@ async def shoot(emulator: Emulator) -> list[Path]:
     def app_for(profile: Profile, **prefill: str):  # type: ignore[no-untyped-def]
         return make_app(
             profile,
-            transport=PinnedServerTime(),
+            transport=SteadyTransport(),
             clock=lambda: NOW,
             # 1 ms per timer reading: each HEAD (three readings apart) shows 3 ms.
-            timer=lambda: next(TICKS) * 0.001,
+            timer=TIMER,
             prefill=prefill or {"bucket": DEMO_BUCKET, "key": DEMO_KEY},
             demo=True,
         )
@@ -142,7 +115,8 @@ async def shoot(emulator: Emulator) -> list[Path]:
     return written
 
 
-TICKS = itertools.count()
+# One timer for every app, as before: readings continue from one app to the next.
+TIMER = ticking_timer(0.001)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """The conditional HEAD matrix every client is checked against, with the expected statuses.
 
-Cases follow oss-protocol.md §1.4: each header alone (match, mismatch, ``*``, lists, dates
+Cases follow docs/oss-protocol.md §1.4: each header alone (match, mismatch, ``*``, lists, dates
 before / equal / after / in the future / unparsable) and the RFC 7232 §6 combinations. They are
 relative to an object whose Last-Modified is :data:`LM` and whose ETag is given.
 """

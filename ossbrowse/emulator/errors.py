@@ -2,9 +2,9 @@
 
 Every failure inside the emulator is an :class:`OssError`; the server turns it into the
 response OSS would send: an XML ``<Error>`` body (GET, PUT, DELETE) or, for HEAD, no body and
-the same document base64-encoded in ``x-oss-err`` next to ``x-oss-ec`` (oss-protocol.md §3).
+the same document base64-encoded in ``x-oss-err`` next to ``x-oss-ec`` (docs/oss-protocol.md §3).
 
-EC values come from oss-protocol.md §3 and OSS's published error pages (``0002-00000069``
+EC values come from docs/oss-protocol.md §3 and OSS's published error pages (``0002-00000069``
 expired URL, ``0002-00000226`` signing region, ...). Where OSS publishes none for a situation
 the emulator uses a value in the same family, listed in :data:`EC`.
 """

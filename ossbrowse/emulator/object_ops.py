@@ -1,6 +1,6 @@
 """Object operations: PutObject, GetObject, HeadObject, GetObjectMeta, DeleteObject.
 
-Response headers follow oss-protocol.md §2; conditional GET/HEAD uses the same RFC 7232 §6
+Response headers follow docs/oss-protocol.md §2; conditional GET/HEAD uses the same RFC 7232 §6
 evaluation as the rest of ossbrowse (:func:`ossbrowse.oss.conditions.evaluate_preconditions`).
 Delete markers answer as OSS documents: 404 NoSuchKey with ``x-oss-delete-marker: true`` when
 the current version is a marker, 405 MethodNotAllowed with ``Allow: DELETE`` when a versionId

@@ -1,7 +1,7 @@
 """The emulator's object store: a thread-safe container of buckets, versions and delete markers.
 
 What a write or a delete does to a key's versions is decided by :mod:`ossbrowse.emulator.versioning`
-(OSS versioning semantics, oss-protocol.md §3); the store applies the resulting primitive
+(OSS versioning semantics, docs/oss-protocol.md §3); the store applies the resulting primitive
 changes under one lock, so a reader never sees a half-written object, and hands each to the
 optional :class:`ossbrowse.emulator.persist.Persistence`, which replays them on the next start.
 Each bucket keeps its keys sorted for the listings in :mod:`ossbrowse.emulator.listing` (a

@@ -1,6 +1,6 @@
 """OSS versioning rules: which versions a write or a delete adds and removes, and lookups.
 
-Semantics follow OSS versioning (oss-protocol.md §3, "Delete marker"):
+Semantics follow OSS versioning (docs/oss-protocol.md §3, "Delete marker"):
 
 * a bucket's versioning is ``None`` (never enabled), ``"Enabled"`` or ``"Suspended"``;
 * unversioned and suspended writes use the version id ``"null"`` and replace the previous

@@ -1,7 +1,7 @@
 """OSS signing canonicalisation: the pure functions behind V4 and V1 signatures.
 
 Every step is a function of its inputs, so each is a unit test, and the emulator verifies
-requests with exactly the same rules the client signs with. Rules: oss-protocol.md §4.
+requests with exactly the same rules the client signs with. Rules: docs/oss-protocol.md §4.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def v4_canonical_request(
     additional_headers: Iterable[str] = (),
     payload_hash: str = UNSIGNED_PAYLOAD,
 ) -> str:
-    """The V4 canonical request (oss-protocol.md §4.3)."""
+    """The V4 canonical request (docs/oss-protocol.md §4.3)."""
     present = _header_items(headers)
     extra = set(additional_headers)
     signed = sorted(n for n in present if _default_signed(n) or n in extra)
@@ -215,7 +215,10 @@ def v1_string_to_sign(
     query: Sequence[tuple[str, str]],
     date: str,
 ) -> str:
-    """The V1 string to sign (oss-protocol.md §4.1); ``date`` is Date, x-oss-date or Expires."""
+    """The V1 string to sign (docs/oss-protocol.md §4.1).
+
+    ``date`` is the Date header, x-oss-date, or a presigned URL's Expires.
+    """
     present = _header_items(headers)
     oss_headers = "".join(
         f"{n}:{present[n]}\n" for n in sorted(n for n in present if n.startswith("x-oss-"))

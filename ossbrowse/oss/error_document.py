@@ -1,7 +1,7 @@
 """Reading an OSS error document safely, from a response body or the ``x-oss-err`` header.
 
 A HEAD answer has no body, so OSS puts the XML error document base64-encoded in ``x-oss-err``
-(oss-protocol.md §3). Everything in it comes from the network and may be hostile: the document
+(docs/oss-protocol.md §3). Everything in it comes from the network and may be hostile: the document
 is size-capped, parsed with defusedxml with DTDs and entities forbidden, and every string is
 cleaned of control characters and secrets. Nothing here raises for bad input; what could not
 be read is returned as a problem in words.

@@ -10,7 +10,7 @@ unit test.
 
 Sources for the meanings: the HeadObject API reference, and the official SDKs' result models
 (``HeadObjectResult`` in alibabacloud-oss-python-sdk-v2 ``models/object_basic.py`` and in
-alibabacloud-oss-go-sdk-v2 ``oss/api_op_object.go``); see docs/oss-headers.md.
+alibabacloud-oss-go-sdk-v2 ``oss/api_op_object.go``); see docs/oss-protocol.md §2.
 """
 
 from __future__ import annotations

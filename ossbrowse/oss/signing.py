@@ -5,7 +5,7 @@ the pure canonicalisation in :mod:`ossbrowse.oss.canonical`; ``presign_v4`` and 
 build presigned URLs. The canonical functions themselves are imported from
 :mod:`ossbrowse.oss.canonical`.
 
-Rules and vectors: oss-protocol.md §4 (official SDK signers and docs).
+Rules and vectors: docs/oss-protocol.md §4 (official SDK signers and docs).
 """
 
 from __future__ import annotations

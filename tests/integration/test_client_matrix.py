@@ -4,6 +4,10 @@ The official SDKs establish what the emulator answers (test_emulator_sdk.py); he
 with V4 and V1 signing, must get the same status for every case, name the same outcome, and
 give the matching exit status on the command line. Unparsable dates are the one difference by
 design: ossbrowse refuses to send them, naming the field.
+
+Signatures: the emulator verifies them with ossbrowse's own canonicalisation, so these tests
+cannot catch a canonicalisation bug (both sides would agree on it); the signing vectors and the
+SDK cross-check in ``tests/unit`` do.
 """
 
 from __future__ import annotations
@@ -17,10 +21,10 @@ import pytest
 from conditional_matrix import LM, UNPARSABLE, conditions
 
 from ossbrowse import cli
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.results import Outcome
 from ossbrowse.oss.validation import InputErrors
 

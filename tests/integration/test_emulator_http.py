@@ -2,6 +2,10 @@
 
 Requests are signed with ossbrowse's own signers (httpx) or sent raw with http.client where
 the exact path bytes matter.
+
+Signatures: the emulator verifies them with ossbrowse's own canonicalisation, so these tests
+cannot catch a canonicalisation bug (both sides would agree on it); the signing vectors and the
+SDK cross-check in ``tests/unit`` do.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`ossbrowse head` end to end against the emulator on 127.0.0.1, as a script would use it.
 
-The outcomes asserted here are the ones oss-protocol.md documents; the emulator's own fidelity
+The outcomes asserted here are the ones docs/oss-protocol.md documents; the emulator's own fidelity
 is checked separately with the official SDKs as clients.
 """
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 import yaml
 
-from ossbrowse.oss import redact, render
+from ossbrowse.oss import redact
 from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.render import (
     group_headers,
@@ -536,9 +536,21 @@ CANARY = "RenderCanarySecret7f3a9c1e5b"
 TOKEN = "RenderCanaryToken/7f3a+9c1e=="
 
 
+@pytest.fixture
+def registered_canary() -> Iterator[None]:
+    # The registry is process-wide: put back whatever other tests had registered.
+    before = set(redact._secrets)
+    redact.register_secret(CANARY)
+    redact.register_secret(TOKEN)
+    yield
+    redact.clear_secrets()
+    for secret in before:
+        redact.register_secret(secret)
+
+
 @pytest.mark.parametrize("case", sorted(ALL))
-def test_every_string_goes_through_the_redactor(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Plant the canary in every string field the result has, then check no output shows it.
+def test_every_string_goes_through_the_redactor(case: str, registered_canary: None) -> None:
+    # Plant a registered secret in every string field the result has: no output may show it.
     def plant(text: str) -> str:
         return f"{text}{CANARY}"
 
@@ -552,29 +564,9 @@ def test_every_string_goes_through_the_redactor(case: str, monkeypatch: pytest.M
             "warnings": (*original.warnings, plant("w")),
         }
     )
-    calls: list[str] = []
-
-    def fake_redact(text: str) -> str:
-        calls.append(text)
-        return text.replace(CANARY, "***")
-
-    monkeypatch.setattr(render, "redact_text", fake_redact)
     for output in (render_raw(result), render_json(result), render_yaml(result)):
         assert CANARY not in output
-        assert "***" in output
-    assert calls
-
-
-@pytest.fixture
-def registered_canary() -> Iterator[None]:
-    # The registry is process-wide: put back whatever other tests had registered.
-    before = set(redact._secrets)
-    redact.register_secret(CANARY)
-    redact.register_secret(TOKEN)
-    yield
-    redact.clear_secrets()
-    for secret in before:
-        redact.register_secret(secret)
+        assert output.count("***") >= 3 + len(original.headers)
 
 
 def test_registered_secrets_never_reach_any_output(registered_canary: None) -> None:

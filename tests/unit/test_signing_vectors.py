@@ -1,4 +1,11 @@
-"""Every signing vector from the official SDKs' tests and docs must be reproduced exactly."""
+"""Every signing vector from the official SDKs' tests and docs must be reproduced exactly.
+
+This file and ``test_signing_vs_sdk.py`` are the only tests that can catch a canonicalisation
+bug: the emulator verifies signatures with ossbrowse's own canonicalisation
+(:mod:`ossbrowse.oss.canonical`), so a client-vs-emulator test passes even when both sides are
+wrong in the same way. Both live in ``tests/unit`` and import the official data and SDKs
+directly (a missing SDK is an error, not a skip), so the fast unit loop always runs them.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,12 @@
 The vectors pin a few known cases; this test asks ``alibabacloud-oss-v2`` and ``oss2`` to sign
 the same HEAD requests we sign (odd keys, version ids, STS, extra signed headers) and requires
 the same signature.
+
+This file and ``test_signing_vectors.py`` are the only tests that can catch a canonicalisation
+bug: the emulator verifies signatures with ossbrowse's own canonicalisation
+(:mod:`ossbrowse.oss.canonical`), so a client-vs-emulator test passes even when both sides are
+wrong in the same way. Both live in ``tests/unit`` and import the SDKs directly (a missing SDK
+is an error, not a skip), so the fast unit loop always runs them.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from ossbrowse.config import Profile
 from ossbrowse.oss.addressing import endpoint_for_region
+from ossbrowse.oss.profile import Profile
 from ossbrowse.ui.literal import LiteralStatic, plain
 
 
