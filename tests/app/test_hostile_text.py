@@ -26,8 +26,9 @@ from textual.message import Message
 from textual.widgets import Input
 from tui_helpers import KEY_ID, NOW, SECRET, completed, notifications, profile_for, screen_text
 
-from ossbrowse.config import Profile, resolve_profile
+from ossbrowse.config import resolve_profile
 from ossbrowse.emulator import Emulator
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.results import Outcome
 from ossbrowse.ui.app import OssBrowseApp, make_app
 from ossbrowse.ui.screens.copied import CopiedScreen
