@@ -150,8 +150,7 @@ class LiteralTable(Table):
 
     def __init__(self, *headers: str | Text, **kwargs: Any) -> None:
         for name in ("title", "caption"):
-            if isinstance(kwargs.get(name), str):
-                kwargs[name] = rich_plain(kwargs[name])
+            kwargs[name] = _cell(kwargs.get(name))
         super().__init__(**kwargs)
         for header in headers:
             self.add_column(header)
@@ -166,8 +165,8 @@ class LiteralTable(Table):
 
     def __setattr__(self, name: str, value: object) -> None:
         # ``table.caption = "..."`` after construction must be literal too.
-        if name in ("title", "caption") and isinstance(value, str):
-            value = rich_plain(value)
+        if name in ("title", "caption"):
+            value = _cell(value)
         super().__setattr__(name, value)
 
 

@@ -151,6 +151,7 @@ def test_option_shows_the_text(text: str) -> None:
 
 
 @SETTINGS
+@example("\n", "")  # a title or caption keeps its line breaks like any cell
 @given(texts, texts)
 def test_literal_table_shows_the_text(cell: str, header: str) -> None:
     table = LiteralTable(header, title=cell, caption=cell)
