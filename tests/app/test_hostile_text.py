@@ -38,6 +38,8 @@ from ossbrowse.ui.screens.profiles import ProfileScreen
 from ossbrowse.ui.widgets.headers_table import HeadersTable
 
 BUCKET = "hostile"
+PATIENT = {"connect_timeout": 30.0, "read_timeout": 30.0}
+"""Timeouts no loaded test machine reaches: these tests are about text, not about time."""
 CLOSING_TAG = "report[/2024].csv"
 HIDDEN = "[red on red]hidden[/]"
 LINK = "[link=https://evil.example/]https://oss.example/[/link]"
@@ -159,7 +161,7 @@ async def test_markup_in_keys_prefilled_and_typed_is_shown_as_text(
 ) -> None:
     messages: list[Message] = []
     app = make_app(
-        profile_for(hostile_emulator),
+        profile_for(hostile_emulator, **PATIENT),
         clock=lambda: NOW,
         prefill={"bucket": BUCKET, "key": CLOSING_TAG},
     )
@@ -321,8 +323,7 @@ def fault_profile(endpoint: str) -> Profile:
         region="cn-hangzhou",
         endpoint=endpoint,
         retry_times=0,
-        connect_timeout=5.0,
-        read_timeout=5.0,
+        **PATIENT,
     )
 
 
