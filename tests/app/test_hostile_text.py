@@ -30,6 +30,7 @@ from ossbrowse.config import resolve_profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.results import Outcome
+from ossbrowse.ui.actions import screen_actions
 from ossbrowse.ui.app import OssBrowseApp, make_app
 from ossbrowse.ui.screens.copied import CopiedScreen
 from ossbrowse.ui.screens.head import HeadScreen
@@ -422,9 +423,9 @@ async def test_markup_in_profile_names_and_endpoints_is_shown_as_text(
         size=(200, 50), message_hook=messages.append, notifications=True
     ) as pilot:
         # A profile that cannot send: its name, its endpoint and the reason, all as text.
-        assert app.client is None and app.client_problem
+        assert app.session.client is None and app.session.client_problem
         assert_shown(app, f"profile {CLOSING_TAG}", HIDDEN_ENDPOINT, HIDDEN_ENDPOINT[1:11])
-        assert "red on red" in app.client_problem
+        assert "red on red" in app.session.client_problem
         await pilot.press("f5")
         await pilot.pause()
         assert_running(app)
@@ -441,7 +442,7 @@ async def test_markup_in_profile_names_and_endpoints_is_shown_as_text(
         await click_text(pilot, app, CLICK_NAME)  # clicking an entry picks it: nothing else
         await pilot.pause()
         assert isinstance(app.screen, HeadScreen)
-        assert app.profile.name == CLICK_NAME and app.client is not None
+        assert app.session.profile.name == CLICK_NAME and app.session.client is not None
         assert f"Profile: Now using profile {CLICK_NAME}." in notifications(messages)
         assert_shown(app, f"profile {CLICK_NAME}", "Now using profile", f"{CLICK_NAME}.")
         assert_no_action_or_link(app, target)
@@ -475,10 +476,11 @@ async def test_palette_entries_hold_no_markup(hostile_emulator: Emulator, target
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("f5")
         await settle(pilot)
-        commands = list(app.get_system_commands(app.screen))
-        assert len(commands) > 10
-        for command in commands:
-            for text in (command.title, command.help):
+        entries = [(c.title, c.help) for c in app.get_system_commands(app.screen)]
+        entries += [(a.title, a.help) for a in screen_actions(app.screen)]
+        assert len(entries) > 20
+        for title, help_text in entries:
+            for text in (title, help_text):
                 assert Content.from_markup(text).plain == text, text
                 assert CLICK_NAME not in text
         await pilot.press("ctrl+p")

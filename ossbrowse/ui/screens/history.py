@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList
 
 from ossbrowse.oss.conditions import request_headers
 from ossbrowse.oss.results import HeadRequest, HeadResult
 from ossbrowse.ui.formatting import badge_text
 from ossbrowse.ui.literal import LiteralStatic, option, plain, template
+from ossbrowse.ui.screens.dialog import Dialog
 
 
 def describe(result: HeadResult) -> Content:
@@ -33,7 +33,7 @@ def describe(result: HeadResult) -> Content:
     )
 
 
-class HistoryScreen(ModalScreen[HeadRequest | None]):
+class HistoryScreen(Dialog[HeadRequest | None]):
     """Earlier probes, newest first; dismisses with the request to send again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,13 +41,8 @@ class HistoryScreen(ModalScreen[HeadRequest | None]):
     ]
 
     DEFAULT_CSS = """
-    HistoryScreen { align: center middle; }
-    HistoryScreen > Vertical {
-        width: 96%; max-width: 140; height: auto; max-height: 80%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    HistoryScreen > Vertical { width: 96%; max-width: 140; height: auto; max-height: 80%; }
     HistoryScreen OptionList { height: auto; max-height: 20; }
-    HistoryScreen #history-help { color: $text-muted; }
     """
 
     def __init__(self, results: list[HeadResult]) -> None:
@@ -61,13 +56,19 @@ class HistoryScreen(ModalScreen[HeadRequest | None]):
                 template("[b]History[/b] (this session only; nothing is written to disk)")
             )
             if self.results:
-                yield LiteralStatic("Enter sends the probe again, Esc closes.", id="history-help")
+                yield LiteralStatic(
+                    "Enter sends the probe again, Esc closes.",
+                    id="history-help",
+                    classes="dialog-help",
+                )
                 yield OptionList(
                     *(option(describe(r), id=str(i)) for i, r in enumerate(self.results)),
                     id="history",
                 )
             else:
-                yield LiteralStatic("No probes yet. Esc closes.", id="history-help")
+                yield LiteralStatic(
+                    "No probes yet. Esc closes.", id="history-help", classes="dialog-help"
+                )
 
     def on_mount(self) -> None:
         """Focus the list."""
