@@ -137,9 +137,10 @@ async def test_a_secret_pasted_as_endpoint_is_refused_and_never_shown(
     app = demo_app(profile=profile)
     async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
         await pilot.pause()
-        assert app.client is None
-        assert app.client_problem is not None
-        assert app.client_problem.startswith("endpoint holds what looks like the access key")
+        assert app.session.client is None
+        problem = app.session.client_problem
+        assert problem is not None
+        assert problem.startswith("endpoint holds what looks like the access key")
         text = screen_text(app)
         assert HIDDEN_VALUE in text  # the bar says something is there, not what
         assert SECRET.lower()[:10] not in text.lower()

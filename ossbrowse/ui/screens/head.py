@@ -204,7 +204,7 @@ class HeadScreen(ProbeActions):
         if event.purpose is Purpose.FETCH:
             self._fill_object_values(event.result)
         else:
-            self.pane.show_result(event.result)
+            self.pane.show_result(event.result, now=self.session.now())
             self.session.history.add(event.result)
         self.refresh_bindings()
 
@@ -267,7 +267,9 @@ class HeadScreen(ProbeActions):
         checks, summary = explain(
             original.request, original.status, fetched.etag, fetched.last_modified
         )
-        self.pane.show_result(replace(original, conditions=checks, summary=summary), fetched)
+        self.pane.show_result(
+            replace(original, conditions=checks, summary=summary), fetched, now=self.session.now()
+        )
 
     def action_history(self) -> None:
         """Show this session's probes; the one picked is sent again."""
@@ -279,6 +281,16 @@ class HeadScreen(ProbeActions):
         for name, value in form_values(request).items():
             self.form.set_value(name, value)
         self.action_send()
+
+    async def action_browse(self) -> None:
+        """Open the explorer at the folder of the form's object."""
+        from ossbrowse.ui.screens.browse import BrowseScreen
+
+        values = self.form.values()
+        await self.app.switch_mode("browse")
+        screen = self.app.screen
+        if isinstance(screen, BrowseScreen):
+            screen.show_place(values["bucket"].strip(), values["key"])
 
     def action_edit(self) -> None:
         """Focus the form field used last."""
