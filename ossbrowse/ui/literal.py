@@ -24,6 +24,7 @@ bidi characters are shown escaped, so a value cannot recolour or reorder the ter
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -198,6 +199,10 @@ class LiteralDataTable(DataTable[Text]):
         return super().add_row(
             *(_cell(c) for c in cells), height=height, key=key, label=_cell(label)
         )
+
+    def add_rows(self, rows: Iterable[Iterable[str | Text]]) -> list[RowKey]:
+        """Add rows; each ``str`` cell is shown as text."""
+        return super().add_rows([_cell(c) for c in row] for row in rows)
 
 
 def _cell(value: Any) -> Any:
