@@ -579,6 +579,11 @@ class BrowseScreen(SessionScreen):
             return
         self.go(Place(self.place.bucket, self.place.prefix, entry.key))
 
+    def show_versions(self, bucket: str, key: str) -> None:
+        """List the versions of ``key`` in ``bucket`` (from the head screen)."""
+        cut = key.rfind("/")
+        self.go(Place(bucket, key[: cut + 1] if cut >= 0 else "", key))
+
     def show_place(self, bucket: str, key: str = "") -> None:
         """List the folder holding ``key`` in ``bucket`` (from the head screen)."""
         cut = key.rfind("/")

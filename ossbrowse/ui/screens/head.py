@@ -39,7 +39,7 @@ from ossbrowse.ui.widgets.request_form import RequestForm
 from ossbrowse.ui.widgets.result_pane import ResultPane
 
 DEMO_HINT = (
-    "Demo: [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
+    "Demo: [b]F3[/b] explorer · [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
     "[b]x[/b] stale If-Match → 412 · [b]F1[/b] help"
 )
 START_HINT = (
@@ -208,6 +208,13 @@ class HeadScreen(ProbeActions):
         else:
             self.pane.show_result(event.result, now=self.session.now())
             self.session.history.add(event.result)
+            if event.result.status == 404 and event.result.header("x-oss-delete-marker") == "true":
+                self.notify(
+                    "Its current version is a delete marker: press F4 to see the key's "
+                    "versions (older versions can still be read).",
+                    title="Deleted",
+                    timeout=10,
+                )
         self.refresh_bindings()
 
     @on(RequestRunner.Failed)
@@ -283,6 +290,20 @@ class HeadScreen(ProbeActions):
         for name, value in form_values(request).items():
             self.form.set_value(name, value)
         self.action_send()
+
+    async def action_versions(self) -> None:
+        """List the versions of the form's key in the explorer."""
+        from ossbrowse.ui.screens.browse import BrowseScreen
+
+        values = self.form.values()
+        bucket, key = values["bucket"].strip(), values["key"]
+        if not bucket or not key:
+            self.notify("Fill in bucket and key first.", severity="warning")
+            return
+        await self.app.switch_mode("browse")
+        screen = self.app.screen
+        if isinstance(screen, BrowseScreen):
+            screen.show_versions(bucket, key)
 
     async def action_browse(self) -> None:
         """Open the explorer at the folder of the form's object."""
