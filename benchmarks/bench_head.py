@@ -22,11 +22,11 @@ from collections.abc import Callable
 
 import httpx
 
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.addressing import object_url, parse_endpoint
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.signing import Credentials, OssV4Auth
 
 BUCKET, KEY = "bench-bucket", "bench/object.txt"

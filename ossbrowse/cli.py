@@ -197,9 +197,10 @@ def run_head(argv: Sequence[str]) -> int:
 
 def _run_head(args: argparse.Namespace) -> int:
     from .cli_location import head_location
-    from .config import ConfigError, resolve_profile
+    from .config import resolve_profile
     from .oss.client import OssClient
     from .oss.conditions import build_head_request
+    from .oss.profile import ConfigError
     from .oss.validation import InputError, InputErrors
 
     flags = _profile_flags(args)
@@ -263,7 +264,8 @@ def _render(result: HeadResult, output_format: str) -> str:
 
 def run_tui(argv: Sequence[str]) -> int:
     """``ossbrowse [flags]``: open the head screen with the resolved profile."""
-    from .config import ConfigError, Profile, resolve_profile
+    from .config import resolve_profile
+    from .oss.profile import ConfigError, Profile
 
     args = build_parser().parse_args(argv)
     if args.loglevel != "off" and args.log_file in (None, "-"):
@@ -300,9 +302,9 @@ def run_demo(argv: Sequence[str]) -> int:
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
     parser.add_argument("--sign-version", choices=("v1", "v4"), default="v4")
     args = parser.parse_args(argv)
-    from .config import Profile
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
+    from .oss.profile import Profile
     from .oss.secret import Secret
 
     with Emulator(port=args.port, demo_data=True) as emulator:

@@ -3,86 +3,28 @@
 A user who already set up ossutil runs ossbrowse with no extra step. Secrets are read, never
 written, and never appear in ``repr`` or in any message raised from here. Reading the file
 itself (sections, key spellings, inheritance, the permission warning) is in
-:mod:`ossbrowse.config_file`; its public names are re-exported here.
+:mod:`ossbrowse.config_file`. The result is an :class:`ossbrowse.oss.profile.Profile`, which the
+core checks with :func:`ossbrowse.oss.profile.check_usable`.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from ossbrowse.config_file import (
-    DEFAULT_CONFIG_NAME,
-    ConfigError,
     ConfigFile,
     config_file_warning,
     config_path,
     file_settings,
-    list_profiles,
     load_config,
     norm_key,
     profile_names,
 )
-from ossbrowse.oss.addressing import region_in_text
+from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.secret import Secret, SecretError, quote_value
-from ossbrowse.oss.validation import InputError, check_region
 
-__all__ = [
-    "CREDENTIAL_SETTINGS",
-    "DEFAULT_CONFIG_NAME",
-    "OTHER_SETTINGS",
-    "ConfigError",
-    "Profile",
-    "check_usable",
-    "config_file_warning",
-    "list_profiles",
-    "resolve_profile",
-]
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Everything needed to talk to one OSS account and region."""
-
-    name: str = "default"
-    access_key_id: str | None = None
-    access_key_secret: Secret | None = field(default=None, repr=False)
-    sts_token: Secret | None = field(default=None, repr=False)
-    region: str | None = None
-    endpoint: str | None = None
-    """Host or URL; None means the public endpoint of the region."""
-    addressing_style: str = "virtual"
-    """``virtual``, ``path`` or ``cname``; path is used automatically for IP/localhost hosts."""
-    sign_version: str = "v4"
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    retry_times: int = 2
-    proxy: str | None = None
-    skip_verify_cert: bool = False
-    sources: tuple[tuple[str, str], ...] = ()
-    """Where each setting came from: (setting, "flag" | "env" | "file:<path> [profile]")."""
-    config_file: str | None = None
-    """The config file that was read (None when there was none)."""
-    warnings: tuple[str, ...] = ()
-    """Things the user should know, e.g. a config file with a secret readable by others."""
-
-    def __post_init__(self) -> None:
-        # Plain text given for a secret is wrapped, so no Profile ever holds one unmasked.
-        for setting in ("access_key_secret", "sts_token"):
-            value = getattr(self, setting)
-            if value is not None and not isinstance(value, Secret):
-                object.__setattr__(self, setting, Secret(value))
-
-    def source_of(self, setting: str) -> str | None:
-        """Where ``setting`` came from, or None when it has its default value."""
-        for name, source in self.sources:
-            if name == setting:
-                return source
-        return None
-
+__all__ = ["CREDENTIAL_SETTINGS", "OTHER_SETTINGS", "resolve_profile"]
 
 CREDENTIAL_SETTINGS = ("access_key_id", "access_key_secret", "sts_token")
 OTHER_SETTINGS = (
@@ -341,83 +283,3 @@ def _apply_mode(
         chosen.pop("sts_token", None)
     elif "sts_token" not in chosen:
         raise ConfigError(f"mode StsToken ({where}) needs an STS token: set stsToken")
-
-
-def _setting_hint(profile: Profile, flag: str, env_name: str | None, file_key: str) -> str:
-    where = [f"pass {flag}"]
-    if env_name:
-        where.insert(0, f"set {env_name}")
-    if profile.config_file:
-        where.append(f"add {file_key} = ... to profile {profile.name!r} in {profile.config_file}")
-    else:
-        where.append(f"add {file_key} = ... to ~/{DEFAULT_CONFIG_NAME}")
-    return ", ".join(where[:-1]) + " or " + where[-1]
-
-
-def check_usable(profile: Profile) -> None:
-    """Raise ConfigError with one message saying what to set when ``profile`` cannot be used."""
-    key_id, secret, token = profile.access_key_id, profile.access_key_secret, profile.sts_token
-    if not key_id and not secret:
-        lead = "An STS token is set but no access key" if token else "No access key"
-        raise ConfigError(
-            f"{lead}: set OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET, pass -i/--access-key-id "
-            "and -k/--access-key-secret, or run `ossutil config`; or try `ossbrowse demo`"
-        )
-    if not secret:
-        source = profile.source_of("access_key_id") or "?"
-        raise ConfigError(
-            f"The access key id (from {source}) has no secret: "
-            + _setting_hint(
-                profile, "-k/--access-key-secret", "OSS_ACCESS_KEY_SECRET", "accessKeySecret"
-            )
-        )
-    if not key_id:
-        source = profile.source_of("access_key_secret") or "?"
-        raise ConfigError(
-            f"The access key secret (from {source}) has no access key id: "
-            + _setting_hint(profile, "-i/--access-key-id", "OSS_ACCESS_KEY_ID", "accessKeyId")
-        )
-    if profile.sign_version not in ("v1", "v4"):
-        raise ConfigError(f"sign-version must be v1 or v4 (got {profile.sign_version!r})")
-    if profile.sign_version == "v4" and not profile.region:
-        message = "region must be set in sign version 4: " + _setting_hint(
-            profile, "--region", "OSS_REGION", "region"
-        )
-        suggested = region_in_text(profile.endpoint or "")
-        if suggested:
-            message += f" (endpoint {profile.endpoint} suggests --region {suggested})"
-        raise ConfigError(message)
-    if profile.region:
-        try:
-            check_region(profile.region)
-        except InputError as exc:
-            raise ConfigError(f"region {profile.region!r} {exc.message}") from None
-    if profile.addressing_style not in ("virtual", "path", "cname"):
-        raise ConfigError(
-            f"addressing-style must be virtual, path or cname (got {profile.addressing_style!r})"
-        )
-    for setting in ("connect_timeout", "read_timeout"):
-        seconds = getattr(profile, setting)
-        if not math.isfinite(seconds) or seconds <= 0:
-            raise ConfigError(
-                f"{setting.replace('_', '-')} must be a positive number of seconds "
-                f"(got {seconds:g})"
-            )
-    if profile.proxy and profile.proxy != "env":
-        _check_proxy(profile.proxy)
-    if not 0 <= profile.retry_times <= 100:
-        raise ConfigError(f"retry-times must be between 0 and 100 (got {profile.retry_times})")
-
-
-def _check_proxy(proxy: str) -> None:
-    """A proxy URL httpx can use: http, https or socks5, with a host."""
-    try:
-        parts = urlsplit(proxy)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise ConfigError("proxy is not a valid URL (e.g. http://proxy.example.com:3128)") from None
-    if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
-        raise ConfigError(
-            "proxy must be an http://, https:// or socks5:// URL with a host, or 'env' "
-            "to use the environment's (e.g. http://proxy.example.com:3128)"
-        )

@@ -17,12 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ossbrowse.oss.profile import ConfigError
 from ossbrowse.oss.secret import quote_value
-
-
-class ConfigError(ValueError):
-    """The configuration cannot be used; the message says what to set."""
-
 
 DEFAULT_CONFIG_NAME = ".ossutilconfig"
 MAX_CONFIG_BYTES = 1024 * 1024

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ossbrowse.config import Profile  # noqa: E402
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator  # noqa: E402
 from ossbrowse.emulator.steady import SteadyTransport, ticking_timer  # noqa: E402
+from ossbrowse.oss.profile import Profile  # noqa: E402
 from ossbrowse.ui.app import make_app  # noqa: E402
 
 OUT = ROOT / "screenshots"

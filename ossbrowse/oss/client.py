@@ -17,7 +17,6 @@ from datetime import datetime
 import httpx
 
 from .. import __version__
-from ..config import ConfigError, Profile, check_usable
 from . import redact
 from .addressing import (
     Endpoint,
@@ -30,6 +29,7 @@ from .addressing import (
 )
 from .conditions import explain, parse_http_date, request_headers
 from .errors import decode_service_error, transport_failure
+from .profile import ConfigError, Profile, check_usable
 from .results import (
     Attempt,
     HeadRequest,

@@ -13,10 +13,10 @@ from datetime import datetime
 
 import httpx
 
-from ..config import Profile
 from .addressing import effective_style, endpoint_for_region, object_url, parse_endpoint
 from .conditions import request_headers
 from .httpdates import format_http_date
+from .profile import Profile
 from .results import HeadRequest
 from .signing import Credentials, presign_v1, presign_v4, utc_now
 

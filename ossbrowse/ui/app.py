@@ -20,8 +20,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from ossbrowse.config import ConfigError, Profile, list_profiles, resolve_profile
+from ossbrowse.config import resolve_profile
+from ossbrowse.config_file import list_profiles
 from ossbrowse.oss.client import OssClient
+from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.signing import utc_now
 from ossbrowse.ui.commands import HEAD_ACTIONS
 from ossbrowse.ui.crash_report import crash_traceback

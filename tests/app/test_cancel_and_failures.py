@@ -9,8 +9,8 @@ import httpx
 from textual.message import Message
 from tui_helpers import NOW, completed, notifications, profile_for, screen_text, settle
 
-from ossbrowse.config import Profile
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.results import Outcome
 from ossbrowse.ui.app import make_app
 from ossbrowse.ui.messages import HeadCancelled, HeadCompleted, HeadStarted

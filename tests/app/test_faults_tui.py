@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Input
 from tui_helpers import NOW, completed, screen_text
 
-from ossbrowse.config import Profile
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.results import HeadResult, Outcome
 from ossbrowse.ui.app import OssBrowseApp, make_app
 from ossbrowse.ui.widgets.error_panel import ErrorPanel

@@ -18,7 +18,8 @@ from tui_helpers import (
     settle,
 )
 
-from ossbrowse.config import Profile, resolve_profile
+from ossbrowse.config import resolve_profile
+from ossbrowse.oss.profile import Profile
 from ossbrowse.ui.messages import ProfileSwitched
 from ossbrowse.ui.screens.profiles import ProfileScreen
 from ossbrowse.ui.widgets.profile_bar import ProfileBar

@@ -181,7 +181,7 @@ async def test_fetch_fills_the_object_values_of_a_bare_304() -> None:
 
 
 def profile_for_mock():
-    from ossbrowse.config import Profile
+    from ossbrowse.oss.profile import Profile
 
     return Profile(
         access_key_id="id",

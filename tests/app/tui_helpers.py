@@ -11,8 +11,8 @@ import httpx
 from textual.message import Message
 from textual.notifications import Notify
 
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
+from ossbrowse.oss.profile import Profile
 from ossbrowse.ui.messages import HeadCompleted
 
 NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)

@@ -21,10 +21,10 @@ import pytest
 from conditional_matrix import LM, UNPARSABLE, conditions
 
 from ossbrowse import cli
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.results import Outcome
 from ossbrowse.oss.validation import InputErrors
 

@@ -20,12 +20,12 @@ import httpx
 import pytest
 
 from ossbrowse import cli
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.emulator.clock import ManualClock
 from ossbrowse.emulator.demo import DEMO_BUCKET, DEMO_KEY
 from ossbrowse.oss import export
 from ossbrowse.oss.conditions import build_head_request
+from ossbrowse.oss.profile import Profile
 
 CANARY_ID = "STS.CanaryKeyId"
 CANARY_SECRET = "CanarySecret-7f3a9c1e5b2d"

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ossbrowse import cli
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.validation import InputErrors
 
 BUCKET = "prop-bucket"

@@ -18,11 +18,11 @@ import httpx
 import oss2
 import pytest
 
-from ossbrowse.config import Profile
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.httpdates import format_http_date, parse_http_date
+from ossbrowse.oss.profile import Profile
 
 pytestmark = pytest.mark.seaweedfs
 BUCKET = "conditional-matrix"

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ossbrowse.config import Profile
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator
 from ossbrowse.emulator.steady import SteadyTransport, ticking_timer
+from ossbrowse.oss.profile import Profile
 from ossbrowse.ui.app import OssBrowseApp, make_app
 
 NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)

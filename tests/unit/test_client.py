@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from ossbrowse.config import ConfigError, Profile
 from ossbrowse.oss.client import OssClient, backoff_seconds
 from ossbrowse.oss.conditions import build_head_request
+from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.results import Outcome, Verdict
 
 SECRET = "CanarySecret-Do-Not-Show-9f8e7d"

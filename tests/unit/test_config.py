@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ossbrowse.config import (
-    ConfigError,
-    Profile,
-    check_usable,
-    config_file_warning,
-    list_profiles,
-    resolve_profile,
-)
-from ossbrowse.config_file import MAX_CONFIG_BYTES
+from ossbrowse.config import resolve_profile
+from ossbrowse.config_file import MAX_CONFIG_BYTES, config_file_warning, list_profiles
+from ossbrowse.oss.profile import ConfigError, Profile, check_usable
 from ossbrowse.oss.secret import HIDDEN_VALUE, Secret, SecretError
 
 SECRET = "CanarySecret0123456789abcdefXYZ"

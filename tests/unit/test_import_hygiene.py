@@ -1,4 +1,5 @@
-"""The protocol core loads without the terminal UI or the emulator (scripts stay light)."""
+"""The protocol core stands alone: it loads without the config readers, the terminal UI or the
+emulator (scripts stay light, and the core can be reused and tested on its own)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,21 @@ from pathlib import Path
 import ossbrowse.oss
 
 CORE = [
+    "ossbrowse.oss.client",
     "ossbrowse.oss.conditions",
     "ossbrowse.oss.errors",
+    "ossbrowse.oss.profile",
     "ossbrowse.oss.redact",
     "ossbrowse.oss.results",
     "ossbrowse.oss.validation",
 ]
+# What sits above the core: reading flags/environment/files, the TUI, the emulator.
+ABOVE = ("ossbrowse.config", "ossbrowse.config_file", "ossbrowse.ui", "ossbrowse.emulator")
+
+
+def _above(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in ABOVE)
+
 
 # Imports every module in a fresh interpreter and reports what got loaded alongside.
 PROBE = """
@@ -54,13 +64,25 @@ def _probe() -> dict[str, list]:  # type: ignore[type-arg]
     return json.loads(done.stdout)
 
 
-def test_core_modules_do_not_load_textual_ui_or_emulator() -> None:
+def test_core_modules_do_not_load_config_textual_ui_or_emulator() -> None:
     result = _probe()
     loaded = set(result["modules"])
     assert set(CORE) <= loaded
-    assert "textual" not in loaded
     assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
-    assert not any(m.startswith(("ossbrowse.ui", "ossbrowse.emulator")) for m in loaded)
+    assert sorted(m for m in loaded if _above(m)) == []
+
+
+def test_every_core_module_imports_cleanly() -> None:
+    """A sibling that fails to import would be skipped by the probe and escape the check."""
+    failed = [(name, error) for name, error in _probe()["others"] if error is not None]
+    assert failed == []
+
+
+def test_the_check_sees_an_import_from_above() -> None:
+    """The probe would notice the core reaching up (guards the guard)."""
+    assert _above("ossbrowse.config") and _above("ossbrowse.config_file")
+    assert _above("ossbrowse.ui.app") and _above("ossbrowse.emulator.store")
+    assert not _above("ossbrowse.oss.profile") and not _above("ossbrowse.configuration_x")
 
 
 def test_every_module_of_the_package_was_tried() -> None:

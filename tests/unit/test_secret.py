@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ossbrowse.config import Profile
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.secret import (
     HIDDEN_VALUE,
     QUOTE_LIMIT,

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from textual.screen import Screen
 
-from ossbrowse.config import Profile
 from ossbrowse.oss import export
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.render import result_to_dict
 from ossbrowse.oss.results import HeadRequest
 from ossbrowse.ui.clipboard import copy_text

@@ -9,8 +9,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from ossbrowse.config import Profile
 from ossbrowse.oss.addressing import endpoint_for_region
+from ossbrowse.oss.profile import Profile
 
 
 def endpoint_text(profile: Profile, endpoint_label: str | None) -> str:
