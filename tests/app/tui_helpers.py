@@ -27,18 +27,7 @@ CANARIES = (SECRET, STS_SECRET, STS_TOKEN)
 
 def profile_for(emu: Emulator, **changes: Any) -> Profile:
     """A profile that talks with ``emu`` (changes override fields, e.g. a wrong secret)."""
-    fields: dict[str, Any] = {
-        "name": "default",
-        "access_key_id": emu.access_key_id,
-        "access_key_secret": emu.access_key_secret,
-        "region": emu.region,
-        "endpoint": emu.endpoint,
-        "retry_times": 0,
-        "connect_timeout": 2.0,
-        "read_timeout": 5.0,
-    }
-    fields.update(changes)
-    return Profile(**fields)
+    return emu.profile(**{"connect_timeout": 2.0, "read_timeout": 5.0, **changes})
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
