@@ -1,4 +1,4 @@
-"""Command line: ``ossbrowse`` (the TUI) and its ``head``, ``demo`` and ``emulator`` commands.
+"""Command line: ``ossbrowse`` (the TUI) and its ``head``, ``ls``, ``demo``, ``emulator`` commands.
 
 Flag names follow ossutil 2.0 (``ossutil api head-object`` and its global options), so a command
 that works with ossutil works here. Heavy parts (Textual, the emulator) are imported only by the
@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ossbrowse",
         description="Terminal UI for Alibaba Cloud OSS objects: HEAD an object, see why.",
-        epilog="commands: head, demo, emulator (ossbrowse COMMAND --help)",
+        epilog="commands: head, ls, demo, emulator (ossbrowse COMMAND --help)",
     )
     parser.add_argument("--version", action="version", version=f"ossbrowse {__version__}")
     _add_global_flags(parser)
@@ -322,7 +322,14 @@ def run_emulator(argv: Sequence[str]) -> int:
     return emulator_cli.run(parser.parse_args(argv))
 
 
-COMMANDS = {"head": run_head, "demo": run_demo, "emulator": run_emulator}
+def run_ls(argv: Sequence[str]) -> int:
+    """``ossbrowse ls``: buckets, objects or versions (see :mod:`ossbrowse.cli_ls`)."""
+    from .cli_ls import run_ls as run
+
+    return run(argv)
+
+
+COMMANDS = {"head": run_head, "ls": run_ls, "demo": run_demo, "emulator": run_emulator}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""OssClient: the signed HEAD, with timeouts, bounded retries and timing, as a HeadResult.
+"""OssClient: the signed HEAD, with timeouts, bounded retries and timing, as a HeadResult; listings.
 
 One pooled ``httpx.AsyncClient`` serves every request. HTTP answers of any status, and the
 absence of an answer, become a :class:`HeadResult`; only programming errors raise. Retries are
@@ -13,6 +13,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 import httpx
 
@@ -27,8 +28,12 @@ from .addressing import (
     parse_endpoint,
     region_mismatch,
 )
+from .canonical import encode_query
 from .conditions import explain, parse_http_date, request_headers
 from .errors import decode_service_error, transport_failure
+from .list_ops import ListOperations
+from .listing import MAX_LISTING_BYTES
+from .paging import ListingFailed, Query, Response
 from .profile import ConfigError, Profile, check_usable
 from .results import (
     Attempt,
@@ -69,7 +74,7 @@ def backoff_seconds(attempt: int) -> float:
     return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** (attempt - 1))
 
 
-class OssClient:
+class OssClient(ListOperations):
     """Sends signed HEAD requests for one profile."""
 
     def __init__(
@@ -113,7 +118,8 @@ class OssClient:
         self.style = effective_style(self.endpoint, profile.addressing_style)
         self._http = self._make_http(transport)
 
-    def _make_http(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    def _http_settings(self) -> dict[str, Any]:
+        """What every connection of this client shares: TLS, proxy, timeouts, User-Agent."""
         profile = self.profile
         verify: ssl.SSLContext | bool = not profile.skip_verify_cert
         proxy = profile.proxy if profile.proxy not in (None, "", "env") else None
@@ -128,16 +134,18 @@ class OssClient:
             write=profile.read_timeout,
             pool=profile.connect_timeout,
         )
+        return {
+            "verify": verify,
+            "proxy": proxy,
+            "trust_env": trust_env,
+            "timeout": timeout,
+            "follow_redirects": False,
+            "headers": {"User-Agent": f"ossbrowse/{__version__}"},
+        }
+
+    def _make_http(self, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
         try:
-            return httpx.AsyncClient(
-                transport=transport,
-                verify=verify,
-                proxy=proxy,
-                trust_env=trust_env,
-                timeout=timeout,
-                follow_redirects=False,
-                headers={"User-Agent": f"ossbrowse/{__version__}"},
-            )
+            return httpx.AsyncClient(transport=transport, **self._http_settings())
         except ValueError as exc:  # e.g. an unusable proxy URL in the environment
             raise ConfigError(
                 f"Cannot set up the HTTP client: {redact.redact_text(str(exc))}"
@@ -317,6 +325,97 @@ class OssClient:
             sign_version=self.profile.sign_version,
         )
 
+    # -- listings: one signed GET per page (the operations are in list_ops.ListOperations) ------
+
+    _listing_http: httpx.Client | None = None
+    _listing_sleep: Callable[[float], None] = staticmethod(time.sleep)
+    """Waits between retries of a listing page; tests replace it to stay quick."""
+
+    def listing_url(self, bucket: str | None, query: Query) -> str:
+        """The URL of a listing: the bucket (virtual/path/cname) or, for None, the service."""
+        if bucket is None:
+            return f"{self.endpoint}/" + (f"?{encode_query(query)}" if query else "")
+        return object_url(
+            self.endpoint, bucket, "", style=self.profile.addressing_style, query=query
+        )
+
+    def _listing_auth(self, bucket: str | None) -> OssV4Auth | OssV1Auth:
+        if self.profile.sign_version == "v1":
+            return OssV1Auth(self._credentials, bucket, None, clock=self._clock)
+        return OssV4Auth(
+            self._credentials, self.profile.region or "", bucket, None, clock=self._clock
+        )
+
+    def _fetch_listing(self, operation: str, bucket: str | None, query: Query) -> Response:
+        """One signed GET for a listing page, with the HEAD's timeouts, retries and redaction.
+
+        A synchronous connection pool (made on first use) serves listings, so that pages can
+        be fetched one at a time from any thread. The body is read up to the listing cap.
+        """
+        if self._listing_http is None:
+            try:
+                self._listing_http = httpx.Client(**self._http_settings())
+            except ValueError as exc:
+                raise ConfigError(
+                    f"Cannot set up the HTTP client: {redact.redact_text(str(exc))}"
+                ) from None
+        http = self._listing_http
+        url = self.listing_url(bucket, query)
+        waited = 0.0
+        for number in range(1, self.profile.retry_times + 2):
+            auth = self._listing_auth(bucket)
+            t0 = self._timer()
+            try:
+                with http.stream("GET", url, auth=auth) as response:
+                    body = _read_capped(response, MAX_LISTING_BYTES + 1)
+            except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+                failure = self._via_proxy(transport_failure(exc))
+                log.info(
+                    "GET %s attempt %d: no answer: %s",
+                    redact.redact_url(url),
+                    number,
+                    failure.message,
+                )
+                if failure.kind in RETRYABLE_FAILURES and number <= self.profile.retry_times:
+                    waited = backoff_seconds(number)
+                    self._listing_sleep(waited)
+                    continue
+                raise ListingFailed(operation, failure.message, failure=failure) from None
+            attempt = Attempt(
+                number, response.status_code, None, self._ms(t0), waited_ms=waited * 1000
+            )
+            _log_exchange(response, attempt)
+            if response.status_code >= 500 and number <= self.profile.retry_times:
+                waited = backoff_seconds(number)
+                self._listing_sleep(waited)
+                continue
+            request_id = response.headers.get("x-oss-request-id")
+            if 200 <= response.status_code < 300:
+                return Response(body, request_id)
+            error = decode_service_error(
+                response.status_code,
+                response.headers,
+                body,
+                sent_at=auth.signed_at,
+                our_string_to_sign=_redacted(auth.string_to_sign),
+                our_canonical_request=_redacted(auth.canonical_request),
+                region=self.profile.region,
+            )
+            raise ListingFailed(operation, error.summary, status=response.status_code, error=error)
+        raise AssertionError("unreachable: the loop always returns or raises")  # pragma: no cover
+
+    def close(self) -> None:
+        """Close the listings' connection pool (HEAD's pool closes with ``aclose``)."""
+        if self._listing_http is not None:
+            self._listing_http.close()
+            self._listing_http = None
+
+    def __enter__(self) -> OssClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _ms(self, since: float) -> float:
         return (self._timer() - since) * 1000
 
@@ -346,6 +445,18 @@ def _log_exchange(response: httpx.Response, attempt: Attempt) -> None:
             log.debug("> %s: %s", name, redact.redact_text(value))
         for name, value in response.headers.multi_items():
             log.debug("< %s: %s", name, redact.redact_text(redact.redact_header(name, value)))
+
+
+def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of the body: a hostile server cannot make us hold more."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)[:limit]
 
 
 def _redacted(text: str | None) -> str | None:

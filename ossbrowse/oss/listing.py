@@ -9,18 +9,22 @@ exactly, control characters included) OSS percent-encodes the names in a listing
 decoded here are the ones the official SDK decodes: for ListObjectsV2 ``Key``, ``Prefix``,
 ``StartAfter``, ``ContinuationToken``, ``NextContinuationToken``, ``Delimiter`` and
 ``CommonPrefixes/Prefix``; for ListObjectVersions ``Key``, ``Prefix``, ``KeyMarker``,
-``NextKeyMarker``, ``Delimiter`` and ``CommonPrefixes/Prefix``. A ``+`` stays a ``+``.
+``NextKeyMarker``, ``Delimiter`` and ``CommonPrefixes/Prefix``. They are read as form-encoded,
+a ``+`` being a space, as the Go SDK (and so ossutil 2.0) reads OSS listings and as S3 servers
+write them; OSS itself writes ``%2B`` for ``+`` and ``%20`` for a space, so on OSS both readings
+agree.
 
 A document that cannot be read raises :class:`ListingError`; values are never guessed.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeElementTree
@@ -162,11 +166,33 @@ class VersionPage:
     request_id: str | None = None
 
 
+ListEntry = CommonPrefix | ObjectEntry | VersionEntry | DeleteMarker
+
+
+def entry_name(entry: ListEntry) -> str:
+    """The key of an object or version, the prefix of a folder."""
+    return entry.prefix if isinstance(entry, CommonPrefix) else entry.key
+
+
+def merged_entries(page: ObjectPage | VersionPage) -> Iterator[ListEntry]:
+    """A page's folders and objects (or versions) in one sequence, in the server's key order.
+
+    A server sends the two apart; merged by name they read as one listing, and since pages are
+    consecutive ranges of names, page after page stays in order.
+    """
+    items: tuple[ListEntry, ...] = page.objects if isinstance(page, ObjectPage) else page.versions
+    if not page.prefixes:
+        return iter(items)
+    return heapq.merge(items, page.prefixes, key=entry_name)
+
+
 # -- reading the XML ------------------------------------------------------------------------------
 
 
 def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""  # a comment or processing instruction
+    return tag.rsplit("}", 1)[-1] if tag[:1] == "{" else tag
 
 
 def _root(body: bytes, expected: str) -> Element:
@@ -201,9 +227,15 @@ def _children(element: Element) -> Iterator[tuple[str, Element]]:
 def _texts(element: Element) -> dict[str, str]:
     """The text of each leaf child, by local name (the first of each name)."""
     values: dict[str, str] = {}
-    for name, child in _children(element):
-        if len(child) == 0:
-            values.setdefault(name, child.text or "")
+    for child in element:
+        # Inlined _local: this runs for every field of every entry of every page.
+        tag = child.tag
+        if not isinstance(tag, str) or len(child):
+            continue
+        if tag[:1] == "{":
+            tag = tag.rsplit("}", 1)[-1]
+        if tag not in values:
+            values[tag] = child.text or ""
     return values
 
 
@@ -216,10 +248,10 @@ class _Decoder:
     def __call__(self, value: str | None) -> str:
         if value is None:
             return ""
-        if not self.encoded:
+        if not self.encoded or ("%" not in value and "+" not in value):
             return value
         try:
-            return unquote(value, encoding="utf-8", errors="strict")
+            return unquote_plus(value, encoding="utf-8", errors="strict")
         except UnicodeDecodeError:
             raise ListingError(
                 f"a name is not UTF-8 once decoded: {shorten(value, 80)!r}"

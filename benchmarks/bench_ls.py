@@ -1,0 +1,144 @@
+"""Listing throughput: ``ossbrowse ls`` and the client's pages against the official SDK's paginator.
+
+One 100,000-object prefix (by default) in an emulator running in its own process on
+127.0.0.1, listed with 1,000 keys per page by:
+- alibabacloud-oss-v2's ListObjectsV2Paginator: the reference, ratio 1.00;
+- ossbrowse's client (``OssClient.list_objects_v2``, pages of models);
+- ``ossbrowse ls --output-format jsonl`` in this process, output to /dev/null;
+- ``ossbrowse ls`` (raw) the same way;
+and once more ``ossbrowse ls --output-format jsonl`` as its own process, for its peak memory
+(it streams page by page, so this stays flat whatever the size of the prefix).
+
+Usage: python benchmarks/bench_ls.py [--objects 100000] [--rounds 3]
+Prints objects per second (median of rounds) and the ratio to the SDK. This machine is noisy
+(±20-30 %): compare only numbers from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from multiprocessing import Event, Process, Queue
+
+from ossbrowse import cli
+from ossbrowse.emulator import Emulator
+from ossbrowse.oss.client import OssClient
+from ossbrowse.oss.profile import Profile
+
+BUCKET, PREFIX = "bench-list", "big/"
+KEY_ID, SECRET = "LTAI5tBenchListKey0000001", "BenchListSecret000000000000000"
+REGION = "cn-hangzhou"
+
+
+def _serve(count: int, endpoints: Queue, stop: Event) -> None:  # type: ignore[type-arg]
+    """In its own process: an emulator holding ``count`` objects under PREFIX, until ``stop``."""
+    with Emulator(access_key_id=KEY_ID, access_key_secret=SECRET, region=REGION) as emu:
+        store = emu.store
+        store.create_bucket(BUCKET, region=REGION)
+        for i in range(count):
+            store.put_object(BUCKET, f"{PREFIX}dir-{i % 97:02d}/object {i:07d}.txt", b"x")
+        endpoints.put(emu.endpoint)
+        stop.wait()
+
+
+@contextlib.contextmanager
+def _emulator_process(count: int) -> Iterator[str]:
+    """The emulator in another process, so that it does not share this one's GIL."""
+    endpoints: Queue = Queue()  # type: ignore[type-arg]
+    stop = Event()
+    proc = Process(target=_serve, args=(count, endpoints, stop), daemon=True)
+    proc.start()
+    try:
+        yield endpoints.get(timeout=600)
+    finally:
+        stop.set()
+        proc.join(30)
+        if proc.is_alive():
+            proc.terminate()
+
+
+def _rate(count: int, run: Callable[[], int], rounds: int) -> float:
+    rates = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        listed = run()
+        elapsed = time.perf_counter() - started
+        assert listed == count, f"listed {listed}, expected {count}"
+        rates.append(count / elapsed)
+    return statistics.median(rates)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--objects", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    import alibabacloud_oss_v2 as oss
+
+    started = time.perf_counter()
+    with _emulator_process(args.objects) as endpoint:
+        print(f"data set: {args.objects:,} objects in {time.perf_counter() - started:.1f} s")
+        cfg = oss.config.load_default()
+        cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(KEY_ID, SECRET)
+        cfg.region, cfg.endpoint = REGION, endpoint
+        sdk = oss.Client(cfg)
+        profile = Profile(
+            name="bench",
+            access_key_id=KEY_ID,
+            access_key_secret=SECRET,
+            region=REGION,
+            endpoint=endpoint,
+        )
+        flags = ["--region", REGION, "-i", KEY_ID, "-k", SECRET, "-e", endpoint]
+
+        def with_sdk() -> int:
+            paginator = sdk.list_objects_v2_paginator(limit=1000)
+            request = oss.ListObjectsV2Request(bucket=BUCKET, prefix=PREFIX)
+            return sum(len(p.contents or []) for p in paginator.iter_page(request))
+
+        def with_client() -> int:
+            with OssClient(profile) as client:
+                pages = client.list_objects_v2(BUCKET, prefix=PREFIX, page_size=1000)
+                return sum(len(p.objects) for p in pages)
+
+        def with_ls(output_format: str) -> Callable[[], int]:
+            def run() -> int:
+                with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+                    argv = ["ls", f"oss://{BUCKET}/{PREFIX}", *flags]
+                    status = cli.main([*argv, "--output-format", output_format])
+                assert status == 0
+                return args.objects
+
+            return run
+
+        rows = [
+            ("alibabacloud-oss-v2 ListObjectsV2Paginator", with_sdk),
+            ("ossbrowse client list_objects_v2 (pages)", with_client),
+            ("ossbrowse ls --output-format jsonl", with_ls("jsonl")),
+            ("ossbrowse ls (raw)", with_ls("raw")),
+        ]
+        rates = [(name, _rate(args.objects, run, args.rounds)) for name, run in rows]
+        reference = rates[0][1]
+        print(f"\n{'lister':<46} {'objects/s':>11} {'ratio':>7}")
+        for name, rate in rates:
+            print(f"{name:<46} {rate:>11,.0f} {rate / reference:>7.2f}")
+
+        with open(os.devnull, "w") as sink:
+            command = [sys.executable, "-m", "ossbrowse", "ls", f"oss://{BUCKET}/{PREFIX}"]
+            command += [*flags, "--output-format", "jsonl"]
+            subprocess.run(command, stdout=sink, check=True)
+        # Only finished children count: the emulator is still running, so this is ls's.
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(f"\nossbrowse ls (own process, jsonl) peak memory: {peak / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

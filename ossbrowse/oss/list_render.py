@@ -1,0 +1,141 @@
+"""Listings as text: one record per entry (jsonl/json) or ossutil-like columns (raw).
+
+Everything here works one entry at a time, so ``ossbrowse ls`` can print a page as soon as it
+arrives and forget it. Records are plain dicts with fixed field names; raw lines have fixed
+column widths so that a streamed table stays aligned without knowing what comes next.
+
+Keys are data: in jsonl/json they are exact (JSON escapes what must be escaped); in raw
+output control characters are shown as ``\\xNN`` so a key cannot act on the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from .listing import Bucket, CommonPrefix, DeleteMarker, ObjectEntry, VersionEntry
+from .location import format_oss_uri
+
+Entry = Bucket | CommonPrefix | ObjectEntry | VersionEntry | DeleteMarker
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """``2026-03-14T09:26:53Z`` (UTC), or None."""
+    if moment is None:
+        return None
+    # isoformat is much quicker than strftime, and listings carry no sub-second part.
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def record(entry: Entry, bucket: str | None = None) -> dict[str, Any]:
+    """The JSON record of one entry; every kind has ``type`` and the fields ls documents."""
+    if isinstance(entry, Bucket):
+        return {
+            "type": "bucket",
+            "name": entry.name,
+            "region": entry.region,
+            "creation_date": iso(entry.creation_date),
+            "storage_class": entry.storage_class,
+            "uri": format_oss_uri(entry.name),
+        }
+    if isinstance(entry, CommonPrefix):
+        return {
+            "type": "prefix",
+            "key": entry.prefix,
+            "size": None,
+            "last_modified": None,
+            "etag": None,
+            "storage_class": None,
+            **({"uri": format_oss_uri(bucket, entry.prefix)} if bucket else {}),
+        }
+    kind = "object" if isinstance(entry, ObjectEntry) else "version"
+    data: dict[str, Any] = {
+        "type": "delete_marker" if entry.is_delete_marker else kind,
+        "key": entry.key,
+    }
+    if isinstance(entry, DeleteMarker):
+        data.update(size=None, last_modified=iso(entry.last_modified), etag=None)
+        data["storage_class"] = None
+    else:
+        data.update(
+            size=entry.size,
+            last_modified=iso(entry.last_modified),
+            etag=entry.etag,
+            storage_class=entry.storage_class,
+            object_type=entry.object_type,
+        )
+        if entry.restore_info:
+            data["restore_info"] = entry.restore_info
+    if isinstance(entry, VersionEntry | DeleteMarker):
+        data.update(
+            version_id=entry.version_id,
+            is_latest=entry.is_latest,
+            is_delete_marker=entry.is_delete_marker,
+        )
+    if bucket:
+        data["uri"] = format_oss_uri(bucket, entry.key)
+    return data
+
+
+def jsonl_line(entry: Entry, bucket: str | None = None) -> str:
+    """One line of jsonl: the record, non-ASCII kept as is."""
+    return json.dumps(record(entry, bucket), ensure_ascii=False)
+
+
+def shown(text: str) -> str:
+    """``text`` safe for a terminal line: control characters become ``\\xNN``."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _time(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S +0000 UTC") if moment else "-"
+
+
+_OBJECT_HEAD = f"{'LastModifiedTime':<30} {'Size(B)':>12}  {'StorageClass':<16}{'ETAG':<38}"
+_VERSION_HEAD = f"{'VersionId':<34} {'IsLatest':<9}{'DeleteMarker':<13}"
+
+
+def raw_header(kind: str) -> str:
+    """The column header for ``buckets``, ``objects`` or ``versions``."""
+    if kind == "buckets":
+        return f"{'CreationTime':<30} {'Region':<24} {'StorageClass':<16}BucketName"
+    if kind == "versions":
+        return f"{_OBJECT_HEAD}{_VERSION_HEAD}ObjectName"
+    return f"{_OBJECT_HEAD}ObjectName"
+
+
+def raw_line(entry: Entry, bucket: str | None, kind: str) -> str:
+    """One aligned line in the style of ossutil's ``ls``."""
+    if isinstance(entry, Bucket):
+        region = shown(entry.region or "-")
+        storage = shown(entry.storage_class or "-")
+        name = shown(format_oss_uri(entry.name))
+        return f"{_time(entry.creation_date):<30} {region:<24} {storage:<16}{name}"
+    if isinstance(entry, CommonPrefix):
+        uri = shown(format_oss_uri(bucket or "", entry.prefix))
+        blank = f"{'':<30} {'DIR':>12}  {'':<16}{'':<38}"
+        return f"{blank}{' ' * len(_VERSION_HEAD) if kind == 'versions' else ''}{uri}"
+    if isinstance(entry, DeleteMarker):
+        head = f"{_time(entry.last_modified):<30} {'-':>12}  {'-':<16}{'-':<38}"
+    else:
+        etag = shown((entry.etag or "-").strip('"'))
+        storage = shown(entry.storage_class or "-")
+        head = f"{_time(entry.last_modified):<30} {entry.size:>12}  {storage:<16}{etag:<38}"
+    if kind == "versions" and isinstance(entry, VersionEntry | DeleteMarker):
+        latest = "true" if entry.is_latest else "false"
+        marker = "true" if entry.is_delete_marker else "false"
+        head += f"{shown(entry.version_id):<34} {latest:<9}{marker:<13}"
+    return head + shown(format_oss_uri(bucket or "", entry.key))
+
+
+def raw_footer(kind: str, count: int, *, folders: bool) -> str:
+    """The closing count, worded as ossutil words it."""
+    if kind == "buckets":
+        return f"Bucket Number is: {count}"
+    if folders:
+        return f"Object and Directory Number is: {count}"
+    return f"Object Number is: {count}"
