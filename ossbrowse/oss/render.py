@@ -18,7 +18,7 @@ from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.redact import redact_header, redact_text, redact_url
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
-from ossbrowse.oss.safetext import UNSAFE_RE, escape_unsafe
+from ossbrowse.oss.safetext import UNSAFE_RE, escape_unsafe, escape_unsafe_json
 
 HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", "Request")
 # Headers about the exchange rather than the object: who answered, when, on which connection.
@@ -208,11 +208,7 @@ def _yaml_text(data: Any) -> str:
 
 
 def _json_text(data: Any) -> str:
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    # json escapes C0 controls inside strings itself (a raw newline is the layout) but leaves
-    # DEL, C1 and bidi controls raw; escaped, they are still the same JSON string but can no
-    # longer act on the terminal it is printed on.
-    return UNSAFE_RE.sub(lambda m: m[0] if m[0] == "\n" else f"\\u{ord(m[0]):04x}", text)
+    return escape_unsafe_json(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _safe(text: object) -> str:

@@ -9,7 +9,8 @@ same rules, from here:
 * :data:`UNSAFE_RE` is the set of characters never put on a terminal as they are;
 * :func:`escape_unsafe` shows each of them as a visible escape (``\\x1b``, ``\\u202e``), so
   nothing is hidden and nothing acts; :func:`one_line` first turns line breaks and tabs into
-  spaces, for values that must stay on one line;
+  spaces, for values that must stay on one line; :func:`escape_unsafe_json` does the same for
+  JSON text, with JSON's own escapes;
 * :func:`shorten` cuts long text with "…", at the end or, for keys and paths, in the middle so
   the file name stays visible.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["UNSAFE_RE", "escape_unsafe", "one_line", "shorten"]
+__all__ = ["UNSAFE_RE", "escape_unsafe", "escape_unsafe_json", "one_line", "shorten"]
 
 UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 """C0 controls (tab and newline included), DEL, C1 controls, and the bidi embeddings, overrides
@@ -44,6 +45,15 @@ def escape_unsafe(text: str, *, keep: str = "") -> str:
     if not keep:
         return UNSAFE_RE.sub(_escape, text)
     return UNSAFE_RE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
+
+
+def escape_unsafe_json(text: str) -> str:
+    """JSON text (from ``json.dumps``) with DEL, C1 and bidi controls written as ``\\uXXXX``.
+
+    ``json`` escapes C0 controls inside strings itself, so a raw line break is layout, but it
+    leaves the others raw; escaped, they are still the same JSON value.
+    """
+    return UNSAFE_RE.sub(lambda m: m[0] if m[0] in "\n\r\t" else f"\\u{ord(m[0]):04x}", text)
 
 
 def one_line(text: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ossbrowse.oss.safetext import UNSAFE_RE, escape_unsafe, one_line, shorten
+from ossbrowse.oss.safetext import UNSAFE_RE, escape_unsafe, escape_unsafe_json, one_line, shorten
 
 # What a terminal acts on or reorders by: escape sequences, CSI, bell, DEL, bidi override/isolate.
 HOSTILE = ["\x1b[2J", "\x9b31m", "\x07", "\x7f", "\u202e", "\u2066", "\r", "\n", "\t", "\x00"]
@@ -63,3 +65,10 @@ def test_shorten_never_exceeds_the_limit(text: str, limit: int, middle: bool) ->
     shown = shorten(text, limit, middle=middle)
     assert len(shown) <= limit
     assert shown == text or "…" in shown or limit == 0
+
+
+@given(st.dictionaries(st.text(), st.text()))
+def test_json_escaping_keeps_the_value_and_leaves_only_layout_raw(data: dict[str, str]) -> None:
+    text = escape_unsafe_json(json.dumps(data, indent=2, ensure_ascii=False))
+    assert json.loads(text) == data
+    assert not UNSAFE_RE.search(text.replace("\n", ""))
