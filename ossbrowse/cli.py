@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
+from .secret_input import SecretInputError, command_line_warning, secret_flag, take_secret_flags
 
 if TYPE_CHECKING:
     from .oss.client import OssClient
@@ -76,8 +77,22 @@ def _add_global_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--addressing-style", choices=("virtual", "path", "cname"), default=None)
     g.add_argument("--sign-version", choices=("v1", "v4"), default=None)
     g.add_argument("-i", "--access-key-id")
-    g.add_argument("-k", "--access-key-secret")
-    g.add_argument("-t", "--sts-token")
+    g.add_argument(
+        "-k",
+        "--access-key-secret",
+        type=secret_flag,
+        metavar="SECRET",
+        help="'-' to type it (not shown) or read it from standard input; a value given here "
+        "is visible to other users: prefer OSS_ACCESS_KEY_SECRET or the config file",
+    )
+    g.add_argument(
+        "-t",
+        "--sts-token",
+        type=secret_flag,
+        metavar="TOKEN",
+        help="'-' to type it or read it from standard input (the line after -k's); prefer "
+        "OSS_SESSION_TOKEN or the config file",
+    )
     g.add_argument("--profile", help="profile in the ossutil config file")
     g.add_argument("-c", "--config-file", help="config file (default ~/.ossutilconfig)")
     g.add_argument("--connect-timeout", type=float, help="seconds (default 10)")
@@ -135,6 +150,27 @@ def build_head_parser() -> argparse.ArgumentParser:
         "-n", "--dry-run", action="store_true", help="print the signed request; send nothing"
     )
     return parser
+
+
+# The secret flags, in the order `-` reads them from standard input.
+SECRET_FLAGS = (
+    ("access_key_secret", "-k/--access-key-secret", "AccessKey secret"),
+    ("sts_token", "-t/--sts-token", "STS token"),
+)
+USE_INSTEAD = (
+    "set OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN, put them in the config file "
+    "(~/.ossutilconfig, chmod 600), or give `-k -` / `-t -` to type them at a prompt "
+    "or read them from standard input"
+)
+
+
+def _read_secret_flags(args: argparse.Namespace) -> str | None:
+    """Read the secrets given as ``-``; the warning for any given on the command line.
+
+    Raises SecretInputError when one cannot be read.
+    """
+    given = take_secret_flags(args, SECRET_FLAGS)
+    return command_line_warning([g.split("/")[0] for g in given], USE_INSTEAD) if given else None
 
 
 def _profile_flags(args: argparse.Namespace) -> dict[str, object]:
@@ -210,6 +246,15 @@ def _run_head(args: argparse.Namespace) -> int:
         _say(f"{_flag(exc.field)}: {exc.message} (nothing was sent)")
         return EXIT_BAD_INPUT
     try:
+        warning = _read_secret_flags(args)
+    except SecretInputError as exc:
+        _say(f"{exc} (nothing was sent)")
+        return EXIT_BAD_INPUT
+    if warning:
+        _say(f"warning: {warning}")
+    for name, _, _ in SECRET_FLAGS:  # what `-k -` / `-t -` read replaces the placeholder
+        flags[name] = getattr(args, name)
+    try:
         request = build_head_request(**{f: getattr(args, f) or "" for f in REQUEST_FLAGS})
     except InputErrors as errors:
         for error in errors.errors:
@@ -276,6 +321,13 @@ def run_tui(argv: Sequence[str]) -> int:
     except LogFileError as exc:
         _say(str(exc))
         return EXIT_BAD_INPUT
+    try:
+        warning = _read_secret_flags(args)
+    except SecretInputError as exc:
+        _say(str(exc))
+        return EXIT_BAD_INPUT
+    if warning:
+        _say(f"warning: {warning}")  # still on the terminal after the TUI has gone
     notice = None
     try:
         profile = resolve_profile(
@@ -286,6 +338,8 @@ def run_tui(argv: Sequence[str]) -> int:
     else:
         # E.g. the config file holding a secret is readable by other users.
         notice = "\n".join(profile.warnings) or None
+    if warning:
+        notice = f"{notice}\n{warning}" if notice else warning
     if args.loglevel != "off":
         logging_to = f"Logging ({args.loglevel}) to {args.log_file}; secrets are never logged."
         notice = f"{notice}\n{logging_to}" if notice else logging_to

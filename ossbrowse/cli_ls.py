@@ -26,8 +26,10 @@ from .cli import (
     _configure_logging,
     _Parser,
     _profile_flags,
+    _read_secret_flags,
     _say,
 )
+from .secret_input import SecretInputError
 
 if TYPE_CHECKING:
     from .oss.client import OssClient
@@ -62,6 +64,7 @@ def build_ls_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-d",
         "--dirs",
+        "--directory",
         action="store_true",
         help="one level only: objects and folders (common prefixes) directly under the prefix",
     )
@@ -141,6 +144,13 @@ def _run_ls(args: argparse.Namespace, out: TextIO) -> int:
     from .oss.profile import ConfigError
     from .oss.validation import InputError
 
+    try:
+        warning = _read_secret_flags(args)  # `-k -` / `-t -`, and the process-list warning
+    except SecretInputError as exc:
+        _say(f"{exc} (nothing was sent)")
+        return EXIT_BAD_INPUT
+    if warning:
+        _say(f"warning: {warning}")
     flags = _profile_flags(args)
     try:
         location = _location(args)

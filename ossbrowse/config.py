@@ -116,7 +116,10 @@ class _Converter:
 
     def _secret(self, setting: str, value: object, source: str) -> Secret:
         label = _SECRET_NAMES[setting]
-        raw = value.reveal() if isinstance(value, Secret) else str(value)
+        raw = value.reveal() if isinstance(value, Secret) else value
+        if not isinstance(raw, str):
+            # E.g. the placeholder of `-k -` before it was read: never use its text as a secret.
+            raise TypeError(f"{setting} must be text or a Secret, not {type(raw).__name__}")
         try:
             secret = Secret(raw.strip())
         except SecretError as exc:

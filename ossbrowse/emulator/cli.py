@@ -17,6 +17,14 @@ from types import FrameType
 from ossbrowse.emulator.core import Emulator
 from ossbrowse.emulator.persist import DataDirError
 from ossbrowse.oss.validation import InputError, check_region
+from ossbrowse.secret_input import (
+    SecretInputError,
+    command_line_warning,
+    secret_flag,
+    take_secret_flags,
+)
+
+_SECRET_FLAG = [("access_key_secret", "--access-key-secret", "AccessKey secret")]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", default="cn-hangzhou", help="region V4 requests must sign for")
     parser.add_argument("--data", metavar="DIR", help="keep buckets and objects in DIR")
     parser.add_argument("--access-key-id", metavar="ID", help="AccessKeyId to accept")
-    parser.add_argument("--access-key-secret", metavar="SECRET", help="AccessKey secret to accept")
+    parser.add_argument(
+        "--access-key-secret",
+        type=secret_flag,
+        metavar="SECRET",
+        help="AccessKey secret to accept; '-' to type it (not shown) or read it from standard "
+        "input (a value given here is visible to other users)",
+    )
     parser.add_argument("--demo-data", action="store_true", help="load the demo buckets")
     parser.add_argument("--allow-anonymous", action="store_true", help="accept unsigned requests")
 
@@ -43,7 +57,16 @@ def _is_loopback(host: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     """Run the emulator until interrupted; 0 on a clean stop, 1 on bad options."""
     err = sys.stderr
-    if (args.access_key_id is None) != (args.access_key_secret is None):
+    try:
+        if take_secret_flags(args, _SECRET_FLAG):
+            instead = "give `--access-key-secret -` to type it or read it from standard input"
+            warning = command_line_warning(["--access-key-secret"], instead)
+            print(f"warning: {warning}", file=err)
+    except SecretInputError as exc:
+        print(f"error: {exc}", file=err)
+        return 1
+    secret = args.access_key_secret
+    if (args.access_key_id is None) != (secret is None):
         print("error: give both --access-key-id and --access-key-secret, or neither", file=err)
         return 1
     try:
@@ -65,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             region=args.region,
             access_key_id=args.access_key_id,
-            access_key_secret=args.access_key_secret,
+            access_key_secret=None if secret is None else secret.reveal(),
             data_dir=args.data,
             demo_data=args.demo_data,
             allow_anonymous=args.allow_anonymous,

@@ -112,10 +112,17 @@ def object_url(
     style: str = "virtual",
     query: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The complete URL of an object for the given addressing style."""
+    """The complete URL of an object for the given addressing style.
+
+    An empty ``bucket`` addresses the service itself (``GET /`` is ListBuckets), whatever the
+    style: there is no bucket to put in the host or the path.
+    """
     style = effective_style(endpoint, style)
     path = "/" + encode_key(key)
-    if style == "virtual":
+    if not bucket:
+        netloc = endpoint.netloc
+        path = "/"
+    elif style == "virtual":
         netloc = f"{bucket}.{endpoint.netloc}"
     elif style == "path":
         netloc = endpoint.netloc

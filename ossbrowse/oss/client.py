@@ -28,7 +28,6 @@ from .addressing import (
     parse_endpoint,
     region_mismatch,
 )
-from .canonical import encode_query
 from .conditions import explain, parse_http_date, request_headers
 from .errors import decode_service_error, transport_failure
 from .list_ops import ListOperations
@@ -333,10 +332,8 @@ class OssClient(ListOperations):
 
     def listing_url(self, bucket: str | None, query: Query) -> str:
         """The URL of a listing: the bucket (virtual/path/cname) or, for None, the service."""
-        if bucket is None:
-            return f"{self.endpoint}/" + (f"?{encode_query(query)}" if query else "")
         return object_url(
-            self.endpoint, bucket, "", style=self.profile.addressing_style, query=query
+            self.endpoint, bucket or "", "", style=self.profile.addressing_style, query=query
         )
 
     def _listing_auth(self, bucket: str | None) -> OssV4Auth | OssV1Auth:

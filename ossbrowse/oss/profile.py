@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .addressing import region_in_text
-from .secret import Secret
+from .secret import HIDDEN_VALUE, Secret, quote_value
 from .validation import InputError, check_region
 
 # Named in hints when no config file was read; ossutil's default file name.
@@ -75,6 +75,12 @@ def _setting_hint(profile: Profile, flag: str, env_name: str | None, file_key: s
     return ", ".join(where[:-1]) + " or " + where[-1]
 
 
+def _quote(profile: Profile, value: object) -> str:
+    """``value`` for a message: hidden when it is or looks like the profile's secret or token."""
+    known = [s for s in (profile.access_key_secret, profile.sts_token) if s is not None]
+    return quote_value(value, known)
+
+
 def check_usable(profile: Profile) -> None:
     """Raise ConfigError with one message saying what to set when ``profile`` cannot be used."""
     key_id, secret, token = profile.access_key_id, profile.access_key_secret, profile.sts_token
@@ -99,7 +105,9 @@ def check_usable(profile: Profile) -> None:
             + _setting_hint(profile, "-i/--access-key-id", "OSS_ACCESS_KEY_ID", "accessKeyId")
         )
     if profile.sign_version not in ("v1", "v4"):
-        raise ConfigError(f"sign-version must be v1 or v4 (got {profile.sign_version!r})")
+        raise ConfigError(
+            f"sign-version must be v1 or v4 (got {_quote(profile, profile.sign_version)})"
+        )
     if profile.sign_version == "v4" and not profile.region:
         message = "region must be set in sign version 4: " + _setting_hint(
             profile, "--region", "OSS_REGION", "region"
@@ -112,10 +120,14 @@ def check_usable(profile: Profile) -> None:
         try:
             check_region(profile.region)
         except InputError as exc:
-            raise ConfigError(f"region {profile.region!r} {exc.message}") from None
+            shown = _quote(profile, profile.region)
+            # The rule's message may quote part of the value: not when it may be a secret.
+            problem = exc.message if shown != HIDDEN_VALUE else "is not a region id"
+            raise ConfigError(f"region {shown} {problem}") from None
     if profile.addressing_style not in ("virtual", "path", "cname"):
         raise ConfigError(
-            f"addressing-style must be virtual, path or cname (got {profile.addressing_style!r})"
+            "addressing-style must be virtual, path or cname "
+            f"(got {_quote(profile, profile.addressing_style)})"
         )
     for setting in ("connect_timeout", "read_timeout"):
         seconds = getattr(profile, setting)

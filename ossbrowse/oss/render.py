@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
 import yaml
 
 from ossbrowse.oss.httpdates import format_http_date
-from ossbrowse.oss.meaning import etag_kind
+from ossbrowse.oss.meaning import etag_kind, explain_headers, is_persistent_header
 from ossbrowse.oss.redact import redact_header, redact_text, redact_url
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
 from ossbrowse.oss.safetext import UNSAFE_RE, escape_unsafe, escape_unsafe_json
@@ -39,7 +40,8 @@ _REQUEST_HEADERS = frozenset(
 def header_group(name: str) -> str:
     """The group of one response header: one of :data:`HEADER_GROUPS`."""
     lower = name.lower()
-    if lower.startswith("x-oss-meta-"):
+    if lower.startswith("x-oss-meta-") or is_persistent_header(lower):
+        # Headers kept with x-oss-persistent-headers come back under their own names.
         return "User metadata"
     if lower in _REQUEST_HEADERS:
         return "Request"
@@ -105,8 +107,12 @@ def _scrub(value: Any) -> Any:
     return value
 
 
-def result_to_dict(result: HeadResult) -> dict[str, Any]:
-    """The whole result as plain JSON/YAML-ready data; the basis of every output format."""
+def result_to_dict(result: HeadResult, *, now: datetime | None = None) -> dict[str, Any]:
+    """The whole result as plain JSON/YAML-ready data; the basis of every output format.
+
+    ``explained`` says what each OSS header means for the object at ``now`` (default: the
+    current time), e.g. how long a restored Archive copy stays readable.
+    """
     # Response headers carry no credential of ours, but a secret echoed back (or a header the
     # redactor knows is secret) must still not be shown.
     header_pairs = [(name, redact_header(name, value)) for name, value in result.headers]
@@ -159,19 +165,23 @@ def result_to_dict(result: HeadResult) -> dict[str, Any]:
         ],
         "warnings": list(result.warnings),
         "sign_version": result.sign_version,
+        "explained": [
+            meaning.to_dict()
+            for meaning in explain_headers(header_pairs, now=now or datetime.now(UTC))
+        ],
     }
     scrubbed: dict[str, Any] = _scrub(data)
     return scrubbed
 
 
-def render_json(result: HeadResult) -> str:
+def render_json(result: HeadResult, *, now: datetime | None = None) -> str:
     """One JSON object (indent 2, UTF-8 text kept as is)."""
-    return _json_text(result_to_dict(result))
+    return _json_text(result_to_dict(result, now=now))
 
 
-def render_yaml(result: HeadResult) -> str:
+def render_yaml(result: HeadResult, *, now: datetime | None = None) -> str:
     """The same data as YAML, unsafe characters escaped inside double-quoted strings."""
-    return _yaml_text(result_to_dict(result))
+    return _yaml_text(result_to_dict(result, now=now))
 
 
 class _SafeTextDumper(yaml.SafeDumper):
@@ -309,9 +319,13 @@ def _raw_value(name: str, value: str) -> str:
     return value
 
 
-def render_raw(result: HeadResult) -> str:
-    """A readable block: status, why, ETag, conditions, grouped headers, error, warnings."""
-    data = result_to_dict(result)
+def render_raw(result: HeadResult, *, now: datetime | None = None) -> str:
+    """A readable block: status, why, ETag, conditions, grouped headers (each OSS header with
+    what it means for the object), error, warnings."""
+    data = result_to_dict(result, now=now)
+    meanings: dict[tuple[str, str], str] = {
+        (item["header"], item["value"]): item["meaning"] for item in data["explained"]
+    }
     lines = [_status_line(data)]
     if data["summary"]:
         lines.append(data["summary"])
@@ -331,7 +345,11 @@ def render_raw(result: HeadResult) -> str:
         lines += ["", "Conditions", *(_condition_line(c) for c in data["conditions"])]
     for group, items in group_headers(tuple(pair) for pair in data["headers_list"]):
         title = group if group == "User metadata" else f"{group} headers"
-        lines += ["", title, *(f"  {name}: {_raw_value(name, value)}" for name, value in items)]
+        lines += ["", title]
+        for name, value in items:
+            lines.append(f"  {name}: {_raw_value(name, value)}")
+            if (name, value) in meanings:
+                lines.append(f"      means: {meanings[name, value]}")
     if data["error"] is not None:
         lines += ["", *_error_lines(data["error"])]
     if data["failure"] is not None:

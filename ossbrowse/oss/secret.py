@@ -57,6 +57,8 @@ _BAD_CATEGORIES = {
 _SECRET_RUN = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
 # Known secrets shorter than this are not searched for in values: they would match by chance.
 _MIN_KNOWN = 6
+# A value sharing this many consecutive characters with a known secret holds a piece of it.
+_OVERLAP = 10
 
 
 class SecretError(ValueError):
@@ -130,7 +132,10 @@ class Secret:
 
 
 def looks_like_secret(value: str, known: Iterable[Secret | str] = ()) -> bool:
-    """Whether ``value`` is, contains or is part of a ``known`` secret, or looks like one.
+    """Whether ``value`` shares a stretch with a ``known`` secret, or looks like a secret.
+
+    Shares a stretch: 10 consecutive characters of a known secret (its whole text when
+    shorter), or the value is itself a part of one; letter case is ignored.
 
     Looks like one: a run of 16 or more base64 / URL-safe characters mixing upper case, lower
     case and digits, as AccessKey secrets and STS tokens do (region ids, endpoints, modes and
@@ -140,7 +145,13 @@ def looks_like_secret(value: str, known: Iterable[Secret | str] = ()) -> bool:
         text = secret.reveal() if isinstance(secret, Secret) else secret
         if len(text) < _MIN_KNOWN:
             continue
-        if text in value or (len(value) >= _MIN_KNOWN and value in text):
+        # Without case: a value may have been lower-cased (sign_version, addressing_style).
+        text, folded = text.casefold(), value.casefold()
+        if len(folded) >= _MIN_KNOWN and folded in text:
+            return True  # a part of a secret
+        # A stretch of the secret anywhere in the value: pasted whole, cut or with extra text.
+        window = min(len(text), _OVERLAP)
+        if any(text[i : i + window] in folded for i in range(len(text) - window + 1)):
             return True
     for run in _SECRET_RUN.findall(value):
         if (

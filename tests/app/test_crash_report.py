@@ -14,8 +14,18 @@ from typing import Any
 import pytest
 from rich.console import Console
 from textual.app import App
-from tui_helpers import SECRET, STS_SECRET, STS_TOKEN, completed, settle
+from tui_helpers import (
+    SECRET,
+    STS_SECRET,
+    STS_TOKEN,
+    completed,
+    notifications,
+    profile_for,
+    screen_text,
+    settle,
+)
 
+from ossbrowse.emulator import Emulator
 from ossbrowse.oss import canonical
 from ossbrowse.ui.app import OssBrowseApp
 
@@ -40,10 +50,16 @@ async def crash_while_exporting(app: OssBrowseApp, monkeypatch: pytest.MonkeyPat
     return report.getvalue()
 
 
+def patient_app(demo_app: Callable[..., OssBrowseApp], emulator: Emulator) -> OssBrowseApp:
+    # Generous timeouts: the HEAD before the crash must succeed even on a loaded machine.
+    profile = profile_for(emulator, connect_timeout=30.0, read_timeout=30.0)
+    return demo_app(profile=profile, transport=None)
+
+
 async def test_a_crash_while_signing_shows_frames_but_no_secret(
-    demo_app: Callable[..., OssBrowseApp], monkeypatch: pytest.MonkeyPatch
+    demo_app: Callable[..., OssBrowseApp], emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    output = await crash_while_exporting(demo_app(transport=None), monkeypatch)
+    output = await crash_while_exporting(patient_app(demo_app, emulator), monkeypatch)
     assert "RuntimeError: the HMAC failed" in output
     assert "v4_signing_key" in output  # the frame that held the secret is in the report
     assert SECRET not in output
@@ -51,9 +67,9 @@ async def test_a_crash_while_signing_shows_frames_but_no_secret(
 
 
 async def test_the_stock_report_would_have_shown_the_secret(
-    demo_app: Callable[..., OssBrowseApp], monkeypatch: pytest.MonkeyPatch
+    demo_app: Callable[..., OssBrowseApp], emulator: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = demo_app(transport=None)
+    app = patient_app(demo_app, emulator)
     # Textual's own crash report, as the app had it before: what this test would catch.
     monkeypatch.setattr(app, "_fatal_error", lambda: App._fatal_error(app))
     output = await crash_while_exporting(app, monkeypatch)
@@ -86,3 +102,27 @@ async def test_a_crash_while_switching_profile_shows_no_secret_from_the_file(
     assert "resolve_profile" in output
     for canary in (SECRET, STS_SECRET, STS_TOKEN):
         assert canary not in output
+
+
+async def test_an_undecodable_secret_in_the_environment_is_refused_on_a_profile_switch(
+    demo_app: Callable[..., OssBrowseApp], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A byte that is not UTF-8 reaches os.environ as a lone surrogate; it used to crash here.
+    config = tmp_path / "ossutilconfig"
+    config.write_text("[default]\nregion = cn-hangzhou\n[profile other]\nregion = cn-beijing\n")
+    config.chmod(0o600)
+    monkeypatch.setenv("OSS_ACCESS_KEY_ID", "LTAI5tEnvKey")
+    monkeypatch.setenv("OSS_ACCESS_KEY_SECRET", "CanaryEnv\udcffSecret-0123")
+    app = demo_app(config_file=str(config))
+    messages: list[Any] = []
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await app.switch_profile("other")
+        await pilot.pause()
+        [note] = [n for n in notifications(messages) if n.startswith("Profile other")]
+        assert note == (
+            "Profile other: access key secret (from env) is not valid text: it holds a byte "
+            "that is not UTF-8 (character 10 of 21)"
+        )
+        assert app.is_running
+        assert app.profile.name == "default"  # the usable profile stays
+        assert "CanaryEnv" not in screen_text(app)

@@ -127,10 +127,11 @@ def test_python_export_runs(sts_emulator: Emulator, monkeypatch: pytest.MonkeyPa
     assert out.getvalue().startswith("200 ")
 
 
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """(exit status, everything printed, standard output alone)."""
     code = cli.main(argv)
     captured = capsys.readouterr()
-    return code, captured.out + captured.err
+    return code, captured.out + captured.err, captured.out
 
 
 def test_canary_never_appears_in_any_headless_output(
@@ -168,14 +169,14 @@ def test_canary_never_appears_in_any_headless_output(
         "cn-hangzhou",
     ]
     runs.append(_run([*bad, "--output-format", "json"], capsys))
-    codes = {code for code, _ in runs}
+    codes = {code for code, _, _ in runs}
     assert {0, 2, 5} <= codes  # successes, errors (skew, missing, bad secret) and 412 all ran
-    for _, text in runs:
+    for _, text, _ in runs:
         _assert_clean(text)
     logged = log_file.read_text()
     assert "HEAD http://127.0.0.1" in logged and "x-oss-security-token" in logged
     _assert_clean(logged)
-    assert json.loads(runs[-1][1])["error"]["code"] == "SignatureDoesNotMatch"
+    assert json.loads(runs[-1][2])["error"]["code"] == "SignatureDoesNotMatch"
 
 
 def test_exports_keep_network_flags_but_not_a_proxy_password(sts_emulator: Emulator) -> None:

@@ -127,3 +127,10 @@ def test_region_mismatch_is_named() -> None:
     message = region_mismatch(parse_endpoint("oss-cn-beijing.aliyuncs.com"), "cn-hangzhou")
     assert message and "cn-beijing" in message and "--region cn-beijing" in message
     assert region_mismatch(parse_endpoint("oss-cn-hangzhou.aliyuncs.com"), "cn-hangzhou") is None
+
+
+@pytest.mark.parametrize("style", ["virtual", "path", "cname"])
+def test_no_bucket_addresses_the_service(style: str) -> None:
+    endpoint = parse_endpoint("oss-cn-hangzhou.aliyuncs.com")
+    url = object_url(endpoint, "", "", style=style, query=[("max-keys", "10")])
+    assert url == "https://oss-cn-hangzhou.aliyuncs.com/?max-keys=10"

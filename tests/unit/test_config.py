@@ -798,3 +798,21 @@ def test_long_values_are_quoted_as_a_short_prefix(tmp_path: Path) -> None:
         resolve(path)
     assert "'averylongmodenameaverylongmoden…'" in str(info.value)
     assert "averylongmodename" * 2 not in str(info.value)
+
+
+@pytest.mark.parametrize("setting", ["region", "sign-version", "addressing-style"])
+@pytest.mark.parametrize("secret", [SECRET, "plain-looking-secret-words", TOKEN])
+def test_a_secret_pasted_into_a_checked_setting_is_not_echoed(
+    tmp_path: Path, setting: str, secret: str
+) -> None:
+    path = write(
+        tmp_path,
+        f"[default]\naccessKeyId = LTAIx\naccessKeySecret = {secret}x\nstsToken = {TOKEN}\n"
+        f"region = cn-hangzhou\nmode = StsToken\n{setting} = oss-{secret}\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        check_usable(resolve(path))
+    message = str(info.value)
+    assert message.startswith(setting), message
+    assert HIDDEN_VALUE in message
+    assert secret[:8] not in message

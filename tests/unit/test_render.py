@@ -624,3 +624,51 @@ def test_raw_shows_both_canonical_requests_when_the_strings_to_sign_differ() -> 
     # Identical strings to sign need no canonical requests: the secret is what differs.
     same = replace(error, server_string_to_sign=OUR_STS)
     assert "CanonicalRequest" not in render_raw(replace(result, error=same))
+
+
+ARCHIVE_HEADERS = (
+    ("ETag", ETAG),
+    ("x-oss-object-type", "Normal"),
+    ("x-oss-storage-class", "Archive"),
+    ("x-oss-restore", 'ongoing-request="false", expiry-date="Sat, 21 Mar 2026 09:26:53 GMT"'),
+    ("x-oss-request-id", REQUEST_ID),
+)
+SOME_DAY = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def archive_result() -> HeadResult:
+    from dataclasses import replace
+
+    return replace(ok_result(), headers=ARCHIVE_HEADERS)
+
+
+def test_json_explains_the_restore_state_at_the_given_time() -> None:
+    data = json.loads(render_json(archive_result(), now=SOME_DAY))
+    restore = next(item for item in data["explained"] if item["header"] == "x-oss-restore")
+    assert restore["state"] == "expired"
+    assert restore["expiry_date"] == "2026-03-21T09:26:53Z"
+    assert "frozen again" in restore["meaning"]
+    assert restore["value"].startswith('ongoing-request="false"')
+    # Before the expiry date the same header means the copy can still be read.
+    earlier = json.loads(render_json(archive_result(), now=datetime(2026, 3, 1, tzinfo=UTC)))
+    assert next(i for i in earlier["explained"] if i["header"] == "x-oss-restore")["state"] == (
+        "restored"
+    )
+
+
+def test_yaml_carries_the_same_explanations() -> None:
+    data = yaml.safe_load(render_yaml(archive_result(), now=SOME_DAY))
+    assert data["explained"] == json.loads(render_json(archive_result(), now=SOME_DAY))["explained"]
+
+
+def test_raw_output_puts_each_meaning_under_its_header() -> None:
+    lines = render_raw(archive_result(), now=SOME_DAY).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  x-oss-restore:"))
+    assert lines[at + 1].strip().startswith("means: The restored copy expired")
+    at = next(i for i, line in enumerate(lines) if line.startswith("  x-oss-storage-class:"))
+    assert "Archive" in lines[at + 1] and "60 days" in lines[at + 1]
+
+
+def test_persistent_headers_are_grouped_as_user_metadata() -> None:
+    groups = dict(group_headers([("myheader1", "v"), ("Content-Type", "text/plain")]))
+    assert groups["User metadata"] == [("myheader1", "v")]

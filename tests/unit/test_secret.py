@@ -159,3 +159,10 @@ def test_quote_is_always_a_short_prefix_or_hidden(value: str) -> None:
         shown = ast.literal_eval(quoted)
         assert len(shown) <= QUOTE_LIMIT
         assert value.startswith(shown.removesuffix("…"))
+
+
+def test_a_cut_or_lower_cased_piece_of_a_known_secret_is_hidden() -> None:
+    known = [Secret(CANARY)]
+    assert quote_value(CANARY[:14], known) == HIDDEN_VALUE  # cut short
+    assert quote_value("oss-" + CANARY[5:20].lower(), known) == HIDDEN_VALUE  # lower-cased
+    assert quote_value("cn-hangzhou", known) == "'cn-hangzhou'"
