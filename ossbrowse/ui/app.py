@@ -1,8 +1,12 @@
 """The ossbrowse Textual app and its factory, :func:`make_app`.
 
-The app owns one :class:`OssClient` for the active profile (closed when the app ends, rebuilt
-when the user switches profile). A profile that cannot send (no credentials, no region) still
-opens: the screen says what to set and offers the demo, and nothing is sent.
+The app holds the :class:`~ossbrowse.ui.session.Session` (the active profile and its client,
+closed when the app ends, rebuilt when the user switches profile) and routes between the mode
+screens listed in :attr:`OssBrowseApp.SCREEN_MODES`, each built with the session. It knows no
+screen's insides: a screen brings its own keys and palette entries, and F1 lists those of the
+active screen (see :mod:`ossbrowse.ui.screens.base` for how a new screen plugs in). A profile
+that cannot send (no credentials, no region) still opens: the screen says what to set and
+offers the demo, and nothing is sent.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 from rich.segment import Segments
@@ -24,14 +28,14 @@ from ossbrowse.config import resolve_profile
 from ossbrowse.config_file import list_profiles
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
-from ossbrowse.oss.signing import utc_now
-from ossbrowse.ui.commands import HEAD_ACTIONS
+from ossbrowse.ui.actions import key_help
 from ossbrowse.ui.crash_report import crash_traceback
-from ossbrowse.ui.messages import ProfileSwitched
+from ossbrowse.ui.screens.base import SessionScreen
 from ossbrowse.ui.screens.copied import CopiedScreen
 from ossbrowse.ui.screens.head import HeadScreen
 from ossbrowse.ui.screens.help import HelpScreen
 from ossbrowse.ui.screens.profiles import ProfileScreen
+from ossbrowse.ui.session import Session
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -55,6 +59,9 @@ class OssBrowseApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "ossbrowse"
+    SCREEN_MODES: ClassVar[dict[str, Callable[[Session], SessionScreen]]] = {"head": HeadScreen}
+    """The app's modes and the screen each starts on; a new screen joins here."""
+    DEFAULT_MODE = "head"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help", tooltip="Show every key and how to use the app"),
         Binding(
@@ -82,54 +89,37 @@ class OssBrowseApp(App[None]):
         self,
         profile: Profile,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        connect: Callable[[Profile], OssClient] = OssClient,
         clock: Callable[[], datetime] | None = None,
-        timer: Callable[[], float] | None = None,
         prefill: Mapping[str, str] | None = None,
         config_file: str | None = None,
         demo: bool = False,
         notice: str | None = None,
     ) -> None:
+        """``connect`` builds a profile's client (tests inject one with a transport); see
+        :func:`make_app` for the rest."""
         super().__init__()
         # A fixed theme: what a user (and a snapshot) sees does not depend on TEXTUAL_THEME.
         self.theme = DARK_THEME
-        self.profile = profile
-        self.demo = demo
         self.notice = notice
-        self.config_file = config_file
-        self.prefill = dict(prefill or {})
-        self.last_copied: tuple[str, str] | None = None
-        self._transport = transport
-        self._clock = clock
-        self._timer = timer
-        self.client: OssClient | None = None
-        """The client of the active profile; None when the profile cannot send."""
-        self.client_problem: str | None = None
-        """Why there is no client: what the user must set."""
-        self._connect(profile)
-
-    def _connect(self, profile: Profile) -> None:
-        self.profile = profile
-        try:
-            self.client = OssClient(
-                profile, transport=self._transport, clock=self._clock, timer=self._timer
-            )
-        except ConfigError as exc:
-            self.client, self.client_problem = None, str(exc)
-        else:
-            self.client_problem = None
-
-    def now(self) -> datetime:
-        """The time requests are signed with (an injected clock in tests and screenshots)."""
-        return (self._clock or utc_now)()
+        self.session = Session(
+            self,
+            profile,
+            connect=connect,
+            clock=clock,
+            demo=demo,
+            config_file=config_file,
+            start=prefill,
+        )
+        for mode, screen in self.SCREEN_MODES.items():
+            self.add_mode(mode, partial(screen, self.session))
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The outcome colours, for any theme that does not set its own."""
         return dict(OUTCOME_COLOURS)
 
     def on_mount(self) -> None:
-        """Open the head screen; show the start-up notice, if any."""
-        self.push_screen(HeadScreen(self.prefill))
+        """Show the start-up notice, if any (the default mode's screen is already up)."""
         if self.notice:
             self.notify(self.notice, title="Configuration", severity="warning", timeout=12)
 
@@ -151,8 +141,7 @@ class OssBrowseApp(App[None]):
 
     async def on_unmount(self) -> None:
         """Close the connection pool."""
-        if self.client is not None:
-            await self.client.aclose()
+        await self.session.close()
 
     # -- actions -------------------------------------------------------------------------
 
@@ -160,36 +149,7 @@ class OssBrowseApp(App[None]):
         """Show the help screen with the keys as currently bound (remapped keys included)."""
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self._key_help()))
-
-    def _key_help(self) -> list[tuple[str, str]]:
-        screen = self.screen
-        # With a text field focused, Textual leaves out the one-letter bindings (they type);
-        # list the keys as they are with the focus outside the form, then put it back.
-        focused = screen.focused
-        screen.set_focus(None, scroll_visible=False)
-        try:
-            active = list(screen.active_bindings.values())
-        finally:
-            screen.set_focus(focused, scroll_visible=False)
-        keys: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for item in active:
-            binding = item.binding
-            if binding.action in seen or binding.system or binding.action.startswith("app.focus"):
-                continue
-            seen.add(binding.action)
-            text = binding.tooltip or binding.description or binding.action
-            keys.append((self.get_key_display(binding), text))
-        if isinstance(screen, HeadScreen):
-            # Actions hidden right now (Cancel with nothing in flight, Fetch with nothing to
-            # fetch) are still worth knowing.
-            for action in HEAD_ACTIONS:
-                if action.action not in seen:
-                    binding = Binding(action.key, action.action, action.label)
-                    keys.append((self.get_key_display(binding), f"{action.help} (when useful)"))
-        keys.append(("tab / shift+tab", "Move between the fields, the result and the headers"))
-        return keys
+        self.push_screen(HelpScreen(key_help(self.screen)))
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme."""
@@ -197,21 +157,23 @@ class OssBrowseApp(App[None]):
 
     def action_show_copied(self) -> None:
         """Show the last copied text."""
-        if self.last_copied is None:
+        copied = self.session.copied
+        if copied is None:
             self.notify("Nothing copied yet.", severity="warning")
             return
-        self.push_screen(CopiedScreen(*self.last_copied))
+        self.push_screen(CopiedScreen(copied.what, copied.text))
 
     def action_profiles(self) -> None:
         """Open the profile switcher."""
         try:
-            names = list_profiles(self.config_file)
+            names = list_profiles(self.session.config_file)
         except ConfigError as exc:
             self.notify(str(exc), title="Profiles", severity="error", timeout=10)
             return
-        where = self.config_file or os.environ.get("OSSUTIL_CONFIG_FILE") or "~/.ossutilconfig"
+        config_file = self.session.config_file
+        where = config_file or os.environ.get("OSSUTIL_CONFIG_FILE") or "~/.ossutilconfig"
         self.push_screen(
-            ProfileScreen(names, self.profile.name, where), callback=self._picked_profile
+            ProfileScreen(names, self.session.profile.name, where), callback=self._picked_profile
         )
 
     async def _picked_profile(self, name: str | None) -> None:
@@ -220,48 +182,28 @@ class OssBrowseApp(App[None]):
 
     async def switch_profile(self, name: str) -> None:
         """Resolve profile ``name`` (environment > config file), rebuild the client."""
+        session = self.session
         try:
-            profile = resolve_profile(config_file=self.config_file, profile=name)
+            profile = resolve_profile(config_file=session.config_file, profile=name)
         except ConfigError as exc:
             self.notify(str(exc), title=f"Profile {name}", severity="error", timeout=10)
             return
-        head = self._head_screen()
-        if head is not None:
-            head.action_cancel()
-        old = self.client
-        self._connect(profile)
-        if old is not None:
-            await old.aclose()
-        if head is not None:
-            head.profile_changed()
-        usable = self.client is not None
-        self.post_message(ProfileSwitched(name, usable))
-        if usable:
+        await session.use_profile(profile)
+        if session.client is not None:
             self.notify(f"Now using profile {name}.", title="Profile", timeout=4)
         else:
             self.notify(
-                self.client_problem or "",
+                session.client_problem or "",
                 title=f"Profile {name} cannot send",
                 severity="warning",
                 timeout=10,
             )
 
-    def _head_screen(self) -> HeadScreen | None:
-        for screen in self.screen_stack:
-            if isinstance(screen, HeadScreen):
-                return screen
-        return None
-
     # -- command palette -----------------------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The built-in commands, plus every head-screen action and the app's own."""
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The built-in commands and the app's own (a screen's come from its ``COMMANDS``)."""
         yield from super().get_system_commands(screen)
-        if isinstance(screen, HeadScreen):
-            for action in HEAD_ACTIONS:
-                if action.palette:
-                    method = getattr(screen, f"action_{action.action}")
-                    yield SystemCommand(action.title, action.help, method)
         yield SystemCommand("Switch profile", "Pick another ossutil profile", self.action_profiles)
         yield SystemCommand(
             "Toggle light/dark theme",
@@ -295,11 +237,14 @@ def make_app(
     ``config_file`` is where the profile switcher looks; ``demo`` shows the demo hint line;
     ``notice`` is shown once at start (e.g. why the configuration could not be read).
     """
+
+    def connect(profile: Profile) -> OssClient:
+        return OssClient(profile, transport=transport, clock=clock, timer=timer)
+
     return OssBrowseApp(
         profile,
-        transport=transport,
+        connect=connect,
         clock=clock,
-        timer=timer,
         prefill=prefill,
         config_file=config_file,
         demo=demo,

@@ -124,5 +124,5 @@ async def test_an_undecodable_secret_in_the_environment_is_refused_on_a_profile_
             "that is not UTF-8 (character 10 of 21)"
         )
         assert app.is_running
-        assert app.profile.name == "default"  # the usable profile stays
+        assert app.session.profile.name == "default"  # the usable profile stays
         assert "CanaryEnv" not in screen_text(app)

@@ -20,7 +20,6 @@ from tui_helpers import (
 
 from ossbrowse.config import resolve_profile
 from ossbrowse.oss.profile import Profile
-from ossbrowse.ui.messages import ProfileSwitched
 from ossbrowse.ui.screens.profiles import ProfileScreen
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
 
@@ -54,7 +53,7 @@ async def test_switch_profile_rebuilds_the_client(demo_app, emulator, tmp_path) 
         assert "profile default" in text and emulator.endpoint in text
         assert "cn-hangzhou" in text and "V4 signing" in text
         assert SECRET not in text and KEY_ID not in text
-        first_client = app.client
+        first_client = app.session.client
 
         await pilot.press("f5")
         await settle(pilot)
@@ -70,8 +69,8 @@ async def test_switch_profile_rebuilds_the_client(demo_app, emulator, tmp_path) 
         await settle(pilot)
 
         assert not isinstance(app.screen, ProfileScreen)
-        assert app.profile.name == "ops" and app.client is not first_client
-        assert any(isinstance(m, ProfileSwitched) and m.name == "ops" for m in messages)
+        assert app.session.profile.name == "ops" and app.session.client is not first_client
+        assert any(n.startswith("Profile: Now using profile ops") for n in notifications(messages))
         text = bar_text(app)
         assert "profile ops" in text and "V1 signing" in text and "STS token" in text
         assert STS_TOKEN not in screen_text(app)
@@ -90,7 +89,7 @@ async def test_switching_to_a_profile_without_credentials(demo_app, emulator, tm
     async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
         await app.switch_profile("empty")
         await pilot.pause()
-        assert app.client is None
+        assert app.session.client is None
         assert "not configured" in bar_text(app)
         assert "OSS_ACCESS_KEY_ID" in screen_text(app)
         app.screen.query_one("#key").focus()

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 
 import httpx
+from textual.command import CommandList, CommandPalette
 from textual.message import Message
 from textual.widgets import Input
-from tui_helpers import NOW, completed, notifications, settle
+from tui_helpers import NOW, completed, notifications, settle, wait_for
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY
 from ossbrowse.oss.results import Outcome, Verdict
 from ossbrowse.ui.app import make_app
-from ossbrowse.ui.commands import HEAD_ACTIONS
 from ossbrowse.ui.probes import stale_etag
 from ossbrowse.ui.screens.copied import CopiedScreen
+from ossbrowse.ui.screens.head_actions import HEAD_ACTIONS
+from ossbrowse.ui.session import Copied
 from ossbrowse.ui.widgets.headers_table import HeadersTable
 
 
@@ -116,7 +118,7 @@ async def test_copy_etag_header_and_json(demo_app) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert app.clipboard == result.etag
-        assert app.last_copied == ("the ETag", result.etag)
+        assert app.session.copied == Copied("the ETag", result.etag)
 
         table = app.screen.query_one(HeadersTable)
         table.focus()
@@ -200,13 +202,20 @@ def test_every_quick_action_has_one_key_an_id_and_a_tooltip() -> None:
         assert all(banned not in a.key.split(",") for a in HEAD_ACTIONS)
 
 
+def palette_titles(app) -> list[str]:
+    """The commands the open command palette lists, top first."""
+    if not isinstance(app.screen, CommandPalette):
+        return []
+    commands = app.screen.query_one(CommandList)
+    return [commands.get_option_at_index(i).hit.text for i in range(commands.option_count)]
+
+
 async def test_quick_actions_are_in_the_command_palette(demo_app) -> None:
     app = demo_app()
-    async with app.run_test(size=(100, 30)):
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        for action in HEAD_ACTIONS:
-            assert action.title in titles
-        assert "Switch profile" in titles
+    wanted = {action.title for action in HEAD_ACTIONS} | {"Switch profile", "Help"}
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: wanted <= set(palette_titles(app)))
 
 
 async def test_palette_runs_a_quick_action(demo_app) -> None:
@@ -214,11 +223,11 @@ async def test_palette_runs_a_quick_action(demo_app) -> None:
     app = demo_app()
     async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"Send HEAD")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_titles(app)[:1] == ["Send HEAD"])
         await pilot.press("enter")
-        await settle(pilot)
+        await wait_for(pilot, lambda: completed(messages))
         assert completed(messages)[-1].result.status == 200
 
 
@@ -236,7 +245,7 @@ async def test_exports_copy_a_working_probe_without_secrets(demo_app, emulator) 
         for key in ("g", "b", "k", "p"):
             await pilot.press(key)
             await settle(pilot)
-            copied[key] = app.last_copied[1]
+            copied[key] = app.session.copied.text
         etag = value(app, "if-none-match")
     assert copied["g"].startswith("ossutil api head-object --bucket demo-bucket --key hello.txt")
     assert copied["b"].startswith("ossbrowse head --bucket demo-bucket --key hello.txt")

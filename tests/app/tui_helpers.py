@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +15,7 @@ from textual.notifications import Notify
 
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.profile import Profile
-from ossbrowse.ui.messages import HeadCompleted
+from ossbrowse.ui.screens.head import HeadScreen
 
 NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
 """The fixed time of both the emulator and the client."""
@@ -27,7 +29,8 @@ CANARIES = (SECRET, STS_SECRET, STS_TOKEN)
 
 def profile_for(emu: Emulator, **changes: Any) -> Profile:
     """A profile that talks with ``emu`` (changes override fields, e.g. a wrong secret)."""
-    return emu.profile(**{"connect_timeout": 2.0, "read_timeout": 5.0, **changes})
+    # Only a broken test waits this long; a loaded machine must not turn an answer into a timeout.
+    return emu.profile(**{"connect_timeout": 30.0, "read_timeout": 30.0, **changes})
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
@@ -47,9 +50,9 @@ class CountingTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-def completed(messages: list[Message]) -> list[HeadCompleted]:
-    """Every HeadCompleted seen, once each (a bubbling message is seen at each level)."""
-    unique = {id(m): m for m in messages if isinstance(m, HeadCompleted)}
+def completed(messages: list[Message]) -> list[HeadScreen.Completed]:
+    """Every HEAD answer seen, once each (a bubbling message is seen at each level)."""
+    unique = {id(m): m for m in messages if isinstance(m, HeadScreen.Completed)}
     return list(unique.values())
 
 
@@ -63,6 +66,20 @@ async def settle(pilot: Any) -> None:
     """Wait for the HEAD worker (if any) and for the UI to catch up."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float = 30.0) -> None:
+    """Let the app run until ``condition()`` is true; fail after ``timeout`` seconds.
+
+    The timeout only bounds a broken test: a loaded machine makes the wait longer, never the
+    test wrong.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "the condition never became true"
+        await pilot.pause()
+        await asyncio.sleep(0.01)
 
 
 _TEXT_RE = re.compile(r'<text[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', re.S)

@@ -248,7 +248,7 @@ async def test_the_tui_shows_the_warning_at_start_up(
         assert note.title == "Configuration" and note.severity == "warning"
         assert PROCESS_LIST in note.message
         assert secret not in note.message
-        assert app.is_running and app.client is not None
+        assert app.is_running and app.session.client is not None
 
 
 def test_the_tui_reads_a_secret_from_standard_input_without_warning(

@@ -7,11 +7,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
+from ossbrowse.ui.screens.dialog import Dialog
 
-class CopiedScreen(ModalScreen[None]):
+
+class CopiedScreen(Dialog[None]):
     """Shows the last copied text in a read-only text area."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -19,13 +20,8 @@ class CopiedScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    CopiedScreen { align: center middle; }
-    CopiedScreen > Vertical {
-        width: 90%; max-width: 110; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    CopiedScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%; }
     CopiedScreen TextArea { height: auto; max-height: 24; }
-    CopiedScreen #copied-help { color: $text-muted; }
     CopiedScreen Button { margin: 1 0 0 0; }
     """
 
@@ -42,6 +38,7 @@ class CopiedScreen(ModalScreen[None]):
                 "Sent to the terminal's clipboard (OSC 52). If it did not arrive, select the "
                 "text below (shift+drag in most terminals, or F7 to select all, then ctrl+c).",
                 id="copied-help",
+                classes="dialog-help",
             )
             yield TextArea(self.text, read_only=True, soft_wrap=True, id="copied-text")
             yield Button("Close", id="close", compact=True)

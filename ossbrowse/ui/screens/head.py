@@ -1,40 +1,41 @@
 """The head screen: the request form above the result pane, sending, cancelling, fetching.
 
-The HEAD runs in an exclusive async worker: a new send cancels the one in flight, the UI never
-blocks, and each request carries a sequence number so that a late answer to a cancelled or
-replaced request is dropped instead of shown.
+Requests go through the screen's :class:`~ossbrowse.ui.runner.RequestRunner` in one group,
+``"head"``: a new send replaces the one in flight, Escape cancels it, the UI never blocks, and
+an answer to a request the user already cancelled or replaced is dropped instead of shown.
+The profile and client come from the session; a profile switch cancels what is in flight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Footer, Input, Static
-from textual.worker import Worker, WorkerState
 
+from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.explain import explain
+from ossbrowse.oss.redact import redact_text
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
 from ossbrowse.oss.validation import InputErrors
-from ossbrowse.ui.commands import HEAD_ACTIONS, bindings
+from ossbrowse.ui.actions import Action, bindings
 from ossbrowse.ui.fields import BY_NAME
-from ossbrowse.ui.messages import HeadCancelled, HeadCompleted, HeadStarted, Purpose
 from ossbrowse.ui.probes import form_values
+from ossbrowse.ui.runner import RequestRunner, Ticket
+from ossbrowse.ui.screens.head_actions import HEAD_ACTIONS
 from ossbrowse.ui.screens.history import HistoryScreen
 from ossbrowse.ui.screens.probe_actions import ProbeActions
+from ossbrowse.ui.session import Session
 from ossbrowse.ui.widgets.conditions_view import needs_fetch
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
 from ossbrowse.ui.widgets.request_form import RequestForm
 from ossbrowse.ui.widgets.result_pane import ResultPane
-
-if TYPE_CHECKING:
-    from ossbrowse.oss.client import OssClient
-    from ossbrowse.ui.app import OssBrowseApp
 
 DEMO_HINT = (
     "Demo: [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
@@ -49,65 +50,83 @@ START_HINT = (
 )
 
 
-HISTORY_SIZE = 100
-"""Probes kept in the session's history."""
+HEAD = "head"
+"""The runner group of the screen's requests (the user's sends and fetches)."""
+
+
+class Purpose(StrEnum):
+    """Why a HEAD was sent."""
+
+    SEND = "send"
+    """The user's own request, from the form."""
+    FETCH = "fetch"
+    """An unconditional HEAD of the same object, to learn its ETag and Last-Modified."""
 
 
 class HeadScreen(ProbeActions):
     """HEAD an object, see the outcome and why."""
 
+    ACTIONS: ClassVar[tuple[Action, ...]] = HEAD_ACTIONS
     BINDINGS = bindings(HEAD_ACTIONS)
 
-    def __init__(self, prefill: Mapping[str, str] | None = None) -> None:
-        super().__init__()
-        self._prefill = dict(prefill or {})
-        self._seq = 0
-        self._active: int | None = None
-        """Sequence number of the request in flight; answers for any other are dropped."""
-        self._last_input = "key"
-        self.history: list[HeadResult] = []
-        """This session's answers to the user's own requests, oldest first (memory only)."""
+    @dataclass
+    class Completed(Message):
+        """A HEAD came back (any status, or no answer at all)."""
 
-    @property
-    def oss_app(self) -> OssBrowseApp:
-        """The app, typed."""
-        return cast("OssBrowseApp", self.app)
+        ticket: Ticket
+        result: HeadResult
+
+        @property
+        def purpose(self) -> Purpose:
+            """Why it was sent."""
+            return Purpose(self.ticket.purpose)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.runner = RequestRunner(self)
+        self._last_input = "key"
 
     @property
     def in_flight(self) -> bool:
         """True while a request is on its way and its answer is still wanted."""
-        return self._active is not None
+        return self.runner.busy(HEAD)
 
     def compose(self) -> ComposeResult:
         """Header line, optional demo hint, form, result pane, footer."""
         yield ProfileBar(id="profile-bar")
         yield Static(Content.from_markup(DEMO_HINT), id="demo-hint")
-        yield RequestForm(self._prefill, id="form")
+        yield RequestForm(self.session.start, id="form")
         yield ResultPane(id="result")
         yield Footer(compact=True, show_command_palette=True)
 
     def on_mount(self) -> None:
         """Describe the profile and focus the first field to fill in."""
-        self.query_one("#demo-hint").display = self.oss_app.demo
-        self.profile_changed()
+        self.query_one("#demo-hint").display = self.session.demo
+        # Immediate: in flight on the old client is cancelled before that client closes.
+        self.session.profile_changed.subscribe(self, self._profile_changed, immediate=True)
+        self._show_profile()
         values = self.form.values()
         first = "bucket" if not values["bucket"] else "key"
         self.form.field(first).input.focus()
 
-    def profile_changed(self) -> None:
-        """Refresh the header line and the guidance after the app's profile changed."""
-        app = self.oss_app
+    def _profile_changed(self, session: Session) -> None:
+        self.action_cancel()
+        self._show_profile()
+
+    def _show_profile(self) -> None:
+        """The header line and the guidance for the session's profile."""
+        session = self.session
         self.query_one(ProfileBar).show_profile(
-            app.profile,
-            app.client.endpoint_label if app.client else None,
-            usable=app.client is not None,
-            demo=app.demo,
+            session.profile,
+            session.client.endpoint_label if session.client else None,
+            usable=session.client is not None,
+            demo=session.demo,
         )
-        if app.client is None:
+        if session.client is None:
             self.pane.show_placeholder(
                 Content.assemble(
                     ("This profile cannot send requests.\n", "bold $text-error"),
-                    app.client_problem or "",
+                    session.client_problem or "",
                     "\n\n",
                     Content.from_markup(
                         "Press [b]F2[/b] to pick another profile, or quit ([b]ctrl+q[/b]) and run "
@@ -138,10 +157,10 @@ class HeadScreen(ProbeActions):
 
     def action_send(self) -> None:
         """Validate the form and send; nothing is sent when a field is refused."""
-        app = self.oss_app
-        if app.client is None:
+        client = self.session.client
+        if client is None:
             self.notify(
-                app.client_problem or "No usable profile.",
+                self.session.client_problem or "No usable profile.",
                 title="Not sent",
                 severity="error",
                 timeout=10,
@@ -159,58 +178,50 @@ class HeadScreen(ProbeActions):
             if first:
                 self.form.field(first).input.focus()
             return
-        self._start(app.client, request, Purpose.SEND)
+        self._start(client, request, Purpose.SEND)
         # Leave the form so that the one-letter quick actions work at once.
         self.pane.focus()
 
     def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
-        self._seq += 1
-        self._active = self._seq
         target = f"{request.bucket}/{request.key}"
         verb = "Fetching the object's values" if purpose is Purpose.FETCH else "Sending HEAD"
         self.pane.show_status(f"{verb}: {target} …  (Esc cancels)")
-        self.post_message(HeadStarted(self._seq, request, purpose))
-        self._run_head(client, request, self._seq, purpose)
+        self.runner.run(
+            HEAD,
+            lambda: client.head_object(request),
+            self.Completed,
+            purpose=purpose,
+            description="HEAD object",
+        )
         self.refresh_bindings()
 
-    @work(exclusive=True, group="head", exit_on_error=False, description="HEAD object")
-    async def _run_head(
-        self, client: OssClient, request: HeadRequest, seq: int, purpose: Purpose
-    ) -> None:
-        result = await client.head_object(request)
-        self.post_message(HeadCompleted(seq, result, purpose))
-
-    @on(HeadCompleted)
-    def _completed(self, event: HeadCompleted) -> None:
-        if event.seq != self._active:
+    @on(Completed)
+    def _completed(self, event: Completed) -> None:
+        if not self.runner.finish(event.ticket):
             return  # cancelled or replaced: never show a stale answer
-        self._active = None
         if event.purpose is Purpose.FETCH:
             self._fill_object_values(event.result)
         else:
             self.pane.show_result(event.result)
-            self.history = [*self.history[-(HISTORY_SIZE - 1) :], event.result]
+            self.session.history.add(event.result)
         self.refresh_bindings()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    @on(RequestRunner.Failed)
+    def _failed(self, event: RequestRunner.Failed) -> None:
         """A bug in the request path: say so, keep the UI usable."""
-        if event.worker.group != "head" or event.state is not WorkerState.ERROR:
+        if not self.runner.finish(event.ticket):
             return
-        self._active = None
         self.pane.show_status(None)
         self.notify(
-            _redacted(str(event.worker.error)), title="HEAD failed", severity="error", timeout=10
+            redact_text(str(event.error)), title="HEAD failed", severity="error", timeout=10
         )
         self.refresh_bindings()
 
     def action_cancel(self) -> None:
         """Cancel the request in flight; a late answer will be dropped."""
-        if self._active is None:
+        if self.runner.cancel(HEAD) is None:
             return
-        seq, self._active = self._active, None
-        self.workers.cancel_group(self, "head")
         self.pane.show_status("Cancelled. Its answer, if one comes, will not be shown.")
-        self.post_message(HeadCancelled(seq))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -227,13 +238,13 @@ class HeadScreen(ProbeActions):
     def action_fetch(self) -> None:
         """HEAD the same object without conditions, to fill in the object's values."""
         shown = self.pane.shown
-        app = self.oss_app
+        client = self.session.client
         if shown is None or not shown.result.conditions:
             self.notify("Send a HEAD with conditions first.", severity="warning")
             return
-        if app.client is None:
+        if client is None:
             return
-        self._start(app.client, shown.result.request.unconditional(), Purpose.FETCH)
+        self._start(client, shown.result.request.unconditional(), Purpose.FETCH)
 
     def _fill_object_values(self, fetched: HeadResult) -> None:
         shown = self.pane.shown
@@ -242,7 +253,7 @@ class HeadScreen(ProbeActions):
         if fetched.outcome is not Outcome.OK:
             self.notify(
                 f"The unconditional HEAD answered {fetched.status or 'nothing'}: "
-                f"{_redacted(fetched.summary)}",
+                f"{redact_text(fetched.summary)}",
                 title="Object's values unknown",
                 severity="warning",
                 timeout=8,
@@ -257,7 +268,7 @@ class HeadScreen(ProbeActions):
 
     def action_history(self) -> None:
         """Show this session's probes; the one picked is sent again."""
-        self.app.push_screen(HistoryScreen(self.history), callback=self._replay)
+        self.app.push_screen(HistoryScreen(self.session.history.results), callback=self._replay)
 
     def _replay(self, request: HeadRequest | None) -> None:
         if request is None:
@@ -269,10 +280,3 @@ class HeadScreen(ProbeActions):
     def action_edit(self) -> None:
         """Focus the form field used last."""
         self.form.field(self._last_input).input.focus()
-
-
-def _redacted(text: str) -> str:
-    """Pass text shown in a notification through the core's redactor."""
-    from ossbrowse.oss.redact import redact_text
-
-    return redact_text(text)

@@ -10,10 +10,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ossbrowse.oss.explain import RULES
+from ossbrowse.ui.screens.dialog import Dialog
 
 ABOUT = """\
 Mouse: click a field to edit it, HEAD ▶ to send, a header row to select it (then v copies \
@@ -29,7 +29,7 @@ Copying uses your terminal (OSC 52). If nothing arrives, o shows the copied text
 History: h lists this session's probes (kept in memory only); Enter sends one again."""
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Keys and how to use the app."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,11 +37,7 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 96%; max-width: 120; height: 92%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    HelpScreen > VerticalScroll { width: 96%; max-width: 120; height: 92%; }
     """
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:

@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ossbrowse.oss.conditions import request_headers
 from ossbrowse.oss.results import HeadRequest, HeadResult
 from ossbrowse.ui.formatting import badge_text, safe
+from ossbrowse.ui.screens.dialog import Dialog
 
 
 def describe(result: HeadResult) -> Content:
@@ -32,7 +32,7 @@ def describe(result: HeadResult) -> Content:
     )
 
 
-class HistoryScreen(ModalScreen[HeadRequest | None]):
+class HistoryScreen(Dialog[HeadRequest | None]):
     """Earlier probes, newest first; dismisses with the request to send again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,13 +40,8 @@ class HistoryScreen(ModalScreen[HeadRequest | None]):
     ]
 
     DEFAULT_CSS = """
-    HistoryScreen { align: center middle; }
-    HistoryScreen > Vertical {
-        width: 96%; max-width: 140; height: auto; max-height: 80%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    HistoryScreen > Vertical { width: 96%; max-width: 140; height: auto; max-height: 80%; }
     HistoryScreen OptionList { height: auto; max-height: 20; }
-    HistoryScreen #history-help { color: $text-muted; }
     """
 
     def __init__(self, results: list[HeadResult]) -> None:
@@ -58,13 +53,17 @@ class HistoryScreen(ModalScreen[HeadRequest | None]):
         with Vertical():
             yield Static("[b]History[/b] (this session only; nothing is written to disk)")
             if self.results:
-                yield Static("Enter sends the probe again, Esc closes.", id="history-help")
+                yield Static(
+                    "Enter sends the probe again, Esc closes.",
+                    id="history-help",
+                    classes="dialog-help",
+                )
                 yield OptionList(
                     *(Option(describe(r), id=str(i)) for i, r in enumerate(self.results)),
                     id="history",
                 )
             else:
-                yield Static("No probes yet. Esc closes.", id="history-help")
+                yield Static("No probes yet. Esc closes.", id="history-help", classes="dialog-help")
 
     def on_mount(self) -> None:
         """Focus the list."""

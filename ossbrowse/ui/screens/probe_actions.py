@@ -10,20 +10,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from textual.screen import Screen
-
 from ossbrowse.oss import export
 from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.render import result_to_dict
 from ossbrowse.oss.results import HeadRequest
 from ossbrowse.ui.clipboard import copy_text
 from ossbrowse.ui.probes import stale_etag
+from ossbrowse.ui.screens.base import SessionScreen
 from ossbrowse.ui.widgets.headers_table import HeadersTable
 from ossbrowse.ui.widgets.request_form import RequestForm
 from ossbrowse.ui.widgets.result_pane import ResultPane
 
 
-class ProbeActions(Screen[None]):
+class ProbeActions(SessionScreen):
     """Quick actions over the form and the result pane; subclasses implement sending."""
 
     @property
@@ -92,7 +91,7 @@ class ProbeActions(Screen[None]):
         if etag is None:
             self.notify("No ETag to copy yet.", severity="warning")
             return
-        copy_text(self.app, etag, "the ETag")
+        copy_text(self, self.session, etag, "the ETag")
 
     def action_copy_header(self) -> None:
         """Copy the value of the header selected in the headers table."""
@@ -107,7 +106,7 @@ class ProbeActions(Screen[None]):
             )
             return
         name, value = selected
-        copy_text(self.app, value, f"the value of {name}")
+        copy_text(self, self.session, value, f"the value of {name}")
 
     def action_copy_json(self) -> None:
         """Copy the whole result as JSON (the same document as ``ossbrowse head -o json``)."""
@@ -116,7 +115,7 @@ class ProbeActions(Screen[None]):
             self.notify("No result to copy yet.", severity="warning")
             return
         text = json.dumps(result_to_dict(shown.result), indent=2, ensure_ascii=False)
-        copy_text(self.app, text, "the result as JSON")
+        copy_text(self, self.session, text, "the result as JSON")
 
     # -- shareable reproductions --------------------------------------------------------------
 
@@ -128,8 +127,7 @@ class ProbeActions(Screen[None]):
                 "Send a HEAD first (F5): the export repeats that probe.", severity="warning"
             )
             return
-        profile: Profile = self.app.profile  # type: ignore[attr-defined]
-        copy_text(self.app, make(shown.result.request, profile), what)
+        copy_text(self, self.session, make(shown.result.request, self.session.profile), what)
 
     def action_export_ossutil(self) -> None:
         """Copy the probe as an ``ossutil api head-object`` command."""
@@ -141,7 +139,7 @@ class ProbeActions(Screen[None]):
 
     def action_export_curl(self) -> None:
         """Copy the probe as curl with a presigned URL (valid 15 minutes) and the If-* headers."""
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.session.now()
         self._export(lambda r, p: export.to_curl(r, p, now=now), "the probe as a curl command")
 
     def action_export_python(self) -> None:

@@ -7,12 +7,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ossbrowse.ui.screens.dialog import Dialog
 
-class ProfileScreen(ModalScreen[str | None]):
+
+class ProfileScreen(Dialog[str | None]):
     """Pick a profile; dismisses with its name, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -20,13 +21,8 @@ class ProfileScreen(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    ProfileScreen { align: center middle; }
-    ProfileScreen > Vertical {
-        width: 60; max-width: 90%; height: auto; max-height: 80%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    ProfileScreen > Vertical { width: 60; max-width: 90%; height: auto; max-height: 80%; }
     ProfileScreen OptionList { height: auto; max-height: 16; }
-    ProfileScreen #profiles-help { color: $text-muted; }
     """
 
     def __init__(self, names: list[str], current: str, where: str) -> None:
@@ -40,7 +36,11 @@ class ProfileScreen(ModalScreen[str | None]):
         with Vertical():
             yield Static("[b]Switch profile[/b]", markup=True)
             if self.names:
-                yield Static(f"From {self.where}. Enter picks, Esc closes.", id="profiles-help")
+                yield Static(
+                    f"From {self.where}. Enter picks, Esc closes.",
+                    id="profiles-help",
+                    classes="dialog-help",
+                )
                 yield OptionList(
                     *(
                         Option(f"{name}  (active)" if name == self.current else name, id=name)
@@ -54,6 +54,7 @@ class ProfileScreen(ModalScreen[str | None]):
                     "with `ossutil config`, or point -c/--config-file or OSSUTIL_CONFIG_FILE "
                     "at one. Esc closes.",
                     id="profiles-help",
+                    classes="dialog-help",
                 )
 
     def on_mount(self) -> None:

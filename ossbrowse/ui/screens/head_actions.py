@@ -1,36 +1,13 @@
 """The head screen's actions in one table: key, id, footer label and palette text.
 
-The screen's key bindings and the command palette entries are both built from it, so every
-quick action has one key and one palette entry, and users can remap keys by binding id
-(``App.set_keymap``).
+The screen's key bindings, its command palette entries and the keys listed by F1 are all built
+from it (see :mod:`ossbrowse.ui.actions`), so every quick action has one key and one palette
+entry, and users can remap keys by binding id (``App.set_keymap``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-from textual.binding import Binding, BindingType
-
-
-@dataclass(frozen=True)
-class Action:
-    """One action of the head screen."""
-
-    key: str
-    action: str
-    """Method name without ``action_``."""
-    id: str
-    label: str
-    """Short text for the footer."""
-    title: str
-    """Command palette title."""
-    help: str
-    """Command palette help, and the binding's tooltip."""
-    show: bool = True
-    """Shown in the footer."""
-    palette: bool = True
-
+from ossbrowse.ui.actions import Action
 
 HEAD_ACTIONS: tuple[Action, ...] = (
     Action(
@@ -190,10 +167,3 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
 )
-
-
-def bindings(actions: Iterable[Action]) -> list[BindingType]:
-    """Key bindings for ``actions``, each with an id and a tooltip."""
-    return [
-        Binding(a.key, a.action, a.label, show=a.show, id=a.id, tooltip=a.help) for a in actions
-    ]
