@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ossbrowse",
         description="Terminal UI for Alibaba Cloud OSS objects: HEAD an object, see why.",
-        epilog="commands: head, ls, demo, emulator (ossbrowse COMMAND --help)",
+        epilog="commands: head, ls, browse, demo, emulator (ossbrowse COMMAND --help)",
     )
     parser.add_argument("--version", action="version", version=f"ossbrowse {__version__}")
     _add_global_flags(parser)
@@ -308,11 +308,69 @@ def _render(result: HeadResult, output_format: str) -> str:
 
 
 def run_tui(argv: Sequence[str]) -> int:
-    """``ossbrowse [flags]``: open the head screen with the resolved profile."""
+    """``ossbrowse [flags]``: open the head screen (the explorer for a bucket without a key)."""
+    args = build_parser().parse_args(argv)
+    prefill = {f: getattr(args, f) for f in REQUEST_FLAGS if getattr(args, f)}
+    mode = "browse" if prefill.get("bucket") and not prefill.get("key") else None
+    return _open_tui(args, prefill, mode=mode)
+
+
+def build_browse_parser() -> argparse.ArgumentParser:
+    """``ossbrowse browse``: the explorer."""
+    parser = _Parser(
+        prog="ossbrowse browse",
+        description="Browse buckets, folders, objects and versions; open one to HEAD it.",
+    )
+    parser.add_argument(
+        "location",
+        nargs="?",
+        help="oss://BUCKET[/PREFIX] or an OSS URL to open at; none lists the buckets",
+    )
+    parser.add_argument(
+        "--page-size", type=int, default=None, help="rows per listing request (1-1000)"
+    )
+    _add_global_flags(parser)
+    return parser
+
+
+def run_browse(argv: Sequence[str]) -> int:
+    """``ossbrowse browse [oss://BUCKET[/PREFIX]]``: the explorer (the bucket list without one)."""
+    from .cli_location import apply_url_settings
+    from .oss.location import parse_location
+    from .oss.validation import InputError
+
+    args = build_browse_parser().parse_args(argv)
+    prefill: dict[str, str] = {}
+    flags: dict[str, object] = {}
+    try:
+        if args.page_size is not None and not 1 <= args.page_size <= 1000:
+            raise InputError("--page-size", "must be from 1 to 1000")
+        if args.location:
+            location = parse_location(args.location)
+            flags = _profile_flags(args)
+            apply_url_settings(location, flags)
+            prefill = {"bucket": location.bucket}
+            if location.key:
+                prefill["prefix"] = location.key
+    except InputError as exc:
+        _say(f"{exc} (nothing was sent)")
+        return EXIT_BAD_INPUT
+    if args.page_size is not None:
+        prefill["page_size"] = str(args.page_size)
+    return _open_tui(args, prefill, mode="browse", url_flags=flags)
+
+
+def _open_tui(
+    args: argparse.Namespace,
+    prefill: dict[str, str],
+    *,
+    mode: str | None,
+    url_flags: dict[str, object] | None = None,
+) -> int:
+    """Resolve the profile from ``args`` and run the TUI on ``mode``'s screen."""
     from .config import resolve_profile
     from .oss.profile import ConfigError, Profile
 
-    args = build_parser().parse_args(argv)
     if args.loglevel != "off" and args.log_file in (None, "-"):
         # The terminal belongs to the TUI: logs go to a file or nowhere.
         args.log_file = str(_default_log_file())
@@ -330,9 +388,8 @@ def run_tui(argv: Sequence[str]) -> int:
         _say(f"warning: {warning}")  # still on the terminal after the TUI has gone
     notice = None
     try:
-        profile = resolve_profile(
-            flags=_profile_flags(args), config_file=args.config_file, profile=args.profile
-        )
+        flags = {**_profile_flags(args), **(url_flags or {})}
+        profile = resolve_profile(flags=flags, config_file=args.config_file, profile=args.profile)
     except ConfigError as exc:
         profile, notice = Profile(name=args.profile or "default"), str(exc)
     else:
@@ -343,10 +400,9 @@ def run_tui(argv: Sequence[str]) -> int:
     if args.loglevel != "off":
         logging_to = f"Logging ({args.loglevel}) to {args.log_file}; secrets are never logged."
         notice = f"{notice}\n{logging_to}" if notice else logging_to
-    prefill = {f: getattr(args, f) for f in REQUEST_FLAGS if getattr(args, f)}
     from .ui.app import make_app
 
-    make_app(profile, prefill=prefill, config_file=args.config_file, notice=notice).run()
+    make_app(profile, prefill=prefill, config_file=args.config_file, notice=notice, mode=mode).run()
     return EXIT_OK
 
 
@@ -383,7 +439,13 @@ def run_ls(argv: Sequence[str]) -> int:
     return run(argv)
 
 
-COMMANDS = {"head": run_head, "ls": run_ls, "demo": run_demo, "emulator": run_emulator}
+COMMANDS = {
+    "head": run_head,
+    "ls": run_ls,
+    "browse": run_browse,
+    "demo": run_demo,
+    "emulator": run_emulator,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

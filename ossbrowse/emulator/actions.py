@@ -86,6 +86,8 @@ SERVED: tuple[Served, ...] = (
     _op("GetBucketVersioning", "bucket", "GET HEAD", "versioning"),
     _op("ListObjectVersions", "bucket", "GET HEAD", "versions"),
     _op("GetBucketLocation", "bucket", "GET HEAD", "location"),
+    _op("GetBucketInfo", "bucket", "GET HEAD", "bucketInfo"),
+    _op("DeleteMultipleObjects", "bucket", "POST", "delete"),
     _op("PutObject", "object", "PUT"),
     _op("GetObject", "object", "GET HEAD", optional=("versionId", *RESPONSE_OVERRIDES)),
     _op("GetObjectMeta", "object", "HEAD", "objectMeta", ("versionId",)),
@@ -119,5 +121,5 @@ def served_operation(level: str, method: str, query: Sequence[tuple[str, str]]) 
             return op.name
     if not actions:
         return None
-    where = "the service" if level == "service" else f"a {level}"
+    where = {"service": "the service", "bucket": "a bucket", "object": "an object"}[level]
     raise not_implemented(f"{method} with ?{', '.join(sorted(actions))} on {where}")

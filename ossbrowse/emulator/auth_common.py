@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote, quote_plus
 
 from ossbrowse.emulator.errors import EC, OssError, invalid_argument
 from ossbrowse.oss.canonical import V4_TERMINATOR
@@ -21,6 +22,7 @@ from ossbrowse.oss.canonical import V4_TERMINATOR
 MAX_SKEW_SECONDS = 15 * 60
 TOKEN_MASK = "****"  # noqa: S105 (a mask, not a password)
 _V4_DATE = re.compile(r"^\d{8}T\d{6}Z$")
+_LOWER_HEX = re.compile(r"%[0-9A-F]{2}")
 _SIGNATURE_MESSAGE = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your key and signing method."
@@ -69,9 +71,26 @@ def parse_v4_timestamp(text: str) -> float | None:
         return None
 
 
+def _token_forms(token: str) -> list[str]:
+    """The ways a token can appear in a string to sign or a canonical request, longest first:
+    as sent, and percent-encoded as each signer encodes a query value (either hex case, "+"
+    or "%20" for a space)."""
+    forms = {token}
+    for safe in ("", "-_.~", "/", "-_.~/"):
+        encoded = quote(token, safe=safe)
+        forms.update({encoded, _LOWER_HEX.sub(lambda m: m.group(0).lower(), encoded)})
+    forms.add(quote_plus(token, safe=""))
+    return sorted(forms, key=len, reverse=True)
+
+
 def mask_token(text: str, token: str | None) -> str:
-    """``text`` with the security token replaced by a mask: a token is a secret."""
-    return text.replace(token, TOKEN_MASK) if token else text
+    """``text`` with the security token, in any encoding, replaced by a mask: a token is a
+    secret (a V4 canonical request holds it percent-encoded)."""
+    if not token:
+        return text
+    for form in _token_forms(token):
+        text = text.replace(form, TOKEN_MASK)
+    return text
 
 
 def _hex_bytes(text: str) -> str:
@@ -146,12 +165,21 @@ class Verifier:
             )
 
     def check_region(self, region: str, where: str) -> None:
-        """Raise 400 InvalidArgument naming both regions when ``region`` is not ours."""
+        """Raise 400 InvalidArgument when ``region`` is not ours.
+
+        The message is OSS's own wording (the SDK test suites compare it); the elements name
+        both regions, which OSS's document does not, so a client can say which one to use.
+        """
         if region != self.region:
+            message = (
+                "Invalid signing region in Authorization header."
+                if where == "Authorization header"
+                else "The signing region in credential is invalid."
+            )
             raise OssError(
                 400,
                 "InvalidArgument",
-                f"Invalid signing region in {where}: got '{region}', expected '{self.region}'.",
+                message,
                 EC["InvalidSigningRegion"],
                 (("SigningRegion", region), ("Region", self.region)),
             )
@@ -163,9 +191,9 @@ class Verifier:
         """
         parts = credential.split("/")
         if len(parts) != 5 or parts[4] != V4_TERMINATOR or not parts[0]:
+            # OSS's wording; the expected shape is the ArgumentValue's fix.
             raise invalid_argument(
-                f"Invalid credential in {where}: expected "
-                "<AccessKeyId>/<YYYYMMDD>/<region>/oss/aliyun_v4_request.",
+                f"Invalid credential in {where}.",
                 "Credential",
                 credential,
                 EC["InvalidAuthorization"],

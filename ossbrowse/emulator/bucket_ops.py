@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from ossbrowse.emulator import xmlgen
+from ossbrowse.emulator.batch_delete import delete_multiple
 from ossbrowse.emulator.errors import EC, OssError, invalid_argument, not_implemented
 from ossbrowse.emulator.listing import ListQuery
 from ossbrowse.emulator.messages import Context, Response
+from ossbrowse.emulator.object_ops import STORAGE_CLASSES
 from ossbrowse.emulator.routing import first, int_param
 from ossbrowse.emulator.store import Store
 
 XML = ("Content-Type", "application/xml")
 DEFAULT_MAX_KEYS = 100
 MAX_KEYS = 1000
+MAX_LISTING_ARGUMENT_BYTES = 1024
 
 
 def _malformed(detail: str) -> OssError:
@@ -70,12 +74,36 @@ def decode_token(token: str) -> str:
         ) from None
 
 
+def check_listing_arguments(query: Sequence[tuple[str, str]], names: Sequence[str]) -> None:
+    """400 InvalidArgument, as OSS answers, for a listing argument OSS refuses.
+
+    Prefixes, markers and tokens must be shorter than 1024 bytes (an object name is at most
+    1023), and a delimiter is a single character.
+    """
+    for name in names:
+        value = first(query, name)
+        if value is None:
+            continue
+        if len(value.encode("utf-8")) >= MAX_LISTING_ARGUMENT_BYTES:
+            raise invalid_argument(
+                f"The {name} is too long: it must be shorter than "
+                f"{MAX_LISTING_ARGUMENT_BYTES} bytes.",
+                name,
+                value[:64],
+            )
+        if name == "delimiter" and len(value) > 1:
+            raise invalid_argument("The delimiter must be one character.", name, value)
+
+
 class BucketOps:
     """Handlers for requests with no key."""
 
-    def __init__(self, store: Store, region: str) -> None:
+    def __init__(self, store: Store, region: str, *, public_access_blocked: bool = True) -> None:
         self.store = store
         self.region = region
+        # What GetBucketInfo reports: OSS blocks public access on new buckets; the emulator
+        # serves anonymous requests only when started with allow_anonymous.
+        self.public_access_blocked = public_access_blocked
 
     def handle(self, ctx: Context) -> Response:
         """Dispatch a service- or bucket-level request by its served operation."""
@@ -101,6 +129,20 @@ class BucketOps:
         if operation == "GetBucketVersioning":
             info = self.store.bucket_info(bucket)
             return Response(200, [XML], xmlgen.versioning(info.versioning))
+        if operation == "GetBucketInfo":
+            info = self.store.bucket_info(bucket)
+            body = xmlgen.bucket_info(
+                name=info.name,
+                region=info.region,
+                created=info.created,
+                storage_class=info.storage_class,
+                acl=info.acl,
+                versioning=info.versioning,
+                block_public_access=self.public_access_blocked,
+            )
+            return Response(200, [XML], body)
+        if operation == "DeleteMultipleObjects":
+            return delete_multiple(self.store, ctx, bucket)
         if operation == "ListObjectVersions":
             return self.list_versions(ctx, bucket)
         if operation == "GetBucketLocation":
@@ -121,22 +163,41 @@ class BucketOps:
     # -- service and bucket -----------------------------------------------------------------------
 
     def list_buckets(self, ctx: Context) -> Response:
-        """ListBuckets (``prefix`` filters by name)."""
-        prefix = first(ctx.query, "prefix") or ""
-        rows = [
-            (b.name, b.region, b.created, b.storage_class)
-            for b in self.store.list_buckets()
-            if b.name.startswith(prefix)
+        """ListBuckets: ``prefix``, ``marker`` (names after it), ``max-keys`` (1 to 1000)."""
+        q = ctx.query
+        prefix = first(q, "prefix") or ""
+        marker = first(q, "marker") or ""
+        max_keys = int_param(q, "max-keys", default=DEFAULT_MAX_KEYS, low=1, high=MAX_KEYS)
+        check_listing_arguments(q, ("prefix", "marker"))
+        matching = [
+            b for b in self.store.list_buckets() if b.name.startswith(prefix) and b.name > marker
         ]
-        return Response(200, [XML], xmlgen.list_buckets(rows))
+        page = matching[:max_keys]
+        truncated = len(matching) > max_keys
+        body = xmlgen.list_buckets(
+            [(b.name, b.region, b.created, b.storage_class) for b in page],
+            prefix=prefix,
+            marker=marker,
+            max_keys=max_keys,
+            truncated=truncated,
+            next_marker=page[-1].name if truncated else "",
+        )
+        return Response(200, [XML], body)
 
     def put_bucket(self, ctx: Context, bucket: str) -> Response:
         """PutBucket; the body (CreateBucketConfiguration) is optional."""
-        _parse_xml(ctx.request.body, "CreateBucketConfiguration")
+        config = _parse_xml(ctx.request.body, "CreateBucketConfiguration")
+        storage_class = "Standard"
+        if config is not None:
+            storage_class = (config.findtext("StorageClass") or "Standard").strip()
+            if storage_class not in STORAGE_CLASSES:
+                raise invalid_argument(
+                    "The storage class is not valid.", "StorageClass", storage_class
+                )
         acl = ctx.headers.get("x-oss-acl", "private")
         if acl not in ("private", "public-read", "public-read-write"):
             raise invalid_argument("The x-oss-acl value is not valid.", "x-oss-acl", acl)
-        self.store.create_bucket(bucket, region=self.region, acl=acl)
+        self.store.create_bucket(bucket, region=self.region, acl=acl, storage_class=storage_class)
         return Response(200, [("Location", f"/{bucket}")])
 
     def put_versioning(self, ctx: Context, bucket: str) -> Response:
@@ -153,6 +214,7 @@ class BucketOps:
     def list_objects_v2(self, ctx: Context, bucket: str) -> Response:
         """ListObjectsV2: prefix, delimiter, max-keys, continuation-token, start-after."""
         q = ctx.query
+        check_listing_arguments(q, ("prefix", "delimiter", "start-after", "continuation-token"))
         url_encoded = _url_encoded(ctx)
         prefix = first(q, "prefix") or ""
         delimiter = first(q, "delimiter") or ""
@@ -178,6 +240,7 @@ class BucketOps:
     def list_objects_v1(self, ctx: Context, bucket: str) -> Response:
         """ListObjects (V1): prefix, delimiter, marker, max-keys."""
         q = ctx.query
+        check_listing_arguments(q, ("prefix", "delimiter", "marker"))
         url_encoded = _url_encoded(ctx)
         prefix = first(q, "prefix") or ""
         delimiter = first(q, "delimiter") or ""
@@ -197,6 +260,7 @@ class BucketOps:
     def list_versions(self, ctx: Context, bucket: str) -> Response:
         """ListObjectVersions: prefix, delimiter, key-marker, version-id-marker, max-keys."""
         q = ctx.query
+        check_listing_arguments(q, ("prefix", "delimiter", "key-marker", "version-id-marker"))
         url_encoded = _url_encoded(ctx)
         prefix = first(q, "prefix") or ""
         delimiter = first(q, "delimiter") or ""

@@ -16,6 +16,7 @@ from types import FrameType
 
 from ossbrowse.emulator.core import Emulator
 from ossbrowse.emulator.persist import DataDirError
+from ossbrowse.emulator.server import DEFAULT_MAX_CONNECTIONS, Limits
 from ossbrowse.oss.validation import InputError, check_region
 from ossbrowse.secret_input import (
     SecretInputError,
@@ -43,6 +44,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--demo-data", action="store_true", help="load the demo buckets")
     parser.add_argument("--allow-anonymous", action="store_true", help="accept unsigned requests")
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        metavar="N",
+        help=f"connections open at once (default {DEFAULT_MAX_CONNECTIONS}, fewer if the "
+        "descriptor limit is lower)",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=Limits.idle_timeout,
+        help="time a connection has to send a complete request head "
+        f"(default {Limits.idle_timeout:g})",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=Limits.request_timeout,
+        help=f"time from a request head to the end of its answer "
+        f"(default {Limits.request_timeout:g})",
+    )
 
 
 def _is_loopback(host: str) -> bool:
@@ -69,6 +93,26 @@ def run(args: argparse.Namespace) -> int:
     if (args.access_key_id is None) != (secret is None):
         print("error: give both --access-key-id and --access-key-secret, or neither", file=err)
         return 1
+    for flag, value in (
+        ("--access-key-id", args.access_key_id),
+        ("--access-key-secret", None if secret is None else secret.reveal()),
+    ):
+        if value is not None and not value.strip():
+            print(
+                f"error: {flag} is empty; give a value, or neither flag for a generated key",
+                file=err,
+            )
+            return 1
+    if args.max_connections is not None and args.max_connections < 1:
+        print("error: --max-connections must be at least 1", file=err)
+        return 1
+    for flag, seconds in (
+        ("--idle-timeout", args.idle_timeout),
+        ("--request-timeout", args.request_timeout),
+    ):
+        if not seconds > 0 or seconds == float("inf"):
+            print(f"error: {flag} must be a positive number of seconds", file=err)
+            return 1
     try:
         check_region(args.region)
     except InputError as exc:
@@ -82,6 +126,12 @@ def run(args: argparse.Namespace) -> int:
             f"warning: binding {args.host}: other machines can reach this emulator",
             file=err,
         )
+        if args.allow_anonymous:
+            print(
+                f"warning: --allow-anonymous on {args.host}: anyone who can reach this emulator "
+                "can read, write and delete its objects without a key",
+                file=err,
+            )
     try:
         emulator = Emulator(
             host=args.host,
@@ -92,6 +142,11 @@ def run(args: argparse.Namespace) -> int:
             data_dir=args.data,
             demo_data=args.demo_data,
             allow_anonymous=args.allow_anonymous,
+            limits=Limits(
+                max_connections=args.max_connections,
+                idle_timeout=args.idle_timeout,
+                request_timeout=args.request_timeout,
+            ),
         )
         emulator.start()
     except (OSError, DataDirError) as exc:

@@ -19,7 +19,7 @@ from ossbrowse.emulator.app import OssApp
 from ossbrowse.emulator.auth import Authenticator
 from ossbrowse.emulator.persist import Persistence
 from ossbrowse.emulator.routing import base_hosts
-from ossbrowse.emulator.server import DEFAULT_MAX_BODY, EmulatorHTTPServer
+from ossbrowse.emulator.server import EmulatorHTTPServer, Limits
 from ossbrowse.emulator.store import Store
 from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.secret import Secret
@@ -60,11 +60,14 @@ class Emulator:
         allow_anonymous: bool = False,
         clock: Callable[[], float] | None = None,
         sts_tokens: Mapping[str, tuple[str, str]] | None = None,
-        max_body_bytes: int = DEFAULT_MAX_BODY,
+        limits: Limits | None = None,
     ) -> None:
         check_region(region)
         if (access_key_id is None) != (access_key_secret is None):
             raise ValueError("give both access_key_id and access_key_secret, or neither")
+        if access_key_id == "" or access_key_secret == "":
+            # Never silently replaced by a generated one: the caller meant some value.
+            raise ValueError("access_key_id and access_key_secret must not be empty")
         self.generated_credentials = access_key_id is None
         self._access_key_id = access_key_id or generate_access_key_id()
         self._access_key_secret = access_key_secret or generate_access_key_secret()
@@ -73,7 +76,7 @@ class Emulator:
         self._region = region
         self._clock = clock or time.time
         self._deterministic = clock is not None
-        self._max_body = max_body_bytes
+        self._limits = limits or Limits()
         self.allow_anonymous = allow_anonymous
         persistence = Persistence(data_dir) if data_dir is not None else None
         try:
@@ -163,6 +166,20 @@ class Emulator:
         return self._store
 
     @property
+    def limits(self) -> Limits:
+        """What clients may make this emulator do (connections, deadlines, body size)."""
+        return self._limits
+
+    @property
+    def max_connections(self) -> int:
+        """How many connections may be open at once (the limit, fitted to RLIMIT_NOFILE)."""
+        return self._limits.connection_cap()
+
+    def open_connections(self) -> int:
+        """How many client connections are open now."""
+        return self._server.open_connections() if self._server else 0
+
+    @property
     def running(self) -> bool:
         """Whether the server thread is serving."""
         return self._thread is not None and self._thread.is_alive()
@@ -186,7 +203,7 @@ class Emulator:
                 host_label=label,
                 deterministic_ids=self._deterministic,
             )
-            server = EmulatorHTTPServer((self._host, self._requested_port), app, self._max_body)
+            server = EmulatorHTTPServer((self._host, self._requested_port), app, self._limits)
             thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.05},

@@ -54,6 +54,14 @@ class DeleteMarkerAddressedError(StoreError):
         self.marker = marker
 
 
+class DamagedObjectError(StoreError):
+    """The version's body on disk no longer matches its digest: 500, never other bytes."""
+
+    def __init__(self, version: ObjectVersion) -> None:
+        super().__init__(version.key)
+        self.version = version
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectVersion:
     """One version of an object, or a delete marker. Never mutated once stored."""
@@ -76,6 +84,9 @@ class ObjectVersion:
     restore: str | None = None
     crc64: int = 0
     content_md5: str | None = None
+    # The blob file this version's body was read from when it did not match its digest (the
+    # body is then empty and reading the version fails with DamagedObjectError).
+    damaged_blob: str | None = None
 
     @property
     def size(self) -> int:
@@ -129,6 +140,7 @@ class BucketInfo:
     created: int
     versioning: str | None
     storage_class: str
+    acl: str = "private"
 
 
 @dataclass(frozen=True)

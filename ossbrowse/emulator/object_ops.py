@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from ossbrowse.emulator.errors import EC, OssError, invalid_argument, no_such_key, not_implemented
@@ -49,6 +50,32 @@ _UNSUPPORTED_PUT_HEADERS = (
 
 def _http_date(posix: float) -> str:
     return format_http_date(datetime.fromtimestamp(int(posix), UTC))
+
+
+# GetObject's response-* parameters and the header each one sets in the answer.
+RESPONSE_OVERRIDES = {
+    "response-content-type": "Content-Type",
+    "response-content-language": "Content-Language",
+    "response-expires": "Expires",
+    "response-cache-control": "Cache-Control",
+    "response-content-disposition": "Content-Disposition",
+    "response-content-encoding": "Content-Encoding",
+}
+
+
+def _override(
+    headers: list[tuple[str, str]], query: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """``headers`` with each header a ``response-*`` parameter names replaced by its value."""
+    replaced = {
+        RESPONSE_OVERRIDES[name].lower(): (RESPONSE_OVERRIDES[name], value)
+        for name, value in query
+        if name in RESPONSE_OVERRIDES
+    }
+    if not replaced:
+        return headers
+    kept = [(n, v) for n, v in headers if n.lower() not in replaced]
+    return kept + list(replaced.values())
 
 
 def _marker_headers(marker: ObjectVersion) -> list[tuple[str, str]]:
@@ -161,6 +188,7 @@ class ObjectOps:
         if range_header and not head:
             body, status, extra = self._range(v, range_header)
             headers += extra
+        headers = _override(headers, ctx.query)
         if head:
             return Response(200, headers, content_length=v.size)
         return Response(status, headers, body)
@@ -244,7 +272,9 @@ class ObjectOps:
         assert bucket is not None and key is not None
         h = ctx.headers
         self._check_digests(ctx)
-        storage_class = h.get("x-oss-storage-class", "Standard")
+        info = self.store.bucket_info(bucket)
+        # Without x-oss-storage-class a new object gets its bucket's storage class.
+        storage_class = h.get("x-oss-storage-class", info.storage_class)
         if storage_class not in STORAGE_CLASSES:
             raise invalid_argument(
                 "The storage class is not valid.", "x-oss-storage-class", storage_class
@@ -252,7 +282,6 @@ class ObjectOps:
         acl = h.get("x-oss-object-acl", "default")
         if acl not in OBJECT_ACLS:
             raise invalid_argument("The object ACL is not valid.", "x-oss-object-acl", acl)
-        info = self.store.bucket_info(bucket)
         if h.get("x-oss-forbid-overwrite", "").lower() == "true":
             try:
                 self.store.get_object(bucket, key)

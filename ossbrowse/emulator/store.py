@@ -27,6 +27,7 @@ from ossbrowse.emulator.model import (
     Bucket,
     BucketInfo,
     BucketNotEmptyError,
+    DamagedObjectError,
     DeleteMarkerAddressedError,
     DeleteResult,
     NoSuchBucketError,
@@ -70,8 +71,13 @@ __all__ = [
 ]
 
 
-def _bucket_change(name: str, region: str, created: int, acl: str) -> dict[str, Any]:
-    return {"op": "bucket", "name": name, "region": region, "created": created, "acl": acl}
+def _bucket_change(
+    name: str, region: str, created: int, acl: str, storage_class: str
+) -> dict[str, Any]:
+    change = {"op": "bucket", "name": name, "region": region, "created": created, "acl": acl}
+    if storage_class != "Standard":  # journals written before storage classes stay readable
+        change["storage_class"] = storage_class
+    return change
 
 
 class Store:
@@ -89,6 +95,7 @@ class Store:
         self._counter = 0
         # Replay persisted state first, with recording off, then record every change.
         self._persistence: Persistence | None = None
+        self._durable = persistence is not None  # then a write after close() is refused
         if persistence is not None:
             persistence.load_into(self)
             self._persistence = persistence
@@ -98,7 +105,13 @@ class Store:
     def _apply(self, op: dict[str, Any]) -> None:
         kind = op["op"]
         if kind == "bucket":
-            bucket = Bucket(op["name"], op["region"], int(op["created"]), acl=op["acl"])
+            bucket = Bucket(
+                op["name"],
+                op["region"],
+                int(op["created"]),
+                acl=op["acl"],
+                storage_class=str(op.get("storage_class", "Standard")),
+            )
             self._buckets[bucket.name] = bucket
         elif kind == "delete_bucket":
             self._buckets.pop(op["name"], None)
@@ -111,12 +124,30 @@ class Store:
         else:
             raise ValueError(f"unknown change {kind!r}")
 
-    def _commit(self, changes: Iterable[dict[str, Any]]) -> None:
-        """Apply changes in order, recording each (call under the lock)."""
+    def _commit(
+        self, changes: Iterable[dict[str, Any]], blobs: dict[int, str] | None = None
+    ) -> int:
+        """Record the changes as one journal record, then apply them (call under the lock).
+
+        Returns the record's number for :meth:`_sync` (0 without persistence). Recording first
+        means a change that could not be written is not applied either.
+        """
+        changes = list(changes)
+        seq = 0
+        if self._persistence is not None:
+            if changes:
+                seq = self._persistence.record(changes, self._counter, blobs)
+        elif self._durable:
+            raise StoreError("the store is closed")
         for op in changes:
             self._apply(op)
-            if self._persistence is not None:
-                self._persistence.record(op, self._counter)
+        return seq
+
+    def _sync(self, seq: int) -> None:
+        """Wait until record ``seq`` is on disk; call after releasing the lock, before answering."""
+        persistence = self._persistence
+        if seq and persistence is not None:
+            persistence.sync(seq)
 
     def replay(self, op: dict[str, Any]) -> None:
         """Apply one recorded change (persistence replays the journal through this).
@@ -128,13 +159,18 @@ class Store:
             self._counter = max(self._counter, int(op.get("counter", 0)))
             self._apply(op)
 
+    def replay_counter(self, counter: int) -> None:
+        """Resume version ids after ``counter`` (a snapshot's), never reusing one."""
+        with self._lock:
+            self._counter = max(self._counter, counter)
+
     def export_ops(self) -> tuple[int, list[dict[str, Any]]]:
         """The version counter and the changes that rebuild the current state."""
         with self._lock:
             ops: list[dict[str, Any]] = []
             for name in sorted(self._buckets):
                 b = self._buckets[name]
-                ops.append(_bucket_change(name, b.region, b.created, b.acl))
+                ops.append(_bucket_change(name, b.region, b.created, b.acl, b.storage_class))
                 if b.versioning:
                     ops.append({"op": "versioning", "name": name, "status": b.versioning})
                 for key in b.keys:
@@ -168,20 +204,32 @@ class Store:
     # -- buckets --------------------------------------------------------------------------------
 
     def create_bucket(
-        self, name: str, *, region: str, created: int | None = None, acl: str = "private"
+        self,
+        name: str,
+        *,
+        region: str,
+        created: int | None = None,
+        acl: str = "private",
+        storage_class: str = "Standard",
     ) -> BucketInfo:
-        """Create a bucket; creating one that exists changes nothing (it is the caller's)."""
+        """Create a bucket; creating one that exists changes nothing (it is the caller's).
+
+        ``storage_class`` is the class new objects get when a PUT names none.
+        """
+        seq = 0
         with self._lock:
             if name not in self._buckets:
                 when = self.now() if created is None else created
-                self._commit([_bucket_change(name, region, when, acl)])
-            return self.bucket_info(name)
+                seq = self._commit([_bucket_change(name, region, when, acl, storage_class)])
+            info = self.bucket_info(name)
+        self._sync(seq)
+        return info
 
     def bucket_info(self, name: str) -> BucketInfo:
         """The bucket's settings; raises NoSuchBucketError."""
         with self._lock:
             b = self._bucket(name)
-            return BucketInfo(b.name, b.region, b.created, b.versioning, b.storage_class)
+            return BucketInfo(b.name, b.region, b.created, b.versioning, b.storage_class, acl=b.acl)
 
     def list_buckets(self) -> list[BucketInfo]:
         """All buckets by name."""
@@ -193,7 +241,8 @@ class Store:
         with self._lock:
             if self._bucket(name).objects:
                 raise BucketNotEmptyError(name)
-            self._commit([{"op": "delete_bucket", "name": name}])
+            seq = self._commit([{"op": "delete_bucket", "name": name}])
+        self._sync(seq)
 
     def set_versioning(self, name: str, status: str) -> None:
         """Enable or suspend versioning."""
@@ -201,7 +250,8 @@ class Store:
             raise ValueError(f"versioning status must be one of {VERSIONING_STATES}")
         with self._lock:
             self._bucket(name)
-            self._commit([{"op": "versioning", "name": name, "status": status}])
+            seq = self._commit([{"op": "versioning", "name": name, "status": status}])
+        self._sync(seq)
 
     # -- objects --------------------------------------------------------------------------------
 
@@ -232,14 +282,19 @@ class Store:
             content_md5=content_md5(body) if object_type == "Normal" else None,
             **attributes,  # type: ignore[arg-type]
         )
+        # The body is durable before the record that names it is written.
+        persistence = self._persistence
+        blob = persistence.store_body(prepared.body) if persistence is not None else None
+        blobs = {id(prepared.body): blob} if blob is not None else None
         with self._lock:
             bucket = self._bucket(bucket_name)
             when = self.now() if last_modified is None else last_modified
             changes, version = put_changes(
                 bucket, replace(prepared, last_modified=when), self._new_version_id
             )
-            self._commit(changes)
-            return version
+            seq = self._commit(changes, blobs)
+        self._sync(seq)
+        return version
 
     def get_object(
         self, bucket_name: str, key: str, version_id: str | None = None
@@ -247,11 +302,15 @@ class Store:
         """The current version, or the named one (see :func:`.versioning.resolve`).
 
         Raises NoSuchKeyError (with the marker when the current version is a delete marker),
-        NoSuchVersionError, or DeleteMarkerAddressedError when ``version_id`` names a marker.
+        NoSuchVersionError, DeleteMarkerAddressedError when ``version_id`` names a marker, or
+        DamagedObjectError when its body on disk did not match its digest.
         """
         with self._lock:
             versions = self._bucket(bucket_name).objects.get(key, ())
-            return resolve(versions, key, version_id)
+            version = resolve(versions, key, version_id)
+        if version.damaged_blob is not None:
+            raise DamagedObjectError(version)
+        return version
 
     def delete_object(
         self,
@@ -273,8 +332,9 @@ class Store:
                 last_modified=self.now() if last_modified is None else last_modified,
                 new_id=self._new_version_id,
             )
-            self._commit(changes)
-            return result
+            seq = self._commit(changes)
+        self._sync(seq)
+        return result
 
     def versions_of(self, bucket_name: str, key: str) -> list[ObjectVersion]:
         """Every version of ``key``, newest first (for tests and demo checks)."""

@@ -41,9 +41,27 @@ def _owner() -> str:
     return f"<Owner><ID>{OWNER_ID}</ID><DisplayName>{OWNER_NAME}</DisplayName></Owner>"
 
 
-def list_buckets(buckets: Iterable[tuple[str, str, float, str]]) -> bytes:
-    """ListBuckets: (name, region, created, storage class) tuples."""
-    parts = [XML_DECLARATION, "<ListAllMyBucketsResult>", _owner(), "<Buckets>"]
+def list_buckets(
+    buckets: Iterable[tuple[str, str, float, str]],
+    *,
+    prefix: str = "",
+    marker: str = "",
+    max_keys: int = 100,
+    truncated: bool = False,
+    next_marker: str = "",
+) -> bytes:
+    """ListBuckets: (name, region, created, storage class) tuples, and the page's arguments."""
+    parts = [
+        XML_DECLARATION,
+        "<ListAllMyBucketsResult>",
+        element("Prefix", prefix),
+        element("Marker", marker),
+        element("MaxKeys", max_keys),
+        element("IsTruncated", "true" if truncated else "false"),
+    ]
+    if truncated:
+        parts.append(element("NextMarker", next_marker))
+    parts += [_owner(), "<Buckets>"]
     for name, region, created, storage_class in buckets:
         parts.append(
             "<Bucket>"
@@ -57,6 +75,51 @@ def list_buckets(buckets: Iterable[tuple[str, str, float, str]]) -> bytes:
             + "</Bucket>"
         )
     parts += ["</Buckets>", "</ListAllMyBucketsResult>"]
+    return "".join(parts).encode("utf-8")
+
+
+# The one resource group every emulated bucket is in (OSS puts a bucket in the account's
+# default resource group unless told otherwise).
+RESOURCE_GROUP_ID = "rg-default"
+
+
+def bucket_info(
+    *,
+    name: str,
+    region: str,
+    created: float,
+    storage_class: str,
+    acl: str,
+    versioning: str | None,
+    block_public_access: bool,
+) -> bytes:
+    """GetBucketInfo: the bucket's settings the emulator keeps (no encryption, no logging)."""
+    parts = [
+        XML_DECLARATION,
+        "<BucketInfo><Bucket>",
+        element("AccessMonitor", "Disabled"),
+        element("BlockPublicAccess", "true" if block_public_access else "false"),
+        element("Comment", ""),
+        element("CreationDate", iso8601(created)),
+        element("CrossRegionReplication", "Disabled"),
+        element("DataRedundancyType", "LRS"),
+        element("ExtranetEndpoint", f"oss-{region}.aliyuncs.com"),
+        element("IntranetEndpoint", f"oss-{region}-internal.aliyuncs.com"),
+        element("Location", f"oss-{region}"),
+        element("Name", name),
+        element("Region", region),
+        element("ResourceGroupId", RESOURCE_GROUP_ID),
+        element("StorageClass", storage_class),
+        element("TransferAcceleration", "Disabled"),
+    ]
+    if versioning:
+        parts.append(element("Versioning", versioning))
+    parts += [
+        _owner(),
+        f"<AccessControlList>{element('Grant', acl)}</AccessControlList>",
+        "<ServerSideEncryptionRule><SSEAlgorithm>None</SSEAlgorithm></ServerSideEncryptionRule>",
+        "</Bucket></BucketInfo>",
+    ]
     return "".join(parts).encode("utf-8")
 
 

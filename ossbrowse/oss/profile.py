@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .addressing import region_in_text
-from .secret import HIDDEN_VALUE, Secret, quote_value
+from .secret import HIDDEN_VALUE, Secret, looks_like_secret, quote_value, shares_secret
 from .validation import InputError, check_region
 
 # Named in hints when no config file was read; ossutil's default file name.
@@ -81,6 +81,23 @@ def _quote(profile: Profile, value: object) -> str:
     return quote_value(value, known)
 
 
+def _refuse_pasted_secret(profile: Profile) -> None:
+    """Refuse an endpoint, region or proxy holding the profile's own secret or token.
+
+    Such a value would otherwise be shown on screen and sent out (a DNS lookup of the host).
+    """
+    known = [s for s in (profile.access_key_secret, profile.sts_token) if s is not None]
+    for setting, what in (("endpoint", "a host"), ("region", "a region id"), ("proxy", "a URL")):
+        value = getattr(profile, setting)
+        # Hosts and URLs may look random: only a stretch of the actual secret counts there.
+        suspicious = looks_like_secret if setting == "region" else shares_secret
+        if value and suspicious(value, known):
+            raise ConfigError(
+                f"{setting} holds what looks like the access key secret or STS token, "
+                f"not {what}: check the {setting} setting (from {profile.source_of(setting)})"
+            )
+
+
 def check_usable(profile: Profile) -> None:
     """Raise ConfigError with one message saying what to set when ``profile`` cannot be used."""
     key_id, secret, token = profile.access_key_id, profile.access_key_secret, profile.sts_token
@@ -104,6 +121,7 @@ def check_usable(profile: Profile) -> None:
             f"The access key secret (from {source}) has no access key id: "
             + _setting_hint(profile, "-i/--access-key-id", "OSS_ACCESS_KEY_ID", "accessKeyId")
         )
+    _refuse_pasted_secret(profile)
     if profile.sign_version not in ("v1", "v4"):
         raise ConfigError(
             f"sign-version must be v1 or v4 (got {_quote(profile, profile.sign_version)})"

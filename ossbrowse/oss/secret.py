@@ -31,6 +31,7 @@ __all__ = [
     "SecretError",
     "looks_like_secret",
     "quote_value",
+    "shares_secret",
     "text_problem",
 ]
 
@@ -131,28 +132,35 @@ class Secret:
         return (Secret, (self._value,))
 
 
+def shares_secret(value: str, known: Iterable[Secret | str]) -> bool:
+    """Whether ``value`` holds a stretch of a ``known`` secret, or is a part of one.
+
+    A stretch: 10 consecutive characters of a known secret (its whole text when shorter);
+    letter case is ignored, since a value may have been lower-cased. Known secrets shorter
+    than 6 characters are not looked for: they would match by chance.
+    """
+    folded = value.casefold()
+    for secret in known:
+        text = (secret.reveal() if isinstance(secret, Secret) else secret).casefold()
+        if len(text) < _MIN_KNOWN:
+            continue
+        if len(folded) >= _MIN_KNOWN and folded in text:
+            return True
+        window = min(len(text), _OVERLAP)
+        if any(text[i : i + window] in folded for i in range(len(text) - window + 1)):
+            return True
+    return False
+
+
 def looks_like_secret(value: str, known: Iterable[Secret | str] = ()) -> bool:
     """Whether ``value`` shares a stretch with a ``known`` secret, or looks like a secret.
-
-    Shares a stretch: 10 consecutive characters of a known secret (its whole text when
-    shorter), or the value is itself a part of one; letter case is ignored.
 
     Looks like one: a run of 16 or more base64 / URL-safe characters mixing upper case, lower
     case and digits, as AccessKey secrets and STS tokens do (region ids, endpoints, modes and
     numbers never do).
     """
-    for secret in known:
-        text = secret.reveal() if isinstance(secret, Secret) else secret
-        if len(text) < _MIN_KNOWN:
-            continue
-        # Without case: a value may have been lower-cased (sign_version, addressing_style).
-        text, folded = text.casefold(), value.casefold()
-        if len(folded) >= _MIN_KNOWN and folded in text:
-            return True  # a part of a secret
-        # A stretch of the secret anywhere in the value: pasted whole, cut or with extra text.
-        window = min(len(text), _OVERLAP)
-        if any(text[i : i + window] in folded for i in range(len(text) - window + 1)):
-            return True
+    if shares_secret(value, known):
+        return True
     for run in _SECRET_RUN.findall(value):
         if (
             any(c.isupper() for c in run)

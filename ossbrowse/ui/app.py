@@ -31,6 +31,7 @@ from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.ui.actions import key_help
 from ossbrowse.ui.crash_report import crash_traceback
 from ossbrowse.ui.screens.base import SessionScreen
+from ossbrowse.ui.screens.browse import BrowseScreen
 from ossbrowse.ui.screens.copied import CopiedScreen
 from ossbrowse.ui.screens.head import HeadScreen
 from ossbrowse.ui.screens.help import HelpScreen
@@ -59,7 +60,10 @@ class OssBrowseApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "ossbrowse"
-    SCREEN_MODES: ClassVar[dict[str, Callable[[Session], SessionScreen]]] = {"head": HeadScreen}
+    SCREEN_MODES: ClassVar[dict[str, Callable[[Session], SessionScreen]]] = {
+        "head": HeadScreen,
+        "browse": BrowseScreen,
+    }
     """The app's modes and the screen each starts on; a new screen joins here."""
     DEFAULT_MODE = "head"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,9 +99,13 @@ class OssBrowseApp(App[None]):
         config_file: str | None = None,
         demo: bool = False,
         notice: str | None = None,
+        mode: str | None = None,
     ) -> None:
         """``connect`` builds a profile's client (tests inject one with a transport); see
         :func:`make_app` for the rest."""
+        if mode is not None:
+            # Read by App.__init__: the mode whose screen shows first.
+            self.DEFAULT_MODE = mode  # type: ignore[misc]
         super().__init__()
         # A fixed theme: what a user (and a snapshot) sees does not depend on TEXTUAL_THEME.
         self.theme = DARK_THEME
@@ -228,6 +236,7 @@ def make_app(
     config_file: str | None = None,
     demo: bool = False,
     notice: str | None = None,
+    mode: str | None = None,
 ) -> OssBrowseApp:
     """Build the app for ``profile``.
 
@@ -235,7 +244,9 @@ def make_app(
     ``prefill`` fills the form (keys as the CLI flags, ``version_id``, or the field ids,
     ``version-id``);
     ``config_file`` is where the profile switcher looks; ``demo`` shows the demo hint line;
-    ``notice`` is shown once at start (e.g. why the configuration could not be read).
+    ``notice`` is shown once at start (e.g. why the configuration could not be read);
+    ``mode`` is the first screen: ``"head"`` (the default) or ``"browse"`` (the explorer, at
+    ``prefill``'s bucket and prefix, or the bucket list without a bucket).
     """
 
     def connect(profile: Profile) -> OssClient:
@@ -249,4 +260,5 @@ def make_app(
         config_file=config_file,
         demo=demo,
         notice=notice,
+        mode=mode,
     )

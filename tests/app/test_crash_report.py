@@ -27,6 +27,7 @@ from tui_helpers import (
 
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss import canonical
+from ossbrowse.oss.secret import HIDDEN_VALUE
 from ossbrowse.ui.app import OssBrowseApp
 
 
@@ -126,3 +127,24 @@ async def test_an_undecodable_secret_in_the_environment_is_refused_on_a_profile_
         assert app.is_running
         assert app.session.profile.name == "default"  # the usable profile stays
         assert "CanaryEnv" not in screen_text(app)
+
+
+async def test_a_secret_pasted_as_endpoint_is_refused_and_never_shown(
+    demo_app: Callable[..., OssBrowseApp], emulator: Emulator
+) -> None:
+    profile = profile_for(emulator, endpoint=SECRET.lower(), region=SECRET.lower())
+    messages: list[Any] = []
+    app = demo_app(profile=profile)
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        await pilot.pause()
+        assert app.session.client is None
+        problem = app.session.client_problem
+        assert problem is not None
+        assert problem.startswith("endpoint holds what looks like the access key")
+        text = screen_text(app)
+        assert HIDDEN_VALUE in text  # the bar says something is there, not what
+        assert SECRET.lower()[:10] not in text.lower()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.is_running
+        assert all(SECRET.lower()[:10] not in n.lower() for n in notifications(messages))

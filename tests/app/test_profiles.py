@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.message import Message
 from textual.widgets import OptionList
 from tui_helpers import (
     KEY_ID,
     SECRET,
-    STS_KEY_ID,
-    STS_SECRET,
     STS_TOKEN,
     completed,
     notifications,
     screen_text,
     settle,
+    write_config,
 )
 
 from ossbrowse.config import resolve_profile
 from ossbrowse.oss.profile import Profile
 from ossbrowse.ui.screens.profiles import ProfileScreen
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
-
-
-def write_config(path: Path, endpoint: str) -> Path:
-    path.write_text(
-        "[default]\n"
-        f"accessKeyId = {KEY_ID}\naccessKeySecret = {SECRET}\n"
-        f"region = cn-hangzhou\nendpoint = {endpoint}\nsign-version = v4\n\n"
-        "[profile ops]\n"
-        f"access-key-id = {STS_KEY_ID}\naccess-key-secret = {STS_SECRET}\n"
-        f"sts-token = {STS_TOKEN}\nregion = cn-hangzhou\nendpoint = {endpoint}\n"
-        "sign-version = v1\n\n"
-        "[profile empty]\nregion = cn-hangzhou\n"
-    )
-    path.chmod(0o600)
-    return path
 
 
 def bar_text(app) -> str:

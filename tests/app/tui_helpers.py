@@ -7,6 +7,7 @@ import html
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,6 +32,21 @@ def profile_for(emu: Emulator, **changes: Any) -> Profile:
     """A profile that talks with ``emu`` (changes override fields, e.g. a wrong secret)."""
     # Only a broken test waits this long; a loaded machine must not turn an answer into a timeout.
     return emu.profile(**{"connect_timeout": 30.0, "read_timeout": 30.0, **changes})
+
+
+def write_config(path: Path, endpoint: str) -> Path:
+    path.write_text(
+        "[default]\n"
+        f"accessKeyId = {KEY_ID}\naccessKeySecret = {SECRET}\n"
+        f"region = cn-hangzhou\nendpoint = {endpoint}\nsign-version = v4\n\n"
+        "[profile ops]\n"
+        f"access-key-id = {STS_KEY_ID}\naccess-key-secret = {STS_SECRET}\n"
+        f"sts-token = {STS_TOKEN}\nregion = cn-hangzhou\nendpoint = {endpoint}\n"
+        "sign-version = v1\n\n"
+        "[profile empty]\nregion = cn-hangzhou\n"
+    )
+    path.chmod(0o600)
+    return path
 
 
 class CountingTransport(httpx.AsyncBaseTransport):

@@ -161,3 +161,31 @@ def test_ossbrowse_emulator_with_a_corrupt_data_dir_prints_no_traceback(tmp_path
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("error: cannot start the emulator: ")
     assert str(state.resolve()) in lines[0] and "not valid JSON" in lines[0]
+
+
+def test_an_empty_key_is_refused_not_replaced(capsys: pytest.CaptureFixture[str]) -> None:
+    from ossbrowse.emulator import Emulator
+
+    assert _run("--access-key-id", "LTAI5tGiven", "--access-key-secret", "") == 1
+    assert "error: --access-key-secret is empty" in capsys.readouterr().err
+    assert _run("--access-key-id", " ", "--access-key-secret", "s") == 1
+    assert "error: --access-key-id is empty" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="must not be empty"):
+        Emulator(access_key_id="LTAI5tGiven", access_key_secret="")
+
+
+def test_anonymous_access_beyond_loopback_is_warned_about(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _run("--host", "192.0.2.1", "--allow-anonymous") == 1
+    err = capsys.readouterr().err
+    assert "warning: --allow-anonymous on 192.0.2.1: anyone who can reach" in err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--max-connections", "0"), ("--idle-timeout", "0"), ("--request-timeout", "nan")],
+)
+def test_bad_limits_are_refused(capsys: pytest.CaptureFixture[str], flag: str, value: str) -> None:
+    assert _run(flag, value) == 1
+    assert f"error: {flag} must be" in capsys.readouterr().err

@@ -203,3 +203,33 @@ def test_a_failed_load_releases_the_data_dir(
         del failed
         gc.collect()
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_a_damaged_blob_answers_500_never_other_bytes(
+    make_emulator: Callable[..., Emulator],
+    layout: tuple[Path, Path],
+    damage: str,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    _, data = layout
+    emu = make_emulator(data_dir=data)
+    bucket = _bucket(emu)
+    bucket.create_bucket()
+    body = b"0123456789abcdef" * 400
+    bucket.put_object("big", body)
+    emu.stop()
+    (blob,) = (data / "blobs").iterdir()
+    damaged = bytearray(blob.read_bytes())
+    if damage == "flip":
+        damaged[100] ^= 0x40
+    else:
+        del damaged[4000:]
+    blob.write_bytes(bytes(damaged))
+    bucket = _bucket(make_emulator(data_dir=data))
+    for read in (bucket.get_object, bucket.head_object):
+        with pytest.raises(oss2.exceptions.ServerError) as failed:
+            read("big")
+        assert failed.value.status == 500
+        assert failed.value.code == "InternalError"
+    assert "does not match its digest" in capfd.readouterr().err

@@ -814,5 +814,43 @@ def test_a_secret_pasted_into_a_checked_setting_is_not_echoed(
         check_usable(resolve(path))
     message = str(info.value)
     assert message.startswith(setting), message
-    assert HIDDEN_VALUE in message
+    assert HIDDEN_VALUE in message or "looks like the access key secret" in message
     assert secret[:8] not in message
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("endpoint", "https://{secret}.example.com"),
+        ("endpoint", "{secret}"),
+        ("region", "{lower}"),
+        ("proxy", "http://{secret}:3128"),
+    ],
+)
+def test_an_endpoint_region_or_proxy_holding_the_secret_is_refused(
+    tmp_path: Path, setting: str, value: str
+) -> None:
+    secret = "plainlookingsecret0123"
+    path = write(
+        tmp_path,
+        f"[default]\naccessKeyId = LTAIx\naccessKeySecret = {secret}\nregion = cn-hangzhou\n"
+        f"{setting} = {value.format(secret=secret, lower=secret.lower())}\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        check_usable(resolve(path))
+    message = str(info.value)
+    assert message == (
+        f"{setting} holds what looks like the access key secret or STS token, not "
+        f"{ {'endpoint': 'a host', 'region': 'a region id', 'proxy': 'a URL'}[setting] }: check "
+        f"the {setting} setting (from file:{path} [default])"
+    )
+
+
+def test_ordinary_endpoints_are_not_mistaken_for_secrets(tmp_path: Path) -> None:
+    for endpoint in ("https://My-Bucket123abcdEFGH.example.com", "http://127.0.0.1:9000"):
+        path = write(
+            tmp_path,
+            f"[default]\naccessKeyId = LTAIx\naccessKeySecret = {SECRET}\n"
+            f"region = cn-hangzhou\nendpoint = {endpoint}\n",
+        )
+        check_usable(resolve(path))

@@ -53,7 +53,12 @@ RESPONSE_OVERRIDES = {
     "response-content-encoding",
 }
 SERVED = {
-    *(("bucket", m, n) for m in ("GET", "HEAD") for n in ("versioning", "versions", "location")),
+    *(
+        ("bucket", m, n)
+        for m in ("GET", "HEAD")
+        for n in ("versioning", "versions", "location", "bucketInfo")
+    ),
+    ("bucket", "POST", "delete"),
     ("bucket", "PUT", "versioning"),
     *(("object", m, "versionId") for m in ("GET", "HEAD", "DELETE")),
     *(("object", m, n) for m in ("GET", "HEAD") for n in RESPONSE_OVERRIDES),
@@ -176,7 +181,7 @@ def test_each_subresource_for_each_method_is_served_or_refused(app: OssApp) -> N
         ("GET", BUCKET, KEY, "acl"),
         ("GET", BUCKET, KEY, "tagging"),
         ("GET", BUCKET, None, "acl"),
-        ("GET", BUCKET, None, "bucketInfo"),
+        ("GET", BUCKET, None, "cors"),
         ("GET", BUCKET, None, "stat"),
         ("GET", BUCKET, None, "uploads"),
         ("GET", None, None, "regions"),

@@ -277,6 +277,16 @@ class HeadScreen(ProbeActions):
             self.form.set_value(name, value)
         self.action_send()
 
+    async def action_browse(self) -> None:
+        """Open the explorer at the folder of the form's object."""
+        from ossbrowse.ui.screens.browse import BrowseScreen
+
+        values = self.form.values()
+        await self.app.switch_mode("browse")
+        screen = self.app.screen
+        if isinstance(screen, BrowseScreen):
+            screen.show_place(values["bucket"].strip(), values["key"])
+
     def action_edit(self) -> None:
         """Focus the form field used last."""
         self.form.field(self._last_input).input.focus()

@@ -19,6 +19,15 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "Send a HEAD request for the form's object and conditions",
     ),
     Action(
+        "f3",
+        "browse",
+        "browse",
+        "Browse",
+        "Browse the bucket",
+        "Open the explorer at the folder of the form's object (the bucket list without a bucket)",
+        show=False,
+    ),
+    Action(
         "escape",
         "cancel",
         "cancel",

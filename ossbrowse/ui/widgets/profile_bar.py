@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from ossbrowse.oss.addressing import endpoint_for_region
 from ossbrowse.oss.profile import Profile
+from ossbrowse.oss.secret import HIDDEN_VALUE, shares_secret
 
 
 def endpoint_text(profile: Profile, endpoint_label: str | None) -> str:
@@ -18,10 +19,17 @@ def endpoint_text(profile: Profile, endpoint_label: str | None) -> str:
     if endpoint_label:
         return endpoint_label
     if profile.endpoint:
-        return profile.endpoint
+        return _unless_secret(profile, profile.endpoint)
     if profile.region:
-        return endpoint_for_region(profile.region)
+        return _unless_secret(profile, endpoint_for_region(profile.region))
     return "no endpoint"
+
+
+def _unless_secret(profile: Profile, value: str) -> str:
+    """``value``, or a placeholder when it holds the profile's secret (pasted in the wrong place;
+    such a profile cannot send, and the bar must not show it)."""
+    known = [s for s in (profile.access_key_secret, profile.sts_token) if s is not None]
+    return HIDDEN_VALUE if shares_secret(value, known) else value
 
 
 class ProfileBar(Static):
@@ -52,7 +60,7 @@ class ProfileBar(Static):
             ("  ", ""),
             endpoint_text(profile, endpoint_label),
             ("  ", ""),
-            profile.region or "no region",
+            _unless_secret(profile, profile.region) if profile.region else "no region",
             ("  ", ""),
             (profile.sign_version.upper(), "bold"),
             (" signing", "dim"),

@@ -1,0 +1,365 @@
+"""The browse screen: buckets, the folders and objects under a prefix, one key's versions.
+
+Listings go through the screen's :class:`~ossbrowse.ui.runner.RequestRunner` in the group
+``"list"``, one page per request in a thread worker (the listing iterators are blocking). The
+first page is drawn as soon as it arrives; the next one is asked for when the cursor nears the
+end of the rows loaded, so a prefix of any size is never loaded up front. A failed listing
+(NoSuchBucket, AccessDenied, a wrong region, no answer) is said in place; the screen stays
+usable. Enter on an object opens the head screen with its bucket and key filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
+
+from ossbrowse.oss.listing import (
+    MAX_PAGE_SIZE,
+    Bucket,
+    BucketPage,
+    CommonPrefix,
+    DeleteMarker,
+    ObjectEntry,
+    ObjectPage,
+    VersionEntry,
+    VersionPage,
+)
+from ossbrowse.oss.paging import ListingFailed
+from ossbrowse.oss.redact import redact_text
+from ossbrowse.ui.actions import Action, bindings
+from ossbrowse.ui.runner import RequestRunner, Ticket
+from ossbrowse.ui.screens.base import SessionScreen
+from ossbrowse.ui.session import Session
+from ossbrowse.ui.widgets.object_list import (
+    BUCKET_COLUMNS,
+    OBJECT_COLUMNS,
+    VERSION_COLUMNS,
+    Entry,
+    ObjectList,
+)
+from ossbrowse.ui.widgets.profile_bar import ProfileBar
+
+LIST = "list"
+"""The runner group of the listing requests."""
+NEAR_END = 20
+"""The next page is asked for when the cursor is this many rows from the end."""
+DEFAULT_PAGE_SIZE = 200
+
+Page = BucketPage | ObjectPage | VersionPage
+
+BROWSE_ACTIONS: tuple[Action, ...] = (
+    Action(
+        "backspace",
+        "up",
+        "up",
+        "Up",
+        "Go up",
+        "Go up one folder (from a bucket's top: the bucket list)",
+    ),
+    Action(
+        "v",
+        "versions",
+        "versions",
+        "Versions",
+        "Versions of the key",
+        "List every version of the highlighted object's key, delete markers included",
+    ),
+    Action(
+        "f3,h",
+        "head",
+        "head",
+        "HEAD screen",
+        "Open the head screen",
+        "Open the head screen with the highlighted object filled in",
+    ),
+    Action(
+        "f5,ctrl+r",
+        "reload",
+        "reload",
+        "Reload",
+        "Reload the listing",
+        "List this place again from its first page",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the browser is: the bucket list, a prefix of a bucket, or one key's versions."""
+
+    bucket: str = ""
+    prefix: str = ""
+    key: str | None = None
+    """Set for the versions of exactly this key."""
+
+    @property
+    def parent(self) -> Place | None:
+        """One level up (None at the bucket list)."""
+        if self.key is not None:
+            return Place(self.bucket, self.prefix)
+        if not self.bucket:
+            return None
+        if not self.prefix:
+            return Place()
+        trimmed = self.prefix.rstrip("/")
+        cut = trimmed.rfind("/")
+        return Place(self.bucket, trimmed[: cut + 1] if cut >= 0 else "")
+
+    def crumbs(self) -> Content:
+        """The breadcrumbs line (names rendered literally)."""
+        if not self.bucket:
+            return Content("Buckets")
+        parts: list[Content | str | tuple[str, str]] = [
+            "Buckets › ",
+            (self.bucket, "bold"),
+            " › ",
+            Content(self.prefix),
+        ]
+        if self.key is not None:
+            parts += [Content(self.key.removeprefix(self.prefix)), ("  (versions)", "italic")]
+        return Content.assemble(*parts)
+
+
+class BrowseScreen(SessionScreen):
+    """Browse buckets, folders and objects; open one in the head screen."""
+
+    ACTIONS: ClassVar[tuple[Action, ...]] = BROWSE_ACTIONS
+    BINDINGS = bindings(BROWSE_ACTIONS)
+
+    @dataclass
+    class PageLoaded(Message):
+        """One listing page came back (None: the listing had no more pages)."""
+
+        ticket: Ticket
+        page: Page | None
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.runner = RequestRunner(self)
+        start = session.start
+        self.place = Place(start.get("bucket", ""), start.get("prefix", ""))
+        self.page_size = min(int(start.get("page_size", DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE)
+        self._pages: Iterator[Page] | None = None
+        self.more = False
+        """True while the listing has pages not yet loaded."""
+        self.pages_loaded = 0
+
+    @property
+    def table(self) -> ObjectList:
+        """The listing's rows."""
+        return self.query_one(ObjectList)
+
+    def compose(self) -> ComposeResult:
+        """Header line, breadcrumbs, status, rows, footer."""
+        yield ProfileBar(id="profile-bar")
+        yield Static(id="crumbs", markup=False)
+        yield Static(id="list-status", markup=False)
+        yield ObjectList(id="objects")
+        yield Footer(compact=True, show_command_palette=True)
+
+    def on_mount(self) -> None:
+        """Describe the profile and list the start place."""
+        self.session.profile_changed.subscribe(self, self._profile_changed, immediate=True)
+        self._show_profile()
+        self.go(self.place)
+
+    def _profile_changed(self, session: Session) -> None:
+        self.runner.cancel(LIST)
+        self._show_profile()
+        self.go(self.place)
+
+    def _show_profile(self) -> None:
+        session = self.session
+        self.query_one(ProfileBar).show_profile(
+            session.profile,
+            session.client.endpoint_label if session.client else None,
+            usable=session.client is not None,
+            demo=session.demo,
+        )
+
+    # -- listing -----------------------------------------------------------------------------
+
+    @property
+    def listing(self) -> bool:
+        """True while a page is on its way."""
+        return self.runner.busy(LIST)
+
+    def say(self, text: str | Content, *, error: bool = False) -> None:
+        """Put a line in the status area (errors in the error colour)."""
+        status = self.query_one("#list-status", Static)
+        status.update(text)
+        status.set_class(error, "error")
+
+    def go(self, place: Place) -> None:
+        """List ``place`` from its first page."""
+        self.place = place
+        self.query_one("#crumbs", Static).update(place.crumbs())
+        table = self.table
+        self.runner.cancel(LIST)
+        self._pages = None
+        self.more = False
+        self.pages_loaded = 0
+        if place.key is not None:
+            table.start(VERSION_COLUMNS)
+        elif place.bucket:
+            table.start(OBJECT_COLUMNS, place.prefix)
+        else:
+            table.start(BUCKET_COLUMNS)
+        client = self.session.client
+        if client is None:
+            self.say(self.session.client_problem or "This profile cannot send.", error=True)
+            return
+        pages: Iterator[Page]
+        if place.key is not None:
+            pages = client.list_key_versions(place.bucket, place.key, page_size=self.page_size)
+        elif place.bucket:
+            pages = client.list_objects_v2(
+                place.bucket, prefix=place.prefix, delimiter="/", page_size=self.page_size
+            )
+        else:
+            pages = client.list_buckets(page_size=self.page_size)
+        self._pages = pages
+        self.more = True
+        self.load_more()
+        table.focus()
+
+    def load_more(self) -> None:
+        """Ask for the next page, unless one is on its way or none is left."""
+        pages = self._pages
+        if pages is None or not self.more or self.listing:
+            return
+        self.say("Loading…")
+        self.runner.run_blocking(
+            LIST, lambda: next(pages, None), self.PageLoaded, description="listing page"
+        )
+
+    @on(PageLoaded)
+    def _page_loaded(self, event: PageLoaded) -> None:
+        if not self.runner.finish(event.ticket):
+            return  # a listing the user left: never show it
+        page = event.page
+        if page is None:
+            self.more = False
+            self._show_count()
+            return
+        self.pages_loaded += 1
+        entries: list[Entry]
+        if isinstance(page, BucketPage):
+            entries = list(page.buckets)
+        elif isinstance(page, ObjectPage):
+            entries = [*page.prefixes, *page.objects]
+        else:
+            entries = list(page.versions)
+        self.table.add_entries(entries)
+        self.more = page.is_truncated
+        self._show_count()
+        self._maybe_more()
+
+    def _show_count(self) -> None:
+        rows = self.table.row_count
+        if not rows and not self.more:
+            self.say("Nothing here.")
+            return
+        tail = "; more load as you move down" if self.more else ""
+        self.say(f"{rows:,} rows loaded{tail}.")
+
+    @on(RequestRunner.Failed)
+    def _failed(self, event: RequestRunner.Failed) -> None:
+        if not self.runner.finish(event.ticket):
+            return
+        self.more = False
+        error = event.error
+        if isinstance(error, ListingFailed):
+            status = f"{error.status} " if error.status else ""
+            code = error.error.code if error.error is not None and error.error.code else ""
+            head = f"{error.operation} failed: {status}{code}".rstrip()
+            text = f"{head}. {redact_text(error.message)}"
+            if not self.place.bucket and error.status == 403:
+                text += "\nThis profile may not list buckets: press / and type a bucket name."
+        else:
+            text = f"Listing failed: {redact_text(str(error))}"
+        self.say(text, error=True)
+
+    def _maybe_more(self) -> None:
+        table = self.table
+        if self.more and table.cursor_row >= table.row_count - NEAR_END:
+            self.load_more()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._maybe_more()
+
+    @on(DataTable.RowSelected)
+    async def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        await self.open(self.table.highlighted)
+
+    async def open(self, entry: Entry | None) -> None:
+        """Go into a bucket or folder; open an object or version in the head screen."""
+        place = self.place
+        if isinstance(entry, Bucket):
+            self.go(Place(entry.name))
+        elif isinstance(entry, CommonPrefix):
+            self.go(Place(place.bucket, entry.prefix))
+        elif isinstance(entry, ObjectEntry):
+            await self.open_head(place.bucket, entry.key)
+        elif isinstance(entry, VersionEntry | DeleteMarker):
+            await self.open_head(place.bucket, entry.key, entry.version_id, send=True)
+
+    async def open_head(
+        self, bucket: str, key: str, version_id: str = "", *, send: bool = False
+    ) -> None:
+        """Show the head screen with the object filled in (sent at once for a version)."""
+        from ossbrowse.ui.screens.head import HeadScreen
+
+        await self.app.switch_mode("head")
+        screen = self.app.screen
+        if not isinstance(screen, HeadScreen):
+            return
+        screen.form.set_value("bucket", bucket)
+        screen.form.set_value("key", key)
+        screen.form.set_value("version-id", version_id)
+        if send:
+            screen.action_send()
+        else:
+            screen.form.field("key").input.focus()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_up(self) -> None:
+        """Go up one level."""
+        parent = self.place.parent
+        if parent is not None:
+            self.go(parent)
+
+    def action_reload(self) -> None:
+        """List this place again."""
+        self.go(self.place)
+
+    async def action_head(self) -> None:
+        """Open the head screen on the highlighted object."""
+        entry = self.table.highlighted
+        if isinstance(entry, ObjectEntry | VersionEntry | DeleteMarker):
+            await self.open(entry)
+        else:
+            self.notify("Highlight an object first.", severity="warning")
+
+    def action_versions(self) -> None:
+        """List the versions of the highlighted object's key."""
+        entry = self.table.highlighted
+        if not isinstance(entry, ObjectEntry):
+            self.notify("Highlight an object first.", severity="warning")
+            return
+        self.go(Place(self.place.bucket, self.place.prefix, entry.key))
+
+    def show_place(self, bucket: str, key: str = "") -> None:
+        """List the folder holding ``key`` in ``bucket`` (from the head screen)."""
+        cut = key.rfind("/")
+        self.go(Place(bucket, key[: cut + 1] if cut >= 0 else ""))

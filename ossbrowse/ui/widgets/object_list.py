@@ -1,0 +1,102 @@
+"""A lazily grown table of listing rows: buckets, folders and objects, or one key's versions.
+
+Rows are appended a page at a time (``add_rows``), so the first page shows as soon as it
+arrives and a prefix is never loaded whole. Names come from outside and are rendered as
+:class:`~rich.text.Text`, never as markup (a key like ``report[/2024].csv`` stays literal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from ossbrowse.oss.listing import Bucket, CommonPrefix, DeleteMarker, ObjectEntry, VersionEntry
+
+Entry = Bucket | CommonPrefix | ObjectEntry | VersionEntry | DeleteMarker
+"""What one row stands for."""
+
+OBJECT_COLUMNS = ("Name", "Size", "Last-Modified", "Class", "ETag")
+BUCKET_COLUMNS = ("Bucket", "Region", "Created", "Class")
+VERSION_COLUMNS = ("Version id", "Last-Modified", "Size", "ETag", "Current")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
+
+
+def _size(size: int) -> Text:
+    return Text(f"{size:,}", justify="right")
+
+
+def _literal(text: str | None) -> Text:
+    return Text(text if text is not None else "—")
+
+
+def entry_cells(entry: Entry, prefix: str = "") -> tuple[Text, ...]:
+    """The cells of one row; names are shown relative to ``prefix``."""
+    if isinstance(entry, Bucket):
+        return (
+            _literal(entry.name),
+            _literal(entry.region),
+            _literal(_when(entry.creation_date)),
+            _literal(entry.storage_class),
+        )
+    if isinstance(entry, CommonPrefix):
+        name = entry.prefix.removeprefix(prefix)
+        return (Text(name, style="bold"), Text("folder", style="dim"), Text(""), Text(""), Text(""))
+    if isinstance(entry, ObjectEntry):
+        return (
+            _literal(entry.key.removeprefix(prefix)),
+            _size(entry.size),
+            _literal(_when(entry.last_modified)),
+            _literal(entry.storage_class),
+            _literal(entry.etag),
+        )
+    if isinstance(entry, DeleteMarker):
+        return (
+            _literal(entry.version_id),
+            _literal(_when(entry.last_modified)),
+            Text("delete marker", style="italic"),
+            Text(""),
+            Text("current" if entry.is_latest else ""),
+        )
+    return (
+        _literal(entry.version_id),
+        _literal(_when(entry.last_modified)),
+        _size(entry.size),
+        _literal(entry.etag),
+        Text("current" if entry.is_latest else ""),
+    )
+
+
+class ObjectList(DataTable[Text]):
+    """Listing rows grown a page at a time; ``entries[i]`` is what row ``i`` stands for."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.entries: list[Entry] = []
+        self.prefix = ""
+
+    def start(self, columns: Sequence[str], prefix: str = "") -> None:
+        """Empty the table and set its columns for a new listing."""
+        self.clear(columns=True)
+        self.entries = []
+        self.prefix = prefix
+        for column in columns:
+            self.add_column(column, key=column)
+
+    def add_entries(self, entries: Sequence[Entry]) -> None:
+        """Append one page's rows."""
+        self.entries.extend(entries)
+        self.add_rows([entry_cells(entry, self.prefix) for entry in entries])
+
+    @property
+    def highlighted(self) -> Entry | None:
+        """The entry under the cursor, if any."""
+        row = self.cursor_row
+        if 0 <= row < len(self.entries) and self.row_count:
+            return self.entries[row]
+        return None

@@ -1,0 +1,127 @@
+"""The explorer: folders and objects of the demo bucket, paging, errors in place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tui_helpers import NOW, profile_for
+
+from ossbrowse.emulator import DEMO_BUCKET, Emulator
+from ossbrowse.oss.listing import CommonPrefix, DeleteMarker, ObjectEntry
+from ossbrowse.ui.app import OssBrowseApp, make_app
+from ossbrowse.ui.screens.browse import BrowseScreen
+from ossbrowse.ui.screens.head import HeadScreen
+
+
+def browse_app(emu: Emulator, bucket: str = DEMO_BUCKET, **prefill: str) -> OssBrowseApp:
+    """The app opened on the explorer at ``bucket`` (the bucket list for "")."""
+    start = {"bucket": bucket, **prefill} if bucket else dict(prefill)
+    return make_app(profile_for(emu), clock=lambda: NOW, prefill=start, mode="browse")
+
+
+async def settled(pilot: object, screen: BrowseScreen) -> None:
+    """Wait until no listing page is on its way."""
+    await screen.app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    while screen.listing:
+        await screen.app.workers.wait_for_complete()
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+def names(screen: BrowseScreen) -> list[str]:
+    out = []
+    for e in screen.table.entries:
+        out.append(e.prefix if isinstance(e, CommonPrefix) else getattr(e, "key", ""))
+    return out
+
+
+async def test_into_a_folder_and_back(emulator: Emulator) -> None:
+    app = browse_app(emulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        top = names(screen)
+        assert "drafts/" in top and "bulk/" in top
+        # folders first
+        kinds = [isinstance(e, CommonPrefix) for e in screen.table.entries]
+        assert kinds == sorted(kinds, reverse=True)
+        screen.table.move_cursor(row=top.index("drafts/"))
+        await pilot.press("enter")
+        await settled(pilot, screen)
+        assert screen.place.prefix == "drafts/"
+        assert "drafts/toto" in names(screen)
+        assert "drafts/" in str(screen.query_one("#crumbs").render())
+        await pilot.press("backspace")
+        await settled(pilot, screen)
+        assert screen.place.prefix == ""
+        assert names(screen) == top
+
+
+async def test_pages_grow_as_the_cursor_moves(emulator: Emulator) -> None:
+    app = browse_app(emulator, prefix="bulk/", page_size="100")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        assert screen.table.row_count == 100
+        assert screen.more
+        await pilot.press("ctrl+end")
+        await settled(pilot, screen)
+        assert screen.table.row_count == 200
+        await pilot.press("ctrl+end")
+        await settled(pilot, screen)
+        assert screen.table.row_count == 300
+        keys = names(screen)
+        assert keys == sorted(keys) and len(set(keys)) == 300
+
+
+async def test_enter_on_an_object_opens_the_head_screen(emulator: Emulator) -> None:
+    app = browse_app(emulator, prefix="drafts/")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        row = names(screen).index("drafts/toto")
+        screen.table.move_cursor(row=row)
+        await pilot.press("enter")
+        await pilot.pause()
+        head = app.screen
+        assert isinstance(head, HeadScreen)
+        assert head.form.values()["bucket"] == DEMO_BUCKET
+        assert head.form.values()["key"] == "drafts/toto"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen is screen
+        await settled(pilot, screen)
+        assert screen.place.prefix == "drafts/"
+
+
+async def test_versions_of_one_key(emulator: Emulator) -> None:
+    app = browse_app(emulator, prefix="drafts/")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        screen.table.move_cursor(row=names(screen).index("drafts/toto"))
+        await pilot.press("v")
+        await settled(pilot, screen)
+        entries = screen.table.entries
+        assert entries and all(getattr(e, "key", None) == "drafts/toto" for e in entries)
+        assert any(isinstance(e, DeleteMarker) for e in entries)
+
+
+async def test_no_such_bucket_is_said_in_place(emulator: Emulator) -> None:
+    app = browse_app(emulator, bucket="no-such-bucket-here")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        status = str(screen.query_one("#list-status").render())
+        assert "NoSuchBucket" in status
+        await pilot.press("backspace")
+        await settled(pilot, screen)
+        assert DEMO_BUCKET in [getattr(e, "name", "") for e in screen.table.entries]
+
+
+def _unused(_: Callable[..., object], __: ObjectEntry) -> None: ...
