@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import httpx
 
-__all__ = ["SteadyTransport", "ticking_timer"]
+__all__ = ["SteadyListingTransport", "SteadyTransport", "ticking_timer"]
 
 
 def ticking_timer(step: float) -> Callable[[], float]:
@@ -57,3 +57,21 @@ class SteadyTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         """Close the real transport."""
         await self.inner.aclose()
+
+
+class SteadyListingTransport(httpx.BaseTransport):
+    """The synchronous twin of :class:`SteadyTransport`, for the client's listing pool."""
+
+    def __init__(self, *, port: int | None = None) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.port = port
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Forward to ``port`` (listings carry no timing header to pin)."""
+        if self.port is not None:
+            request.url = request.url.copy_with(port=self.port)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        """Close the real transport."""
+        self.inner.close()

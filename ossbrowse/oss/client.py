@@ -84,9 +84,11 @@ class OssClient(ListOperations):
         clock: Callable[[], datetime] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         timer: Callable[[], float] | None = None,
+        listing_transport: httpx.BaseTransport | None = None,
     ) -> None:
         """``clock`` signs requests, ``sleep`` waits between retries and ``timer`` measures
-        elapsed time; tests and screenshots inject them to be deterministic."""
+        elapsed time; tests and screenshots inject them to be deterministic, and
+        ``listing_transport`` for the listings' synchronous pool."""
         check_usable(profile)
         assert profile.access_key_id and profile.access_key_secret  # checked above
         self.profile = profile
@@ -116,6 +118,7 @@ class OssClient(ListOperations):
                 raise ConfigError(f"Region mismatch: {problem}.")
         self.style = effective_style(self.endpoint, profile.addressing_style)
         self._http = self._make_http(transport)
+        self._listing_transport = listing_transport
 
     def _http_settings(self) -> dict[str, Any]:
         """What every connection of this client shares: TLS, proxy, timeouts, User-Agent."""
@@ -351,7 +354,9 @@ class OssClient(ListOperations):
         """
         if self._listing_http is None:
             try:
-                self._listing_http = httpx.Client(**self._http_settings())
+                self._listing_http = httpx.Client(
+                    transport=self._listing_transport, **self._http_settings()
+                )
             except ValueError as exc:
                 raise ConfigError(
                     f"Cannot set up the HTTP client: {redact.redact_text(str(exc))}"

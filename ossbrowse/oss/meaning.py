@@ -170,7 +170,8 @@ def relative(when: datetime, now: datetime) -> str:
         return "now"
     units = ((86400 * 365, "year"), (86400 * 30, "month"), (86400, "day"), (3600, "hour"))
     size, unit = next(((s, u) for s, u in units if span >= s), (60, "minute"))
-    count = int(span // size)
+    # Rounded half up: 6 days 23 hours reads as "7 days", as a person would say it.
+    count = max(1, int(span / size + 0.5))
     words = f"{count} {unit}{'s' if count != 1 else ''}"
     return f"in {words}" if seconds > 0 else f"{words} ago"
 

@@ -230,6 +230,7 @@ def make_app(
     profile: Profile,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
+    listing_transport: httpx.BaseTransport | None = None,
     clock: Callable[[], datetime] | None = None,
     timer: Callable[[], float] | None = None,
     prefill: Mapping[str, str] | None = None,
@@ -240,7 +241,8 @@ def make_app(
 ) -> OssBrowseApp:
     """Build the app for ``profile``.
 
-    ``transport``, ``clock`` and ``timer`` go to the :class:`OssClient` (tests inject them);
+    ``transport``, ``listing_transport``, ``clock`` and ``timer`` go to the :class:`OssClient`
+    (tests inject them);
     ``prefill`` fills the form (keys as the CLI flags, ``version_id``, or the field ids,
     ``version-id``);
     ``config_file`` is where the profile switcher looks; ``demo`` shows the demo hint line;
@@ -250,7 +252,13 @@ def make_app(
     """
 
     def connect(profile: Profile) -> OssClient:
-        return OssClient(profile, transport=transport, clock=clock, timer=timer)
+        return OssClient(
+            profile,
+            transport=transport,
+            listing_transport=listing_transport,
+            clock=clock,
+            timer=timer,
+        )
 
     return OssBrowseApp(
         profile,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.widgets import Input
 from tui_helpers import NOW, profile_for
 
 from ossbrowse.emulator import DEMO_BUCKET, Emulator
@@ -125,3 +126,75 @@ async def test_no_such_bucket_is_said_in_place(emulator: Emulator) -> None:
 
 
 def _unused(_: Callable[..., object], __: ObjectEntry) -> None: ...
+
+
+async def test_jump_to_a_key_lists_from_it(emulator: Emulator) -> None:
+    app = browse_app(emulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        await pilot.press("slash")
+        jump = screen.query_one("#jump", Input)
+        assert jump.has_focus
+        key = "bulk/item-05000.txt"
+        jump.value = key
+        await pilot.press("enter")
+        await settled(pilot, screen)
+        assert screen.place.prefix == "bulk/"
+        highlighted = screen.table.highlighted
+        assert isinstance(highlighted, ObjectEntry) and highlighted.key == key
+        assert names(screen)[0] == key
+
+
+async def test_a_bad_oss_location_in_jump_is_refused_naming_the_field(emulator: Emulator) -> None:
+    app = browse_app(emulator, prefix="drafts/")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        before = names(screen)
+        await pilot.press("slash")
+        screen.query_one("#jump", Input).value = "oss://Bad_Bucket!/x"
+        await pilot.press("enter")
+        await settled(pilot, screen)
+        status = str(screen.query_one("#list-status").render())
+        assert "bucket:" in status
+        assert names(screen) == before and screen.place.prefix == "drafts/"
+
+
+async def test_filter_narrows_loaded_rows_only(emulator: Emulator) -> None:
+    app = browse_app(emulator, prefix="drafts/")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        loaded = names(screen)
+        await pilot.press("f")
+        await pilot.press(*"TOTO-")
+        await pilot.pause()
+        assert names(screen) == [k for k in loaded if "toto-" in k]
+        assert "drafts/toto-1" in names(screen) and "drafts/toto" not in names(screen)
+        assert "loaded rows only" in str(screen.query_one("#list-status").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert names(screen) == loaded
+
+
+async def test_preview_follows_the_cursor_never_stale(emulator: Emulator) -> None:
+    app = browse_app(emulator, prefix="drafts/")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        objects = [i for i, e in enumerate(screen.table.entries) if isinstance(e, ObjectEntry)]
+        for row in objects * 2:
+            screen.table.move_cursor(row=row)
+            await pilot.pause()
+        target = screen.table.highlighted
+        assert isinstance(target, ObjectEntry)
+        while screen.previewed is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+        assert screen.previewed.request.key == target.key
+        assert target.key in str(screen.query_one("#preview").render())

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator
-from ossbrowse.emulator.steady import SteadyTransport, ticking_timer
+from ossbrowse.emulator.steady import SteadyListingTransport, SteadyTransport, ticking_timer
 from ossbrowse.ui.app import OssBrowseApp, make_app
 
 NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
@@ -50,17 +50,20 @@ def snapshot_app(emulator: Emulator) -> Callable[..., OssBrowseApp]:
         refuse: bool = False,
         demo: bool = True,
         prefill: dict[str, str] | None = None,
+        mode: str | None = None,
     ) -> OssBrowseApp:
         profile = emulator.profile(access_key_secret=secret, endpoint=SHOWN_ENDPOINT)
         port = int(emulator.endpoint.rsplit(":", 1)[1])
         return make_app(
             profile,
             transport=SteadyTransport(port=port, refuse=refuse),
+            listing_transport=SteadyListingTransport(port=port),
             clock=lambda: NOW,
             # A timer that advances 4 ms per reading: every HEAD takes the same 12 ms.
             timer=ticking_timer(0.004),
             prefill=prefill if prefill is not None else {"bucket": DEMO_BUCKET, "key": DEMO_KEY},
             demo=demo,
+            mode=mode,
         )
 
     return build

@@ -69,3 +69,39 @@ def test_no_answer(snap_compare, snapshot_app, size) -> None:
 def test_validation_errors(snap_compare, snapshot_app, size) -> None:
     app = snapshot_app(prefill={"bucket": "Bad_Bucket", "key": "/x", "if_modified_since": "soon"})
     assert snap_compare(app, run_before=driver("f5"), terminal_size=size)
+
+
+def explorer_driver(*keys: str):
+    """Press ``keys``, then wait until no listing is loading and the preview, if one is due,
+    is shown."""
+
+    async def run_before(pilot: Pilot) -> None:
+        from ossbrowse.oss.listing import ObjectEntry
+        from ossbrowse.ui.screens.browse import BrowseScreen
+
+        for key in keys:
+            await pilot.press(key)
+        screen = pilot.app.screen
+        assert isinstance(screen, BrowseScreen)
+        while screen.listing or (
+            isinstance(screen.table.highlighted, ObjectEntry) and screen.previewed is None
+        ):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+        for field in screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return run_before
+
+
+@SIZES
+def test_explorer_bucket_top(snap_compare, snapshot_app, size) -> None:
+    app = snapshot_app(prefill={"bucket": "demo-bucket"}, mode="browse")
+    assert snap_compare(app, run_before=explorer_driver(), terminal_size=size)
+
+
+@SIZES
+def test_explorer_drafts_with_preview(snap_compare, snapshot_app, size) -> None:
+    app = snapshot_app(prefill={"bucket": "demo-bucket", "prefix": "drafts/"}, mode="browse")
+    assert snap_compare(app, run_before=explorer_driver(), terminal_size=size)

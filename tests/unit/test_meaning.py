@@ -167,7 +167,7 @@ def test_expiration_in_the_future_names_rule_and_distance() -> None:
     value = 'expiry-date="Mon, 07 Dec 2026 00:00:00 GMT", rule-id="tmp-7d"'
     m = meanings(("x-oss-expiration", value))["x-oss-expiration"]
     assert "'tmp-7d'" in m.meaning and "deletes this object" in m.meaning
-    assert "(in 6 days)" in m.meaning
+    assert "(in 7 days)" in m.meaning
     assert facts(m) == {"expiry_date": "2026-12-07T00:00:00Z", "rule_id": "tmp-7d"}
 
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
 
 from ossbrowse.oss.listing import (
     MAX_PAGE_SIZE,
@@ -31,8 +33,11 @@ from ossbrowse.oss.listing import (
     VersionEntry,
     VersionPage,
 )
+from ossbrowse.oss.location import looks_like_location, parse_location
 from ossbrowse.oss.paging import ListingFailed
 from ossbrowse.oss.redact import redact_text
+from ossbrowse.oss.results import HeadRequest, HeadResult
+from ossbrowse.oss.validation import InputError, check_bucket
 from ossbrowse.ui.actions import Action, bindings
 from ossbrowse.ui.runner import RequestRunner, Ticket
 from ossbrowse.ui.screens.base import SessionScreen
@@ -43,6 +48,7 @@ from ossbrowse.ui.widgets.object_list import (
     VERSION_COLUMNS,
     Entry,
     ObjectList,
+    entry_name,
 )
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
 
@@ -51,6 +57,10 @@ LIST = "list"
 NEAR_END = 20
 """The next page is asked for when the cursor is this many rows from the end."""
 DEFAULT_PAGE_SIZE = 200
+PREVIEW = "preview"
+"""The runner group of the HEAD on highlight (apart from listings: neither cancels the other)."""
+PREVIEW_DELAY = 0.3
+"""Seconds the cursor must rest on an object before it is HEADed."""
 
 Page = BucketPage | ObjectPage | VersionPage
 
@@ -80,6 +90,31 @@ BROWSE_ACTIONS: tuple[Action, ...] = (
         "Open the head screen with the highlighted object filled in",
     ),
     Action(
+        "slash,g",
+        "jump",
+        "jump",
+        "Jump",
+        "Jump to a key or prefix",
+        "Type a key, a prefix or an oss:// location: a new listing starts there",
+    ),
+    Action(
+        "f",
+        "filter",
+        "filter",
+        "Filter",
+        "Filter loaded rows",
+        "Show only the loaded rows whose name contains the text (loaded rows only)",
+    ),
+    Action(
+        "escape",
+        "close_input",
+        "close-input",
+        "Close",
+        "Close the jump or filter line",
+        "Close the jump or filter line (a filter is cleared)",
+        show=False,
+    ),
+    Action(
         "f5,ctrl+r",
         "reload",
         "reload",
@@ -98,11 +133,13 @@ class Place:
     prefix: str = ""
     key: str | None = None
     """Set for the versions of exactly this key."""
+    start_after: str = ""
+    """Objects listed from after this key (a jump to a key)."""
 
     @property
     def parent(self) -> Place | None:
         """One level up (None at the bucket list)."""
-        if self.key is not None:
+        if self.key is not None or self.start_after:
             return Place(self.bucket, self.prefix)
         if not self.bucket:
             return None
@@ -124,7 +161,52 @@ class Place:
         ]
         if self.key is not None:
             parts += [Content(self.key.removeprefix(self.prefix)), ("  (versions)", "italic")]
+        elif self.start_after:
+            parts += [("  from after ", "italic"), Content(self.start_after)]
         return Content.assemble(*parts)
+
+
+def jump_place(here: Place, text: str) -> tuple[Place, str]:
+    """Where a jump to ``text`` lists, and the name to put the cursor on.
+
+    ``text`` is an ``oss://`` location or OSS URL, or else (in a bucket) a key or prefix of
+    the bucket, or (at the bucket list) a bucket name. A prefix (ending in ``/``) is listed
+    from its start; a key is listed from just before it, in its folder. Raises InputError
+    naming the field for text that cannot be a location.
+    """
+    if looks_like_location(text):
+        location = parse_location(text, field="jump")
+        bucket, key = location.bucket, location.key
+    elif not here.bucket:
+        bucket, key = text.strip(), ""
+        check_bucket(bucket)
+    else:
+        bucket, key = here.bucket, text
+    if not key or key.endswith("/"):
+        return Place(bucket, key), ""
+    folder = key[: key.rfind("/") + 1]
+    # The listing starts after the longest string below the key, so the key comes first.
+    return Place(bucket, folder, start_after=key[:-1]), key
+
+
+def preview_text(result: HeadResult) -> Content:
+    """A few lines on the HEAD of the highlighted object (values rendered literally)."""
+    lines: list[Content | str | tuple[str, str]] = [
+        ("HEAD ", "bold"),
+        Content(result.request.key),
+        ": ",
+        (str(result.status) if result.status else "no answer", "bold"),
+    ]
+    if result.status == 200:
+        for name in ("Content-Type", "Content-Length", "ETag", "Last-Modified"):
+            value = result.header(name)
+            if value is not None:
+                lines += [f"\n{name}: ", Content(value)]
+        if result.version_id:
+            lines += ["\nx-oss-version-id: ", Content(result.version_id)]
+    else:
+        lines += ["\n", Content(result.summary)]
+    return Content.assemble(*lines)
 
 
 class BrowseScreen(SessionScreen):
@@ -132,6 +214,13 @@ class BrowseScreen(SessionScreen):
 
     ACTIONS: ClassVar[tuple[Action, ...]] = BROWSE_ACTIONS
     BINDINGS = bindings(BROWSE_ACTIONS)
+
+    @dataclass
+    class Previewed(Message):
+        """The HEAD of the highlighted object came back."""
+
+        ticket: Ticket
+        result: HeadResult
 
     @dataclass
     class PageLoaded(Message):
@@ -150,6 +239,10 @@ class BrowseScreen(SessionScreen):
         self.more = False
         """True while the listing has pages not yet loaded."""
         self.pages_loaded = 0
+        self._land_on = ""
+        self._preview_timer: Timer | None = None
+        self.previewed: HeadResult | None = None
+        """The preview shown: the HEAD of the highlighted object."""
 
     @property
     def table(self) -> ObjectList:
@@ -161,17 +254,24 @@ class BrowseScreen(SessionScreen):
         yield ProfileBar(id="profile-bar")
         yield Static(id="crumbs", markup=False)
         yield Static(id="list-status", markup=False)
+        yield Input(
+            placeholder="key, prefix/ or oss://bucket/prefix — Enter lists there", id="jump"
+        )
+        yield Input(placeholder="text in the names of the loaded rows", id="filter")
         yield ObjectList(id="objects")
+        yield Static(id="preview", markup=False)
         yield Footer(compact=True, show_command_palette=True)
 
     def on_mount(self) -> None:
         """Describe the profile and list the start place."""
         self.session.profile_changed.subscribe(self, self._profile_changed, immediate=True)
+        self.query_one("#jump").display = False
+        self.query_one("#filter").display = False
         self._show_profile()
         self.go(self.place)
 
     def _profile_changed(self, session: Session) -> None:
-        self.runner.cancel(LIST)
+        self.runner.cancel_all()
         self._show_profile()
         self.go(self.place)
 
@@ -197,12 +297,14 @@ class BrowseScreen(SessionScreen):
         status.update(text)
         status.set_class(error, "error")
 
-    def go(self, place: Place) -> None:
-        """List ``place`` from its first page."""
+    def go(self, place: Place, land_on: str = "") -> None:
+        """List ``place`` from its first page (the cursor on ``land_on`` if listed)."""
         self.place = place
+        self._land_on = land_on
         self.query_one("#crumbs", Static).update(place.crumbs())
         table = self.table
         self.runner.cancel(LIST)
+        self._clear_preview()
         self._pages = None
         self.more = False
         self.pages_loaded = 0
@@ -221,7 +323,11 @@ class BrowseScreen(SessionScreen):
             pages = client.list_key_versions(place.bucket, place.key, page_size=self.page_size)
         elif place.bucket:
             pages = client.list_objects_v2(
-                place.bucket, prefix=place.prefix, delimiter="/", page_size=self.page_size
+                place.bucket,
+                prefix=place.prefix,
+                delimiter="/",
+                start_after=place.start_after,
+                page_size=self.page_size,
             )
         else:
             pages = client.list_buckets(page_size=self.page_size)
@@ -257,22 +363,44 @@ class BrowseScreen(SessionScreen):
             entries = [*page.prefixes, *page.objects]
         else:
             entries = list(page.versions)
-        self.table.add_entries(entries)
+        table = self.table
+        first = self.pages_loaded == 1
+        table.add_entries(entries)
         self.more = page.is_truncated
         self._show_count()
+        if first and self._land_on:
+            # A jump to a key: put the cursor on it when it is there.
+            for row, entry in enumerate(table.entries):
+                if entry_name(entry) == self._land_on:
+                    table.move_cursor(row=row)
+                    break
         self._maybe_more()
+        if first:
+            self._preview_soon()
 
     def _show_count(self) -> None:
-        rows = self.table.row_count
+        table = self.table
+        rows = len(table.loaded)
         if not rows and not self.more:
             self.say("Nothing here.")
             return
         tail = "; more load as you move down" if self.more else ""
-        self.say(f"{rows:,} rows loaded{tail}.")
+        if table.filter:
+            self.say(
+                f"Filter: {table.row_count:,} of the {rows:,} rows loaded match "
+                f"(it filters loaded rows only){tail}."
+            )
+        else:
+            self.say(f"{rows:,} rows loaded{tail}.")
 
     @on(RequestRunner.Failed)
     def _failed(self, event: RequestRunner.Failed) -> None:
         if not self.runner.finish(event.ticket):
+            return
+        if event.ticket.group == PREVIEW:
+            self.query_one("#preview", Static).update(
+                f"Preview failed: {redact_text(str(event.error))}"
+            )
             return
         self.more = False
         error = event.error
@@ -295,6 +423,50 @@ class BrowseScreen(SessionScreen):
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._maybe_more()
+        self._preview_soon()
+
+    # -- preview on highlight ------------------------------------------------------------------
+
+    def _clear_preview(self) -> None:
+        self.runner.cancel(PREVIEW)
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        self.previewed = None
+        self.query_one("#preview", Static).update("")
+
+    def _preview_soon(self) -> None:
+        """HEAD the highlighted object once the cursor rests (a new move restarts the wait)."""
+        self._clear_preview()
+        entry = self.table.highlighted
+        if not isinstance(entry, ObjectEntry) or self.session.client is None:
+            return
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, partial(self._preview, entry.key))
+
+    def _preview(self, key: str) -> None:
+        self._preview_timer = None
+        client = self.session.client
+        if client is None:
+            return
+        request = HeadRequest(bucket=self.place.bucket, key=key)
+        self.query_one("#preview", Static).update(Content.assemble("HEAD ", Content(key), " …"))
+        self.runner.run(
+            PREVIEW,
+            lambda: client.head_object(request),
+            self.Previewed,
+            purpose=key,
+            description="preview HEAD",
+        )
+
+    @on(Previewed)
+    def _previewed(self, event: Previewed) -> None:
+        if not self.runner.finish(event.ticket):
+            return  # the cursor left that object: drop it
+        entry = self.table.highlighted
+        if not isinstance(entry, ObjectEntry) or entry.key != event.result.request.key:
+            return
+        self.previewed = event.result
+        self.query_one("#preview", Static).update(preview_text(event.result))
 
     @on(DataTable.RowSelected)
     async def _selected(self, event: DataTable.RowSelected) -> None:
@@ -338,6 +510,51 @@ class BrowseScreen(SessionScreen):
         parent = self.place.parent
         if parent is not None:
             self.go(parent)
+
+    def action_jump(self) -> None:
+        """Open the jump line, holding where the browser is."""
+        jump = self.query_one("#jump", Input)
+        jump.value = self.place.prefix if self.place.bucket else ""
+        jump.display = True
+        jump.focus()
+
+    def action_filter(self) -> None:
+        """Open the filter line."""
+        line = self.query_one("#filter", Input)
+        line.display = True
+        line.focus()
+
+    def action_close_input(self) -> None:
+        """Close the jump or filter line; closing the filter shows every loaded row again."""
+        for name in ("#jump", "#filter"):
+            line = self.query_one(name, Input)
+            if line.display:
+                line.display = False
+                if name == "#filter" and line.value:
+                    line.value = ""
+        self.table.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.table.set_filter(event.value)
+        self._show_count()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    @on(Input.Submitted, "#jump")
+    def _jump_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            place, land_on = jump_place(self.place, event.value)
+        except InputError as error:
+            self.say(f"Not listed: {error}", error=True)
+            return
+        event.input.display = False
+        self.go(place, land_on)
 
     def action_reload(self) -> None:
         """List this place again."""

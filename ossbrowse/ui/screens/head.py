@@ -202,7 +202,7 @@ class HeadScreen(ProbeActions):
         if event.purpose is Purpose.FETCH:
             self._fill_object_values(event.result)
         else:
-            self.pane.show_result(event.result)
+            self.pane.show_result(event.result, now=self.session.now())
             self.session.history.add(event.result)
         self.refresh_bindings()
 
@@ -264,7 +264,9 @@ class HeadScreen(ProbeActions):
         checks, summary = explain(
             original.request, original.status, fetched.etag, fetched.last_modified
         )
-        self.pane.show_result(replace(original, conditions=checks, summary=summary), fetched)
+        self.pane.show_result(
+            replace(original, conditions=checks, summary=summary), fetched, now=self.session.now()
+        )
 
     def action_history(self) -> None:
         """Show this session's probes; the one picked is sent again."""

@@ -72,26 +72,59 @@ def entry_cells(entry: Entry, prefix: str = "") -> tuple[Text, ...]:
     )
 
 
+def entry_name(entry: Entry) -> str:
+    """The full name of what a row stands for (bucket, prefix, key or version id)."""
+    if isinstance(entry, Bucket):
+        return entry.name
+    if isinstance(entry, CommonPrefix):
+        return entry.prefix
+    if isinstance(entry, ObjectEntry):
+        return entry.key
+    return entry.version_id
+
+
 class ObjectList(DataTable[Text]):
-    """Listing rows grown a page at a time; ``entries[i]`` is what row ``i`` stands for."""
+    """Listing rows grown a page at a time; ``entries[i]`` is what row ``i`` stands for.
+
+    ``loaded`` holds every entry loaded; with a filter set, only those whose name (relative to
+    the prefix) contains it are rows. The filter narrows loaded rows only.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.entries: list[Entry] = []
+        self.loaded: list[Entry] = []
         self.prefix = ""
+        self.filter = ""
 
     def start(self, columns: Sequence[str], prefix: str = "") -> None:
         """Empty the table and set its columns for a new listing."""
         self.clear(columns=True)
         self.entries = []
+        self.loaded = []
         self.prefix = prefix
         for column in columns:
             self.add_column(column, key=column)
 
+    def _matches(self, entry: Entry) -> bool:
+        if not self.filter:
+            return True
+        return self.filter.casefold() in entry_name(entry).removeprefix(self.prefix).casefold()
+
     def add_entries(self, entries: Sequence[Entry]) -> None:
-        """Append one page's rows."""
-        self.entries.extend(entries)
-        self.add_rows([entry_cells(entry, self.prefix) for entry in entries])
+        """Append one page's rows (those the filter lets through)."""
+        self.loaded.extend(entries)
+        shown = [entry for entry in entries if self._matches(entry)]
+        self.entries.extend(shown)
+        self.add_rows([entry_cells(entry, self.prefix) for entry in shown])
+
+    def set_filter(self, text: str) -> None:
+        """Show only the loaded rows whose name contains ``text`` (any case)."""
+        self.filter = text
+        self.clear()
+        self.entries = []
+        loaded, self.loaded = self.loaded, []
+        self.add_entries(loaded)
 
     @property
     def highlighted(self) -> Entry | None:

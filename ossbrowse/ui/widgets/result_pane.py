@@ -7,6 +7,7 @@ set); while a request is in flight a status line says so and how to cancel.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -19,6 +20,7 @@ from ossbrowse.ui.formatting import safe, timing_text
 from ossbrowse.ui.widgets.conditions_view import ConditionsView
 from ossbrowse.ui.widgets.error_panel import ErrorPanel
 from ossbrowse.ui.widgets.headers_table import HeadersTable
+from ossbrowse.ui.widgets.meanings_view import MeaningsView
 from ossbrowse.ui.widgets.outcome_badge import OutcomeBadge
 
 
@@ -63,6 +65,7 @@ class ResultPane(VerticalScroll):
         yield ErrorPanel(id="error-panel")
         yield ConditionsView(id="conditions")
         yield HeadersTable(id="headers")
+        yield MeaningsView(id="meanings")
 
     def on_mount(self) -> None:
         """Nothing to show yet."""
@@ -70,7 +73,7 @@ class ResultPane(VerticalScroll):
         self.query_one("#status").display = False
 
     def _show_parts(self, visible: bool) -> None:
-        for selector in ("#result-top", "#summary", "#conditions", "#headers"):
+        for selector in ("#result-top", "#summary", "#conditions", "#headers", "#meanings"):
             self.query_one(selector).display = visible
         if not visible:
             self.query_one("#warnings").display = False
@@ -89,8 +92,17 @@ class ResultPane(VerticalScroll):
         status.display = bool(text)
         status.update(text or "")
 
-    def show_result(self, result: HeadResult, fetched: HeadResult | None = None) -> None:
-        """Show ``result``; ``fetched`` is the unconditional HEAD that filled object values."""
+    def show_result(
+        self,
+        result: HeadResult,
+        fetched: HeadResult | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> None:
+        """Show ``result``; ``fetched`` is the unconditional HEAD that filled object values.
+
+        ``now`` is the time the headers are explained for (the session's clock).
+        """
         self.shown = Shown(result, fetched)
         self._show_parts(True)
         self.show_status(None)
@@ -108,6 +120,7 @@ class ResultPane(VerticalScroll):
         headers = self.query_one(HeadersTable)
         headers.display = bool(result.headers)
         headers.show_headers(result.headers)
+        self.query_one(MeaningsView).show_headers(result.headers, now or datetime.now(UTC))
         # The headers table scrolls its cursor row into view once laid out; start at the top
         # after that, whatever the timing.
         self.scroll_home(animate=False)
@@ -121,7 +134,11 @@ class ResultPane(VerticalScroll):
         lines: list[Content] = []
         etag = result.etag or (fetched.etag if fetched else None)
         if etag:
-            kind = etag_kind(etag)
+            headers = fetched.headers if fetched and not result.etag else result.headers
+            object_type = next(
+                (value for name, value in headers if name.lower() == "x-oss-object-type"), None
+            )
+            kind = etag_kind(etag, object_type)
             lines.append(
                 Content.assemble(
                     ("ETag ", "dim"),
