@@ -105,6 +105,23 @@ async def shoot(emulator: Emulator) -> list[Path]:
         await steady(pilot)
         await pilot.press("f5")
         await save(app, pilot, "07-invalid-input", "nothing invalid is sent")
+
+    app = make_app(
+        profile,
+        transport=SteadyTransport(),
+        clock=lambda: NOW,
+        timer=TIMER,
+        prefill={"bucket": DEMO_BUCKET, "prefix": "drafts/"},
+        demo=True,
+        mode="browse",
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        # The listing, then the preview of the highlighted object (after its short wait).
+        while screen.listing or screen.previewed is None:  # type: ignore[attr-defined]
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+        await save(app, pilot, "10-explorer", "ossbrowse browse oss://demo-bucket/drafts/")
     return written
 
 

@@ -93,7 +93,9 @@ class _Handler(socketserver.BaseRequestHandler):
             self._answer(sock, behaviour)
 
     def _answer(self, sock: socket.socket, behaviour: str) -> None:
-        if behaviour in CANNED:
+        if behaviour in self.server.answers:
+            sock.sendall(self.server.answers[behaviour])
+        elif behaviour in CANNED:
             sock.sendall(CANNED[behaviour])
         elif behaviour == "hang":
             # Accept, read the request, never answer (until the server stops).
@@ -122,6 +124,8 @@ class FaultServer(socketserver.ThreadingTCPServer):
     def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.seen: list[str] = []
+        self.answers: dict[str, bytes] = {}
+        """Answers a test adds, by behaviour name (see :func:`answer`)."""
         self.stopping = threading.Event()
         self._ssl = ssl_context
 
@@ -200,3 +204,8 @@ def fail_dns(monkeypatch: object, host: str) -> Callable[..., object]:
 
     monkeypatch.setattr(socket, "getaddrinfo", fake)  # type: ignore[attr-defined]
     return fake
+
+
+def answer(status: str, headers: list[tuple[str, str]] | None = None) -> bytes:
+    """A complete answer with ``headers`` after the usual ones, for ``FaultServer.answers``."""
+    return _response(status, headers)

@@ -30,6 +30,7 @@ from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.ui.actions import key_help
 from ossbrowse.ui.crash_report import crash_traceback
+from ossbrowse.ui.literal import notify
 from ossbrowse.ui.screens.base import SessionScreen
 from ossbrowse.ui.screens.browse import BrowseScreen
 from ossbrowse.ui.screens.copied import CopiedScreen
@@ -129,7 +130,7 @@ class OssBrowseApp(App[None]):
     def on_mount(self) -> None:
         """Show the start-up notice, if any (the default mode's screen is already up)."""
         if self.notice:
-            self.notify(self.notice, title="Configuration", severity="warning", timeout=12)
+            notify(self, self.notice, title="Configuration", severity="warning", timeout=12)
 
     def _fatal_error(self) -> None:
         """Exit after an unhandled exception, with a crash report that cannot carry a secret.
@@ -167,7 +168,7 @@ class OssBrowseApp(App[None]):
         """Show the last copied text."""
         copied = self.session.copied
         if copied is None:
-            self.notify("Nothing copied yet.", severity="warning")
+            notify(self, "Nothing copied yet.", severity="warning")
             return
         self.push_screen(CopiedScreen(copied.what, copied.text))
 
@@ -176,7 +177,7 @@ class OssBrowseApp(App[None]):
         try:
             names = list_profiles(self.session.config_file)
         except ConfigError as exc:
-            self.notify(str(exc), title="Profiles", severity="error", timeout=10)
+            notify(self, str(exc), title="Profiles", severity="error", timeout=10)
             return
         config_file = self.session.config_file
         where = config_file or os.environ.get("OSSUTIL_CONFIG_FILE") or "~/.ossutilconfig"
@@ -194,13 +195,14 @@ class OssBrowseApp(App[None]):
         try:
             profile = resolve_profile(config_file=session.config_file, profile=name)
         except ConfigError as exc:
-            self.notify(str(exc), title=f"Profile {name}", severity="error", timeout=10)
+            notify(self, str(exc), title=f"Profile {name}", severity="error", timeout=10)
             return
         await session.use_profile(profile)
         if session.client is not None:
-            self.notify(f"Now using profile {name}.", title="Profile", timeout=4)
+            notify(self, f"Now using profile {name}.", title="Profile", timeout=4)
         else:
-            self.notify(
+            notify(
+                self,
                 session.client_problem or "",
                 title=f"Profile {name} cannot send",
                 severity="warning",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual.widget import Widget
 
+from ossbrowse.ui.literal import notify
 from ossbrowse.ui.session import Copied, Session
 
 
@@ -17,7 +18,8 @@ def copy_text(node: Widget, session: Session, text: str, what: str) -> None:
     """Copy ``text`` (described as ``what``, e.g. "the ETag") and keep it for ``o``."""
     node.app.copy_to_clipboard(text)
     session.copied = Copied(what, text)
-    node.notify(
+    notify(
+        node,
         f"Copied {what}. Not in your clipboard? Press o to show it and select it by hand.",
         title="Copied",
         timeout=5,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 from textual.widgets import Input
 from tui_helpers import NOW, profile_for
@@ -198,3 +201,103 @@ async def test_preview_follows_the_cursor_never_stale(emulator: Emulator) -> Non
             await pilot.pause(0.05)
         assert screen.previewed.request.key == target.key
         assert target.key in str(screen.query_one("#preview").render())
+
+
+async def test_a_delete_marker_version_answers_405(emulator: Emulator) -> None:
+    app = browse_app(emulator, prefix="drafts/")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        screen.table.move_cursor(row=names(screen).index("drafts/toto"))
+        await pilot.press("v")
+        await settled(pilot, screen)
+        row = next(i for i, e in enumerate(screen.table.entries) if isinstance(e, DeleteMarker))
+        marker = screen.table.entries[row]
+        screen.table.move_cursor(row=row)
+        await pilot.press("enter")
+        head = app.screen
+        assert isinstance(head, HeadScreen)
+        while head.in_flight or head.pane.shown is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+        result = head.pane.shown.result
+        assert result.request.version_id == marker.version_id
+        assert result.status == 405
+        assert "delete marker" in result.summary
+
+
+class _DenyingHandler(BaseHTTPRequestHandler):
+    """Answers every request 403 AccessDenied, as OSS does for a RAM user without ListBuckets."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        body = (
+            b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
+            b"<Message>You have no right to access this object because of bucket acl."
+            b"</Message><RequestId>5C3D9175B6FC201293AD4890</RequestId></Error>"
+        )
+        self.send_response(403)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-oss-request-id", "5C3D9175B6FC201293AD4890")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+async def test_access_denied_on_list_buckets_offers_to_type_a_bucket(emulator: Emulator) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _DenyingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        profile = profile_for(emulator, endpoint=endpoint)
+        app = make_app(profile, clock=lambda: NOW, prefill={}, mode="browse")
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, BrowseScreen)
+            await settled(pilot, screen)
+            status = str(screen.query_one("#list-status").render())
+            assert "403" in status and "AccessDenied" in status
+            assert "type a bucket" in status
+            await pilot.press("slash")
+            jump = screen.query_one("#jump", Input)
+            assert jump.has_focus
+            await pilot.press(*"my-bucket", "enter")
+            await settled(pilot, screen)
+            assert screen.place.bucket == "my-bucket"
+            assert any("my-bucket" in path for path in _DenyingHandler.seen)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+async def test_a_404_from_a_delete_marker_offers_the_versions(emulator: Emulator) -> None:
+    app = make_app(
+        profile_for(emulator),
+        clock=lambda: NOW,
+        prefill={"bucket": DEMO_BUCKET, "key": "drafts/toto-10"},
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        head = app.screen
+        assert isinstance(head, HeadScreen)
+        await pilot.press("f5")
+        while head.in_flight or head.pane.shown is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+        assert head.pane.shown.result.status == 404
+        assert any("F4" in n.message for n in app._notifications)
+        await pilot.press("f4")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        assert screen.place.key == "drafts/toto-10"
+        entries = screen.table.entries
+        assert entries and {getattr(e, "key", "") for e in entries} == {"drafts/toto-10"}
+        assert isinstance(entries[0], DeleteMarker) and entries[0].is_latest

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input
 
 from ossbrowse.oss.listing import (
     MAX_PAGE_SIZE,
@@ -39,6 +39,7 @@ from ossbrowse.oss.redact import redact_text
 from ossbrowse.oss.results import HeadRequest, HeadResult
 from ossbrowse.oss.validation import InputError, check_bucket
 from ossbrowse.ui.actions import Action, bindings
+from ossbrowse.ui.literal import LiteralStatic, notify
 from ossbrowse.ui.runner import RequestRunner, Ticket
 from ossbrowse.ui.screens.base import SessionScreen
 from ossbrowse.ui.session import Session
@@ -252,14 +253,14 @@ class BrowseScreen(SessionScreen):
     def compose(self) -> ComposeResult:
         """Header line, breadcrumbs, status, rows, footer."""
         yield ProfileBar(id="profile-bar")
-        yield Static(id="crumbs", markup=False)
-        yield Static(id="list-status", markup=False)
+        yield LiteralStatic(id="crumbs")
+        yield LiteralStatic(id="list-status")
         yield Input(
             placeholder="key, prefix/ or oss://bucket/prefix — Enter lists there", id="jump"
         )
         yield Input(placeholder="text in the names of the loaded rows", id="filter")
         yield ObjectList(id="objects")
-        yield Static(id="preview", markup=False)
+        yield LiteralStatic(id="preview")
         yield Footer(compact=True, show_command_palette=True)
 
     def on_mount(self) -> None:
@@ -293,7 +294,7 @@ class BrowseScreen(SessionScreen):
 
     def say(self, text: str | Content, *, error: bool = False) -> None:
         """Put a line in the status area (errors in the error colour)."""
-        status = self.query_one("#list-status", Static)
+        status = self.query_one("#list-status", LiteralStatic)
         status.update(text)
         status.set_class(error, "error")
 
@@ -301,7 +302,7 @@ class BrowseScreen(SessionScreen):
         """List ``place`` from its first page (the cursor on ``land_on`` if listed)."""
         self.place = place
         self._land_on = land_on
-        self.query_one("#crumbs", Static).update(place.crumbs())
+        self.query_one("#crumbs", LiteralStatic).update(place.crumbs())
         table = self.table
         self.runner.cancel(LIST)
         self._clear_preview()
@@ -398,7 +399,7 @@ class BrowseScreen(SessionScreen):
         if not self.runner.finish(event.ticket):
             return
         if event.ticket.group == PREVIEW:
-            self.query_one("#preview", Static).update(
+            self.query_one("#preview", LiteralStatic).update(
                 f"Preview failed: {redact_text(str(event.error))}"
             )
             return
@@ -420,8 +421,8 @@ class BrowseScreen(SessionScreen):
         if self.more and table.cursor_row >= table.row_count - NEAR_END:
             self.load_more()
 
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(ObjectList.RowHighlighted)
+    def _highlighted(self, event: ObjectList.RowHighlighted) -> None:
         self._maybe_more()
         self._preview_soon()
 
@@ -433,7 +434,7 @@ class BrowseScreen(SessionScreen):
             self._preview_timer.stop()
             self._preview_timer = None
         self.previewed = None
-        self.query_one("#preview", Static).update("")
+        self.query_one("#preview", LiteralStatic).update("")
 
     def _preview_soon(self) -> None:
         """HEAD the highlighted object once the cursor rests (a new move restarts the wait)."""
@@ -449,7 +450,9 @@ class BrowseScreen(SessionScreen):
         if client is None:
             return
         request = HeadRequest(bucket=self.place.bucket, key=key)
-        self.query_one("#preview", Static).update(Content.assemble("HEAD ", Content(key), " …"))
+        self.query_one("#preview", LiteralStatic).update(
+            Content.assemble("HEAD ", Content(key), " …")
+        )
         self.runner.run(
             PREVIEW,
             lambda: client.head_object(request),
@@ -466,10 +469,10 @@ class BrowseScreen(SessionScreen):
         if not isinstance(entry, ObjectEntry) or entry.key != event.result.request.key:
             return
         self.previewed = event.result
-        self.query_one("#preview", Static).update(preview_text(event.result))
+        self.query_one("#preview", LiteralStatic).update(preview_text(event.result))
 
-    @on(DataTable.RowSelected)
-    async def _selected(self, event: DataTable.RowSelected) -> None:
+    @on(ObjectList.RowSelected)
+    async def _selected(self, event: ObjectList.RowSelected) -> None:
         event.stop()
         await self.open(self.table.highlighted)
 
@@ -566,15 +569,20 @@ class BrowseScreen(SessionScreen):
         if isinstance(entry, ObjectEntry | VersionEntry | DeleteMarker):
             await self.open(entry)
         else:
-            self.notify("Highlight an object first.", severity="warning")
+            notify(self, "Highlight an object first.", severity="warning")
 
     def action_versions(self) -> None:
         """List the versions of the highlighted object's key."""
         entry = self.table.highlighted
         if not isinstance(entry, ObjectEntry):
-            self.notify("Highlight an object first.", severity="warning")
+            notify(self, "Highlight an object first.", severity="warning")
             return
         self.go(Place(self.place.bucket, self.place.prefix, entry.key))
+
+    def show_versions(self, bucket: str, key: str) -> None:
+        """List the versions of ``key`` in ``bucket`` (from the head screen)."""
+        cut = key.rfind("/")
+        self.go(Place(bucket, key[: cut + 1] if cut >= 0 else "", key))
 
     def show_place(self, bucket: str, key: str = "") -> None:
         """List the folder holding ``key`` in ``bucket`` (from the head screen)."""

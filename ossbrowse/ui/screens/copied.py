@@ -7,8 +7,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Button, Static, TextArea
+from textual.widgets import Button, TextArea
 
+from ossbrowse.ui.literal import LiteralStatic, template
 from ossbrowse.ui.screens.dialog import Dialog
 
 
@@ -33,8 +34,8 @@ class CopiedScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         """Title, the text, how to select it, a close button."""
         with Vertical():
-            yield Static(f"[b]Copied {self.what}[/b]", markup=True)
-            yield Static(
+            yield LiteralStatic(template("[b]Copied $what[/b]", what=self.what))
+            yield LiteralStatic(
                 "Sent to the terminal's clipboard (OSC 52). If it did not arrive, select the "
                 "text below (shift+drag in most terminals, or F7 to select all, then ctrl+c).",
                 id="copied-help",

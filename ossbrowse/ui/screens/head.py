@@ -16,7 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Footer, Input
 
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
@@ -26,6 +26,7 @@ from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
 from ossbrowse.oss.validation import InputErrors
 from ossbrowse.ui.actions import Action, bindings
 from ossbrowse.ui.fields import BY_NAME
+from ossbrowse.ui.literal import LiteralStatic, notify, plain, template
 from ossbrowse.ui.probes import form_values
 from ossbrowse.ui.runner import RequestRunner, Ticket
 from ossbrowse.ui.screens.head_actions import HEAD_ACTIONS
@@ -38,7 +39,7 @@ from ossbrowse.ui.widgets.request_form import RequestForm
 from ossbrowse.ui.widgets.result_pane import ResultPane
 
 DEMO_HINT = (
-    "Demo: [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
+    "Demo: [b]F3[/b] explorer · [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
     "[b]x[/b] stale If-Match → 412 · [b]F1[/b] help"
 )
 START_HINT = (
@@ -94,7 +95,7 @@ class HeadScreen(ProbeActions):
     def compose(self) -> ComposeResult:
         """Header line, optional demo hint, form, result pane, footer."""
         yield ProfileBar(id="profile-bar")
-        yield Static(Content.from_markup(DEMO_HINT), id="demo-hint")
+        yield LiteralStatic(template(DEMO_HINT), id="demo-hint")
         yield RequestForm(self.session.start, id="form")
         yield ResultPane(id="result")
         yield Footer(compact=True, show_command_palette=True)
@@ -126,16 +127,16 @@ class HeadScreen(ProbeActions):
             self.pane.show_placeholder(
                 Content.assemble(
                     ("This profile cannot send requests.\n", "bold $text-error"),
-                    session.client_problem or "",
+                    plain(session.client_problem or "", lines=True),
                     "\n\n",
-                    Content.from_markup(
+                    template(
                         "Press [b]F2[/b] to pick another profile, or quit ([b]ctrl+q[/b]) and run "
                         "[b]ossbrowse demo[/b] to try ossbrowse against a local emulator."
                     ),
                 )
             )
         else:
-            self.pane.show_placeholder(Content.from_markup(START_HINT))
+            self.pane.show_placeholder(template(START_HINT))
 
     # -- sending -------------------------------------------------------------------------
 
@@ -159,7 +160,8 @@ class HeadScreen(ProbeActions):
         """Validate the form and send; nothing is sent when a field is refused."""
         client = self.session.client
         if client is None:
-            self.notify(
+            notify(
+                self,
                 self.session.client_problem or "No usable profile.",
                 title="Not sent",
                 severity="error",
@@ -174,7 +176,7 @@ class HeadScreen(ProbeActions):
                 f"{BY_NAME[e.field].label if e.field in BY_NAME else e.field}: {e.message}"
                 for e in errors.errors
             )
-            self.notify(message, title="Not sent", severity="error", timeout=8)
+            notify(self, message, title="Not sent", severity="error", timeout=8)
             if first:
                 self.form.field(first).input.focus()
             return
@@ -204,6 +206,13 @@ class HeadScreen(ProbeActions):
         else:
             self.pane.show_result(event.result, now=self.session.now())
             self.session.history.add(event.result)
+            if event.result.status == 404 and event.result.header("x-oss-delete-marker") == "true":
+                self.notify(
+                    "Its current version is a delete marker: press F4 to see the key's "
+                    "versions (older versions can still be read).",
+                    title="Deleted",
+                    timeout=10,
+                )
         self.refresh_bindings()
 
     @on(RequestRunner.Failed)
@@ -212,8 +221,8 @@ class HeadScreen(ProbeActions):
         if not self.runner.finish(event.ticket):
             return
         self.pane.show_status(None)
-        self.notify(
-            redact_text(str(event.error)), title="HEAD failed", severity="error", timeout=10
+        notify(
+            self, redact_text(str(event.error)), title="HEAD failed", severity="error", timeout=10
         )
         self.refresh_bindings()
 
@@ -240,7 +249,7 @@ class HeadScreen(ProbeActions):
         shown = self.pane.shown
         client = self.session.client
         if shown is None or not shown.result.conditions:
-            self.notify("Send a HEAD with conditions first.", severity="warning")
+            notify(self, "Send a HEAD with conditions first.", severity="warning")
             return
         if client is None:
             return
@@ -251,7 +260,8 @@ class HeadScreen(ProbeActions):
         if shown is None:
             return
         if fetched.outcome is not Outcome.OK:
-            self.notify(
+            notify(
+                self,
                 f"The unconditional HEAD answered {fetched.status or 'nothing'}: "
                 f"{redact_text(fetched.summary)}",
                 title="Object's values unknown",
@@ -278,6 +288,20 @@ class HeadScreen(ProbeActions):
         for name, value in form_values(request).items():
             self.form.set_value(name, value)
         self.action_send()
+
+    async def action_versions(self) -> None:
+        """List the versions of the form's key in the explorer."""
+        from ossbrowse.ui.screens.browse import BrowseScreen
+
+        values = self.form.values()
+        bucket, key = values["bucket"].strip(), values["key"]
+        if not bucket or not key:
+            self.notify("Fill in bucket and key first.", severity="warning")
+            return
+        await self.app.switch_mode("browse")
+        screen = self.app.screen
+        if isinstance(screen, BrowseScreen):
+            screen.show_versions(bucket, key)
 
     async def action_browse(self) -> None:
         """Open the explorer at the folder of the form's object."""

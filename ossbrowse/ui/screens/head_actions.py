@@ -28,6 +28,15 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     Action(
+        "f4",
+        "versions",
+        "versions",
+        "Versions",
+        "Versions of the key",
+        "List the versions of the form's key in the explorer, delete markers included",
+        show=False,
+    ),
+    Action(
         "escape",
         "cancel",
         "cancel",

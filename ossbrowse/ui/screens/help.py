@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from ossbrowse.oss.explain import RULES
+from ossbrowse.ui.literal import LiteralStatic, LiteralTable
 from ossbrowse.ui.screens.dialog import Dialog
 
 ABOUT = """\
@@ -47,15 +46,15 @@ class HelpScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         """One scrollable page."""
         with VerticalScroll():
-            yield Static(self._page(), id="help-text")
+            yield LiteralStatic(self._page(), id="help-text")
 
     def _page(self) -> RenderableType:
-        keys = Table(box=None, padding=(0, 2), show_header=False)
+        keys = LiteralTable(box=None, padding=(0, 2), show_header=False)
         keys.add_column(style="bold", no_wrap=True)
         keys.add_column()
         for key, text in self.keys:
             keys.add_row(key, text)
-        rules = Table(box=None, padding=(0, 2), show_header=False)
+        rules = LiteralTable(box=None, padding=(0, 2), show_header=False)
         rules.add_column(style="bold", no_wrap=True)
         rules.add_column()
         for header, rule in RULES.items():

@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList
 
 from ossbrowse.oss.conditions import request_headers
 from ossbrowse.oss.results import HeadRequest, HeadResult
-from ossbrowse.ui.formatting import badge_text, safe
+from ossbrowse.ui.formatting import badge_text
+from ossbrowse.ui.literal import LiteralStatic, option, plain, template
 from ossbrowse.ui.screens.dialog import Dialog
 
 
@@ -27,8 +27,9 @@ def describe(result: HeadResult) -> Content:
     conditions = ", ".join(f"{name}: {value}" for name, value in request_headers(request).items())
     return Content.assemble(
         (f"{digits} {words}".ljust(24), "bold"),
-        safe(target, 80),
-        (f"  {safe(conditions, 120)}" if conditions else "", "dim"),
+        plain(target, limit=80),
+        ("  " if conditions else "", "dim"),
+        plain(conditions, "dim", limit=120),
     )
 
 
@@ -51,19 +52,23 @@ class HistoryScreen(Dialog[HeadRequest | None]):
     def compose(self) -> ComposeResult:
         """The list, or a word that it is empty."""
         with Vertical():
-            yield Static("[b]History[/b] (this session only; nothing is written to disk)")
+            yield LiteralStatic(
+                template("[b]History[/b] (this session only; nothing is written to disk)")
+            )
             if self.results:
-                yield Static(
+                yield LiteralStatic(
                     "Enter sends the probe again, Esc closes.",
                     id="history-help",
                     classes="dialog-help",
                 )
                 yield OptionList(
-                    *(Option(describe(r), id=str(i)) for i, r in enumerate(self.results)),
+                    *(option(describe(r), id=str(i)) for i, r in enumerate(self.results)),
                     id="history",
                 )
             else:
-                yield Static("No probes yet. Esc closes.", id="history-help", classes="dialog-help")
+                yield LiteralStatic(
+                    "No probes yet. Esc closes.", id="history-help", classes="dialog-help"
+                )
 
     def on_mount(self) -> None:
         """Focus the list."""

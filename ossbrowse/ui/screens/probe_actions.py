@@ -15,6 +15,7 @@ from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.render import result_to_dict
 from ossbrowse.oss.results import HeadRequest
 from ossbrowse.ui.clipboard import copy_text
+from ossbrowse.ui.literal import notify
 from ossbrowse.ui.probes import stale_etag
 from ossbrowse.ui.screens.base import SessionScreen
 from ossbrowse.ui.widgets.headers_table import HeadersTable
@@ -52,7 +53,7 @@ class ProbeActions(SessionScreen):
 
     def _use(self, field_id: str, value: str | None, what: str) -> None:
         if value is None:
-            self.notify(f"No {what} yet: send a HEAD first (F5).", severity="warning")
+            notify(self, f"No {what} yet: send a HEAD first (F5).", severity="warning")
             return
         self.form.set_value(field_id, value)
         self.action_send()
@@ -81,7 +82,7 @@ class ProbeActions(SessionScreen):
     def action_clear_conditions(self) -> None:
         """Empty the four conditional headers (nothing is sent)."""
         self.form.clear_conditions()
-        self.notify("Conditions cleared.", timeout=3)
+        notify(self, "Conditions cleared.", timeout=3)
 
     # -- copying -------------------------------------------------------------------------
 
@@ -89,18 +90,19 @@ class ProbeActions(SessionScreen):
         """Copy the ETag."""
         etag = self._object_value("etag")
         if etag is None:
-            self.notify("No ETag to copy yet.", severity="warning")
+            notify(self, "No ETag to copy yet.", severity="warning")
             return
         copy_text(self, self.session, etag, "the ETag")
 
     def action_copy_header(self) -> None:
         """Copy the value of the header selected in the headers table."""
         if self.pane.shown is None:
-            self.notify("No headers to copy yet.", severity="warning")
+            notify(self, "No headers to copy yet.", severity="warning")
             return
         selected = self.query_one(HeadersTable).selected_header()
         if selected is None:
-            self.notify(
+            notify(
+                self,
                 "Select a header row first (click it, or Tab to the table and use the arrows).",
                 severity="warning",
             )
@@ -112,7 +114,7 @@ class ProbeActions(SessionScreen):
         """Copy the whole result as JSON (the same document as ``ossbrowse head -o json``)."""
         shown = self.pane.shown
         if shown is None:
-            self.notify("No result to copy yet.", severity="warning")
+            notify(self, "No result to copy yet.", severity="warning")
             return
         text = json.dumps(result_to_dict(shown.result), indent=2, ensure_ascii=False)
         copy_text(self, self.session, text, "the result as JSON")
@@ -123,8 +125,8 @@ class ProbeActions(SessionScreen):
         """Copy the shown probe as a command or snippet; exports never hold a secret."""
         shown = self.pane.shown
         if shown is None:
-            self.notify(
-                "Send a HEAD first (F5): the export repeats that probe.", severity="warning"
+            notify(
+                self, "Send a HEAD first (F5): the export repeats that probe.", severity="warning"
             )
             return
         copy_text(self, self.session, make(shown.result.request, self.session.profile), what)

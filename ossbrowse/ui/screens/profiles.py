@@ -7,9 +7,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList
 
+from ossbrowse.ui.literal import LiteralStatic, option, template
 from ossbrowse.ui.screens.dialog import Dialog
 
 
@@ -34,22 +34,22 @@ class ProfileScreen(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         """The list of names, or why there is none."""
         with Vertical():
-            yield Static("[b]Switch profile[/b]", markup=True)
+            yield LiteralStatic(template("[b]Switch profile[/b]"))
             if self.names:
-                yield Static(
+                yield LiteralStatic(
                     f"From {self.where}. Enter picks, Esc closes.",
                     id="profiles-help",
                     classes="dialog-help",
                 )
                 yield OptionList(
                     *(
-                        Option(f"{name}  (active)" if name == self.current else name, id=name)
+                        option(f"{name}  (active)" if name == self.current else name, id=name)
                         for name in self.names
                     ),
                     id="profiles",
                 )
             else:
-                yield Static(
+                yield LiteralStatic(
                     f"No profiles: {self.where} does not exist or has no sections. Create it "
                     "with `ossutil config`, or point -c/--config-file or OSSUTIL_CONFIG_FILE "
                     "at one. Esc closes.",

@@ -8,12 +8,11 @@ that fetches it with an unconditional HEAD.
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from ossbrowse.oss.results import HeadResult, Outcome, Verdict
 from ossbrowse.ui.formatting import SHORT_RULES, VERDICT_MARKS, safe
+from ossbrowse.ui.literal import LiteralStatic, LiteralTable, rich_plain
 from ossbrowse.ui.widgets.themed import tone
 
 _VERDICT_TONES = {
@@ -31,7 +30,7 @@ def needs_fetch(result: HeadResult) -> bool:
     )
 
 
-class ConditionsView(Static):
+class ConditionsView(LiteralStatic):
     """The per-condition table and explanations of the last result."""
 
     DEFAULT_CSS = """
@@ -39,7 +38,7 @@ class ConditionsView(Static):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self._result: HeadResult | None = None
         self._fetched: HeadResult | None = None
 
@@ -66,7 +65,9 @@ class ConditionsView(Static):
                     "If-Modified-Since/If-Unmodified-Since"
                 )
             return Text.assemble(title, note)
-        table = Table(box=None, padding=(0, 1), show_edge=False, expand=True, header_style="bold")
+        table = LiteralTable(
+            box=None, padding=(0, 1), show_edge=False, expand=True, header_style="bold"
+        )
         table.add_column("Header", no_wrap=True)
         table.add_column("Sent", ratio=3, overflow="fold")
         table.add_column("Object's value", ratio=3, overflow="fold")
@@ -77,8 +78,8 @@ class ConditionsView(Static):
             style = f"bold {tone(self, _VERDICT_TONES[check.verdict])}"
             table.add_row(
                 check.header,
-                Text(safe(check.sent, 200)),
-                Text(safe(check.object_value, 200))
+                rich_plain(check.sent, limit=200),
+                rich_plain(check.object_value, limit=200)
                 if check.object_value is not None
                 else Text("not in the answer" if result.status else "—", style="dim italic"),
                 Text(SHORT_RULES.get(check.header, check.rule), style="dim"),

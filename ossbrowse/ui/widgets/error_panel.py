@@ -9,12 +9,11 @@ the skew, for a wrong region the region to use. A request with no answer gets on
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from ossbrowse.oss.results import HeadResult, Outcome, ServiceError, TransportFailure
 from ossbrowse.ui.formatting import differing_lines, format_skew, safe
+from ossbrowse.ui.literal import LiteralStatic, LiteralTable, rich_plain
 from ossbrowse.ui.widgets.themed import tone
 
 # Shown in their own rows or side by side; the rest of the document is listed after them.
@@ -32,7 +31,7 @@ _SHOWN_FIELDS = {
 }
 
 
-class ErrorPanel(Static):
+class ErrorPanel(LiteralStatic):
     """The decoded service error or transport failure of the last result."""
 
     DEFAULT_CSS = """
@@ -45,7 +44,7 @@ class ErrorPanel(Static):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self._result: HeadResult | None = None
 
     def on_mount(self) -> None:
@@ -79,7 +78,7 @@ class ErrorPanel(Static):
         title = Text("What OSS said", style=f"bold {tone(self, 'text-error')}")
         if error.status:
             title.append(f"  HTTP {error.status}", style="dim")
-        grid = Table.grid(padding=(0, 2))
+        grid = LiteralTable.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(overflow="fold")
         for label, value in (
@@ -91,10 +90,10 @@ class ErrorPanel(Static):
             ("RecommendDoc", error.recommend_doc),
         ):
             if value:
-                grid.add_row(label, Text(safe(value, 500)))
+                grid.add_row(label, rich_plain(value, limit=500))
         for name, value in error.fields:
             if name not in _SHOWN_FIELDS and value:
-                grid.add_row(Text(safe(name, 40), style="dim"), Text(safe(value, 300)))
+                grid.add_row(rich_plain(name, "dim", limit=40), rich_plain(value, limit=300))
         parts: list[RenderableType] = [title, grid]
         warn = tone(self, "text-warning")
         if error.skew_seconds is not None:
@@ -128,14 +127,14 @@ class ErrorPanel(Static):
         )
         return Group(*parts)
 
-    def _side_by_side(self, what: str, ours: str | None, theirs: str | None) -> list[Table]:
+    def _side_by_side(self, what: str, ours: str | None, theirs: str | None) -> list[LiteralTable]:
         """Ours beside the server's, lines that differ marked; nothing unless the server sent it."""
         if theirs is None:
             return []
         ours = ours or ""
         differ = differing_lines(ours, theirs)
         mark = f"bold {tone(self, 'text-error')}"
-        table = Table(
+        table = LiteralTable(
             box=None, padding=(0, 1), expand=True, header_style="bold", title_justify="left"
         )
         table.add_column(f"Our {what}", ratio=1, overflow="fold")

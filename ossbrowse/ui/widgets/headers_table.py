@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable
 
 from ossbrowse.oss.render import group_headers
-from ossbrowse.ui.formatting import MAX_SHOWN, safe
+from ossbrowse.ui.formatting import MAX_SHOWN
+from ossbrowse.ui.literal import LiteralDataTable, rich_plain
 
 
-class HeadersTable(DataTable[Text]):
+class HeadersTable(LiteralDataTable):
     """The response headers of the last result, one row each, under group rows."""
 
     DEFAULT_CSS = """
@@ -44,7 +44,9 @@ class HeadersTable(DataTable[Text]):
                 # Every row is a header, so the cursor (row 0 after clear()) always selects
                 # one and never needs moving; the group name marks where a group starts.
                 label = Text(group, style="bold italic") if position == 0 else Text("")
-                self.add_row(label, Text(safe(name, 60)), Text(safe(value, MAX_SHOWN)), key=key)
+                self.add_row(
+                    label, rich_plain(name, limit=60), rich_plain(value, limit=MAX_SHOWN), key=key
+                )
 
     def selected_header(self) -> tuple[str, str] | None:
         """The header under the cursor as received (full value), or None when there is none."""

@@ -11,16 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from textual.content import Content
-from textual.widgets import Static
 
 from ossbrowse.oss.meaning import HeaderMeaning, explain_headers
 from ossbrowse.ui.formatting import safe
+from ossbrowse.ui.literal import LiteralStatic
 
 _HIGHLIGHT = {"frozen", "expired"}
 """States a user must not miss: a GET of the object fails right now."""
 
 
-class MeaningsView(Static):
+class MeaningsView(LiteralStatic):
     """The explained headers of the last result, or nothing when none applies."""
 
     DEFAULT_CSS = """

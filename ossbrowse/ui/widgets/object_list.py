@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from ossbrowse.oss.listing import Bucket, CommonPrefix, DeleteMarker, ObjectEntry, VersionEntry
+from ossbrowse.ui.literal import LiteralDataTable
 
 Entry = Bucket | CommonPrefix | ObjectEntry | VersionEntry | DeleteMarker
 """What one row stands for."""
@@ -83,7 +83,7 @@ def entry_name(entry: Entry) -> str:
     return entry.version_id
 
 
-class ObjectList(DataTable[Text]):
+class ObjectList(LiteralDataTable):
     """Listing rows grown a page at a time; ``entries[i]`` is what row ``i`` stands for.
 
     ``loaded`` holds every entry loaded; with a filter set, only those whose name (relative to

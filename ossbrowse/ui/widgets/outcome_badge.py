@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Digits, Static
+from textual.widgets import Digits
 
 from ossbrowse.oss.results import HeadResult
 from ossbrowse.ui.formatting import BADGE_CLASSES, badge_class, badge_text
+from ossbrowse.ui.literal import LiteralStatic
 
 
 class OutcomeBadge(Horizontal):
@@ -40,14 +41,14 @@ class OutcomeBadge(Horizontal):
     def compose(self) -> ComposeResult:
         """The digits and the words beside them."""
         yield Digits("", id="badge-digits")
-        yield Static("", id="badge-words")
+        yield LiteralStatic(id="badge-words")
 
     def show_result(self, result: HeadResult) -> None:
         """Show the status and outcome of ``result``."""
         digits, words = badge_text(result)
         self.query_one(Digits).update(digits)
         # Break the phrase over the badge's three rows: "Precondition / Failed".
-        self.query_one("#badge-words", Static).update("\n".join(words.split(" ", 2)))
+        self.query_one("#badge-words", LiteralStatic).update("\n".join(words.split(" ", 2)))
         wanted = badge_class(result)
         for name in BADGE_CLASSES:
             self.set_class(name == wanted, name)

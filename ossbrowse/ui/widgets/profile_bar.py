@@ -7,11 +7,11 @@ in use (not the token).
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from ossbrowse.oss.addressing import endpoint_for_region
 from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.secret import HIDDEN_VALUE, shares_secret
+from ossbrowse.ui.literal import LiteralStatic, plain
 
 
 def endpoint_text(profile: Profile, endpoint_label: str | None) -> str:
@@ -32,7 +32,7 @@ def _unless_secret(profile: Profile, value: str) -> str:
     return HIDDEN_VALUE if shares_secret(value, known) else value
 
 
-class ProfileBar(Static):
+class ProfileBar(LiteralStatic):
     """One line at the top of the screen describing the active profile."""
 
     DEFAULT_CSS = """
@@ -50,17 +50,19 @@ class ProfileBar(Static):
         self, profile: Profile, endpoint_label: str | None, *, usable: bool, demo: bool
     ) -> None:
         """Describe ``profile``; ``usable`` False marks a profile that cannot send."""
-        parts: list[str | tuple[str, str]] = [("ossbrowse", "bold")]
+        parts: list[str | tuple[str, str] | Content] = [("ossbrowse", "bold")]
         if demo:
             parts.append((" DEMO ", "bold $background on $accent"))
         # Compact enough for 80 columns: the endpoint and region speak for themselves.
         parts += [
             ("  profile ", "dim"),
-            (profile.name, "bold"),
+            plain(profile.name, "bold", limit=60),
             ("  ", ""),
-            endpoint_text(profile, endpoint_label),
+            plain(endpoint_text(profile, endpoint_label), limit=120),
             ("  ", ""),
-            _unless_secret(profile, profile.region) if profile.region else "no region",
+            plain(
+                _unless_secret(profile, profile.region) if profile.region else "no region", limit=60
+            ),
             ("  ", ""),
             (profile.sign_version.upper(), "bold"),
             (" signing", "dim"),

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from ossbrowse.oss.validation import InputError, InputErrors
 from ossbrowse.ui.fields import (
@@ -26,6 +26,7 @@ from ossbrowse.ui.fields import (
     is_blank,
     preview_text,
 )
+from ossbrowse.ui.literal import LiteralStatic, plain
 
 
 class FormField(Vertical):
@@ -39,7 +40,7 @@ class FormField(Vertical):
 
     def compose(self) -> ComposeResult:
         """The label line and the input; date fields add the line with the date sent."""
-        yield Static(self.spec.label, classes="field-label", id=f"{self.spec.id}-label")
+        yield LiteralStatic(self.spec.label, classes="field-label", id=f"{self.spec.id}-label")
         yield Input(
             self._initial,
             placeholder=self.spec.placeholder,
@@ -50,7 +51,7 @@ class FormField(Vertical):
             select_on_focus=False,
         )
         if self.is_date:
-            yield Static("", classes="field-preview", id=f"{self.spec.id}-preview")
+            yield LiteralStatic(classes="field-preview", id=f"{self.spec.id}-preview")
 
     @property
     def is_date(self) -> bool:
@@ -91,7 +92,7 @@ class FormField(Vertical):
                 self._error = exc.message
             else:
                 if sent is not None:
-                    status = Content.styled(f"→ {sent}", "$text-success")
+                    status = plain(f"→ {sent}", "$text-success")
         if self._error is not None:
             self._show(self._error)
             return
@@ -100,23 +101,23 @@ class FormField(Vertical):
         if self.is_date:
             self._label(Content(""))
             hint = status if text.strip() else Content.styled("sent as an RFC 1123 date", "dim")
-            self.query_one(".field-preview", Static).update(hint)
+            self.query_one(".field-preview", LiteralStatic).update(hint)
         else:
             self._label(status)
 
     def _label(self, status: Content) -> None:
         label = Content.assemble((self.spec.label, "bold"), " ", status)
-        self.query_one(".field-label", Static).update(label)
+        self.query_one(".field-label", LiteralStatic).update(label)
 
     def _show(self, message: str) -> None:
         self._error = message
         self.input.set_class(True, "-invalid")
         # The line may cut a long message: the tooltip (and the notice on send) hold it whole.
-        self.input.tooltip = message
-        error = Content.styled(f"✘ {message}", "$text-error")
+        self.input.tooltip = plain(message)
+        error = plain(f"✘ {message}", "$text-error")
         if self.is_date:
             self._label(Content.styled("✘", "$text-error"))
-            self.query_one(".field-preview", Static).update(error)
+            self.query_one(".field-preview", LiteralStatic).update(error)
         else:
             self._label(error)
 

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
 
 from ossbrowse.oss.meaning import etag_kind
 from ossbrowse.oss.results import HeadResult
-from ossbrowse.ui.formatting import safe, timing_text
+from ossbrowse.ui.formatting import timing_text
+from ossbrowse.ui.literal import LiteralStatic, plain
 from ossbrowse.ui.widgets.conditions_view import ConditionsView
 from ossbrowse.ui.widgets.error_panel import ErrorPanel
 from ossbrowse.ui.widgets.headers_table import HeadersTable
@@ -55,13 +55,13 @@ class ResultPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         """All parts; those without content are hidden."""
-        yield Static("", id="placeholder")
-        yield Static("", id="status")
+        yield LiteralStatic(id="placeholder")
+        yield LiteralStatic(id="status")
         with Horizontal(id="result-top"):
             yield OutcomeBadge(id="badge")
-            yield Static("", id="facts")
-        yield Static("", id="summary")
-        yield Static("", id="warnings")
+            yield LiteralStatic(id="facts")
+        yield LiteralStatic(id="summary")
+        yield LiteralStatic(id="warnings")
         yield ErrorPanel(id="error-panel")
         yield ConditionsView(id="conditions")
         yield HeadersTable(id="headers")
@@ -82,15 +82,18 @@ class ResultPane(VerticalScroll):
 
     def show_placeholder(self, content: Content | str) -> None:
         """Show guidance instead of a result (before the first answer)."""
-        self.query_one("#placeholder", Static).update(content)
+        self.query_one("#placeholder", LiteralStatic).update(content)
         if self.shown is None:
             self._show_parts(False)
 
     def show_status(self, text: str | None) -> None:
-        """Show (or clear, with None) the line about a request in flight or cancelled."""
-        status = self.query_one("#status", Static)
+        """Show (or clear, with None) the line about a request in flight or cancelled.
+
+        ``text`` may hold the user's bucket and key: it is shown literally.
+        """
+        status = self.query_one("#status", LiteralStatic)
         status.display = bool(text)
-        status.update(text or "")
+        status.update(plain(text or ""))
 
     def show_result(
         self,
@@ -107,14 +110,16 @@ class ResultPane(VerticalScroll):
         self._show_parts(True)
         self.show_status(None)
         self.query_one(OutcomeBadge).show_result(result)
-        self.query_one("#facts", Static).update(self._facts(result, fetched))
-        summary = self.query_one("#summary", Static)
-        summary.update(safe(result.summary, 1000))
+        self.query_one("#facts", LiteralStatic).update(self._facts(result, fetched))
+        summary = self.query_one("#summary", LiteralStatic)
+        summary.update(plain(result.summary, limit=1000))
         # With no answer, the error panel's one line already says it all.
         summary.display = result.failure is None or result.summary != result.failure.message
-        warnings = self.query_one("#warnings", Static)
+        warnings = self.query_one("#warnings", LiteralStatic)
         warnings.display = bool(result.warnings)
-        warnings.update("\n".join(f"⚠ {safe(w, 300)}" for w in result.warnings))
+        warnings.update(
+            Content("\n").join(Content.assemble("⚠ ", plain(w, limit=300)) for w in result.warnings)
+        )
         self.query_one(ErrorPanel).show_result(result)
         self.query_one(ConditionsView).show_result(result, fetched)
         headers = self.query_one(HeadersTable)
@@ -142,7 +147,7 @@ class ResultPane(VerticalScroll):
             lines.append(
                 Content.assemble(
                     ("ETag ", "dim"),
-                    (safe(etag, 120), "bold $text-accent"),
+                    plain(etag, "bold $text-accent", limit=120),
                     (f"  {kind}" if kind else "", "dim"),
                     (
                         "  (from the unconditional HEAD)" if etag != result.etag else "",
@@ -152,17 +157,17 @@ class ResultPane(VerticalScroll):
             )
         elif result.status is not None:
             lines.append(Content.styled("no ETag in the answer", "dim"))
-        details: list[tuple[str, str] | str] = []
+        details: list[tuple[str, str] | Content] = []
         last_modified = result.last_modified or (fetched.last_modified if fetched else None)
         if last_modified:
-            details += [("Last-Modified ", "dim"), safe(last_modified, 60)]
+            details += [("Last-Modified ", "dim"), plain(last_modified, limit=60)]
         if result.version_id:
-            details += [("  version ", "dim"), safe(result.version_id, 80)]
+            details += [("  version ", "dim"), plain(result.version_id, limit=80)]
         if details:
             lines.append(Content.assemble(*details))
-        lines.append(Content.assemble(("HEAD ", "dim"), safe(target, 200)))
-        tail: list[tuple[str, str] | str] = [timing_text(result)]
+        lines.append(Content.assemble(("HEAD ", "dim"), plain(target, limit=200)))
+        tail: list[tuple[str, str] | str | Content] = [timing_text(result)]
         if result.request_id:
-            tail += [("  request id ", "dim"), safe(result.request_id, 64)]
+            tail += [("  request id ", "dim"), plain(result.request_id, limit=64)]
         lines.append(Content.assemble(*tail))
         return Content("\n").join(lines)
