@@ -26,7 +26,6 @@ from ossbrowse.emulator import Emulator
 from ossbrowse.oss.addressing import object_url, parse_endpoint
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
-from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.signing import Credentials, OssV4Auth
 
 BUCKET, KEY = "bench-bucket", "bench/object.txt"
@@ -78,13 +77,7 @@ def main() -> None:
 
             asyncio.run(go())
 
-        profile = Profile(
-            name="bench",
-            access_key_id=emu.access_key_id,
-            access_key_secret=emu.access_key_secret,
-            region=emu.region,
-            endpoint=emu.endpoint,
-        )
+        profile = emu.profile(name="bench", retry_times=2)
         request = build_head_request(bucket=BUCKET, key=KEY)
 
         def ossbrowse_client(n: int) -> None:

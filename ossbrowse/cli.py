@@ -407,19 +407,9 @@ def run_demo(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
-    from .oss.profile import Profile
-    from .oss.secret import Secret
 
     with Emulator(port=args.port, demo_data=True) as emulator:
-        profile = Profile(
-            name="demo",
-            access_key_id=emulator.access_key_id,
-            access_key_secret=Secret(emulator.access_key_secret),
-            region=emulator.region,
-            endpoint=emulator.endpoint,
-            sign_version=args.sign_version,
-            retry_times=0,
-        )
+        profile = emulator.profile(name="demo", sign_version=args.sign_version)
         from .ui.app import make_app
 
         make_app(profile, prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY}, demo=True).run()

@@ -42,14 +42,7 @@ def free(port: int) -> bool:
 async def shoot(emulator: Emulator) -> list[Path]:
     """Drive the app through each state and save one SVG per state."""
     written: list[Path] = []
-    profile = Profile(
-        name="demo",
-        access_key_id=emulator.access_key_id,
-        access_key_secret=emulator.access_key_secret,
-        region=emulator.region,
-        endpoint=emulator.endpoint,
-        retry_times=0,
-    )
+    profile = emulator.profile(name="demo")
 
     def app_for(profile: Profile, **prefill: str):  # type: ignore[no-untyped-def]
         return make_app(
@@ -88,7 +81,7 @@ async def shoot(emulator: Emulator) -> list[Path]:
         await pilot.press("escape", "t")
         await save(app, pilot, "09-light-theme", "412 on the light theme")
 
-    wrong = Profile(**{**profile.__dict__, "access_key_secret": "not-the-right-secret-0000"})
+    wrong = emulator.profile(name="demo", access_key_secret="not-the-right-secret-0000")
     app = app_for(wrong)
     async with app.run_test(size=SIZE) as pilot:
         await steady(pilot)
@@ -100,7 +93,7 @@ async def shoot(emulator: Emulator) -> list[Path]:
         pane.scroll_to_widget(app.screen.query_one("#error-panel"), animate=False, top=True)
         await save(app, pilot, "05-signature-error", "403 SignatureDoesNotMatch")
 
-    down = Profile(**{**profile.__dict__, "endpoint": "http://127.0.0.1:9"})
+    down = emulator.profile(name="demo", endpoint="http://127.0.0.1:9")
     app = app_for(down)
     async with app.run_test(size=SIZE) as pilot:
         await steady(pilot)

@@ -13,6 +13,7 @@ from defusedxml.common import DefusedXmlException
 from ossbrowse.emulator import xmlgen
 from ossbrowse.emulator.batch_delete import delete_multiple
 from ossbrowse.emulator.errors import EC, OssError, invalid_argument, not_implemented
+from ossbrowse.emulator.listing import ListQuery
 from ossbrowse.emulator.messages import Context, Response
 from ossbrowse.emulator.object_ops import STORAGE_CLASSES
 from ossbrowse.emulator.routing import first, int_param
@@ -221,23 +222,19 @@ class BucketOps:
         token = first(q, "continuation-token") or ""
         start_after = first(q, "start-after") or ""
         after = decode_token(token) if token else start_after
-        page = self.store.list_objects(
-            bucket, prefix=prefix, delimiter=delimiter, after=after, max_keys=max_keys
-        )
-        body = xmlgen.list_objects_v2(
-            bucket=bucket,
+        query = ListQuery(
             prefix=prefix,
             delimiter=delimiter,
             max_keys=max_keys,
+            url_encoded=url_encoded,
+            after=after,
             start_after=start_after,
             continuation_token=token,
-            url_encoded=url_encoded,
             fetch_owner=first(q, "fetch-owner") == "true",
-            entries=page.entries,
-            prefixes=page.prefixes,
-            truncated=page.truncated,
-            next_token=encode_token(page.last) if page.truncated else "",
         )
+        page = self.store.list_objects(bucket, query)
+        next_token = encode_token(page.last) if page.truncated else ""
+        body = xmlgen.list_objects_v2(bucket, query, page, next_token)
         return Response(200, [XML], body)
 
     def list_objects_v1(self, ctx: Context, bucket: str) -> Response:
@@ -249,21 +246,15 @@ class BucketOps:
         delimiter = first(q, "delimiter") or ""
         marker = first(q, "marker") or ""
         max_keys = int_param(q, "max-keys", default=DEFAULT_MAX_KEYS, low=0, high=MAX_KEYS)
-        page = self.store.list_objects(
-            bucket, prefix=prefix, delimiter=delimiter, after=marker, max_keys=max_keys
-        )
-        body = xmlgen.list_objects_v1(
-            bucket=bucket,
+        query = ListQuery(
             prefix=prefix,
             delimiter=delimiter,
-            marker=marker,
             max_keys=max_keys,
             url_encoded=url_encoded,
-            entries=page.entries,
-            prefixes=page.prefixes,
-            truncated=page.truncated,
-            next_marker=page.last,
+            after=marker,
+            marker=marker,
         )
+        body = xmlgen.list_objects_v1(bucket, query, self.store.list_objects(bucket, query))
         return Response(200, [XML], body)
 
     def list_versions(self, ctx: Context, bucket: str) -> Response:
@@ -282,26 +273,13 @@ class BucketOps:
                 "version-id-marker",
                 version_id_marker,
             )
-        page = self.store.list_versions(
-            bucket,
+        query = ListQuery(
             prefix=prefix,
             delimiter=delimiter,
-            key_marker=key_marker,
-            version_id_marker=version_id_marker,
-            max_keys=max_keys,
-        )
-        body = xmlgen.list_versions(
-            bucket=bucket,
-            prefix=prefix,
-            delimiter=delimiter,
-            key_marker=key_marker,
-            version_id_marker=version_id_marker,
             max_keys=max_keys,
             url_encoded=url_encoded,
-            entries=page.entries,
-            prefixes=page.prefixes,
-            truncated=page.truncated,
-            next_key_marker=page.next_key_marker,
-            next_version_id_marker=page.next_version_id_marker,
+            key_marker=key_marker,
+            version_id_marker=version_id_marker,
         )
+        body = xmlgen.list_versions(bucket, query, self.store.list_versions(bucket, query))
         return Response(200, [XML], body)

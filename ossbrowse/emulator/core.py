@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
+from typing import Any
 
 from ossbrowse.emulator.app import OssApp
 from ossbrowse.emulator.auth import Authenticator
@@ -20,6 +21,8 @@ from ossbrowse.emulator.persist import Persistence
 from ossbrowse.emulator.routing import base_hosts
 from ossbrowse.emulator.server import EmulatorHTTPServer, Limits
 from ossbrowse.emulator.store import Store
+from ossbrowse.oss.profile import Profile
+from ossbrowse.oss.secret import Secret
 from ossbrowse.oss.validation import check_region
 
 _KEY_ALPHABET = string.ascii_letters + string.digits
@@ -139,6 +142,23 @@ class Emulator:
     def access_key_secret(self) -> str:
         """The AccessKey secret the emulator accepts (never print it unless generated)."""
         return self._access_key_secret
+
+    def profile(self, **changes: Any) -> Profile:
+        """A profile that talks to this emulator: its key pair, region and endpoint, no retries.
+
+        ``changes`` override any field (``name``, ``sign_version="v1"``, a wrong
+        ``access_key_secret``, an ``sts_token``, another ``endpoint``...).
+        """
+        fields: dict[str, Any] = {
+            "access_key_id": self.access_key_id,
+            "access_key_secret": Secret(self.access_key_secret),
+            "region": self.region,
+            "endpoint": self.endpoint,
+            # A local server either answers or is down: retrying only slows a failure down.
+            "retry_times": 0,
+        }
+        fields.update(changes)
+        return Profile(**fields)
 
     @property
     def store(self) -> Store:

@@ -13,6 +13,34 @@ from ossbrowse.emulator.model import Bucket, ObjectVersion
 
 
 @dataclass(frozen=True)
+class ListQuery:
+    """One listing request's arguments, read once from its query string and carried unchanged
+    to the store, the pager here and the XML writer (ListObjects, ListObjectsV2,
+    ListObjectVersions)."""
+
+    prefix: str = ""
+    delimiter: str = ""
+    max_keys: int = 1000
+    url_encoded: bool = False
+    """``encoding-type=url``: names are written percent-encoded in the answer."""
+    after: str = ""
+    """Where a listing of current objects starts (exclusive): the V1 marker, the V2
+    start-after, or the key a V2 continuation token stands for."""
+    marker: str = ""
+    """ListObjects (V1) ``marker``, as sent."""
+    start_after: str = ""
+    """ListObjectsV2 ``start-after``, as sent."""
+    continuation_token: str = ""
+    """ListObjectsV2 ``continuation-token``, as sent."""
+    fetch_owner: bool = False
+    """ListObjectsV2 ``fetch-owner=true``."""
+    key_marker: str = ""
+    """ListObjectVersions ``key-marker``."""
+    version_id_marker: str = ""
+    """ListObjectVersions ``version-id-marker``."""
+
+
+@dataclass(frozen=True)
 class ListPage:
     """One page of current objects, with rolled-up common prefixes."""
 
@@ -38,20 +66,19 @@ def _after(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def list_current(
-    bucket: Bucket,
-    *,
-    prefix: str = "",
-    delimiter: str = "",
-    after: str = "",
-    max_keys: int = 1000,
-) -> ListPage:
-    """Current objects of ``bucket`` with keys > ``after``, rolled up at ``delimiter``.
+def list_current(bucket: Bucket, query: ListQuery) -> ListPage:
+    """Current objects of ``bucket`` with keys > ``query.after``, rolled up at the delimiter.
 
     ``after`` is a start-after key, a V1 marker, or the last key/prefix of the previous
     page; a common prefix equal to it is skipped, so a page that ended on a prefix never
     repeats it.
     """
+    prefix, delimiter, after, max_keys = (
+        query.prefix,
+        query.delimiter,
+        query.after,
+        query.max_keys,
+    )
     if max_keys <= 0:
         return ListPage([], [], False, "")
     keys, objects = bucket.keys, bucket.objects
@@ -97,16 +124,10 @@ def _has_live(bucket: Bucket, common: str, start: int) -> bool:
     return any(not objects[keys[i]][-1].is_delete_marker for i in range(start, end))
 
 
-def list_versions(
-    bucket: Bucket,
-    *,
-    prefix: str = "",
-    delimiter: str = "",
-    key_marker: str = "",
-    version_id_marker: str = "",
-    max_keys: int = 1000,
-) -> VersionPage:
+def list_versions(bucket: Bucket, query: ListQuery) -> VersionPage:
     """Versions and delete markers of ``bucket`` after (key_marker, version_id_marker)."""
+    prefix, delimiter, max_keys = query.prefix, query.delimiter, query.max_keys
+    key_marker, version_id_marker = query.key_marker, query.version_id_marker
     if max_keys <= 0:
         return VersionPage([], [], False, "", "")
     keys, objects = bucket.keys, bucket.objects

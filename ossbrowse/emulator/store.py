@@ -16,7 +16,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ossbrowse.emulator.crc64 import crc64
-from ossbrowse.emulator.listing import ListPage, VersionPage, list_current, list_versions
+from ossbrowse.emulator.listing import (
+    ListPage,
+    ListQuery,
+    VersionPage,
+    list_current,
+    list_versions,
+)
 from ossbrowse.emulator.model import (
     Bucket,
     BucketInfo,
@@ -337,42 +343,12 @@ class Store:
 
     # -- listings -------------------------------------------------------------------------------
 
-    def list_objects(
-        self,
-        bucket_name: str,
-        *,
-        prefix: str = "",
-        delimiter: str = "",
-        after: str = "",
-        max_keys: int = 1000,
-    ) -> ListPage:
-        """Current objects after ``after`` (see :func:`.listing.list_current`)."""
+    def list_objects(self, bucket_name: str, query: ListQuery) -> ListPage:
+        """Current objects after ``query.after`` (see :func:`.listing.list_current`)."""
         with self._lock:
-            return list_current(
-                self._bucket(bucket_name),
-                prefix=prefix,
-                delimiter=delimiter,
-                after=after,
-                max_keys=max_keys,
-            )
+            return list_current(self._bucket(bucket_name), query)
 
-    def list_versions(
-        self,
-        bucket_name: str,
-        *,
-        prefix: str = "",
-        delimiter: str = "",
-        key_marker: str = "",
-        version_id_marker: str = "",
-        max_keys: int = 1000,
-    ) -> VersionPage:
+    def list_versions(self, bucket_name: str, query: ListQuery) -> VersionPage:
         """Versions and delete markers (see :func:`.listing.list_versions`)."""
         with self._lock:
-            return list_versions(
-                self._bucket(bucket_name),
-                prefix=prefix,
-                delimiter=delimiter,
-                key_marker=key_marker,
-                version_id_marker=version_id_marker,
-                max_keys=max_keys,
-            )
+            return list_versions(self._bucket(bucket_name), query)

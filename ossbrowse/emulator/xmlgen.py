@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
+from ossbrowse.emulator.listing import ListPage, ListQuery, VersionPage
 from ossbrowse.emulator.model import ObjectVersion
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
@@ -151,22 +152,11 @@ def _prefixes(prefixes: Sequence[str], url_encoded: bool) -> str:
     )
 
 
-def list_objects_v2(
-    *,
-    bucket: str,
-    prefix: str,
-    delimiter: str,
-    max_keys: int,
-    start_after: str,
-    continuation_token: str,
-    url_encoded: bool,
-    fetch_owner: bool,
-    entries: Sequence[ObjectVersion],
-    prefixes: Sequence[str],
-    truncated: bool,
-    next_token: str,
-) -> bytes:
-    """ListObjectsV2 (``list-type=2``)."""
+def list_objects_v2(bucket: str, query: ListQuery, page: ListPage, next_token: str) -> bytes:
+    """ListObjectsV2 (``list-type=2``); ``next_token`` continues after a truncated page."""
+    prefix, delimiter, url_encoded = query.prefix, query.delimiter, query.url_encoded
+    start_after, continuation_token = query.start_after, query.continuation_token
+    entries, prefixes, truncated = page.entries, page.prefixes, page.truncated
     parts = [
         XML_DECLARATION,
         "<ListBucketResult>",
@@ -178,7 +168,7 @@ def list_objects_v2(
     if continuation_token:
         parts.append(element("ContinuationToken", continuation_token))
     parts += [
-        element("MaxKeys", max_keys),
+        element("MaxKeys", query.max_keys),
         element("Delimiter", _name(delimiter, url_encoded)),
     ]
     if url_encoded:
@@ -187,78 +177,56 @@ def list_objects_v2(
     if truncated:
         parts.append(element("NextContinuationToken", next_token))
     parts.append(element("KeyCount", len(entries) + len(prefixes)))
-    parts.extend(_contents(e, url_encoded, fetch_owner) for e in entries)
+    parts.extend(_contents(e, url_encoded, query.fetch_owner) for e in entries)
     parts.append(_prefixes(prefixes, url_encoded))
     parts.append("</ListBucketResult>")
     return "".join(parts).encode("utf-8")
 
 
-def list_objects_v1(
-    *,
-    bucket: str,
-    prefix: str,
-    delimiter: str,
-    marker: str,
-    max_keys: int,
-    url_encoded: bool,
-    entries: Sequence[ObjectVersion],
-    prefixes: Sequence[str],
-    truncated: bool,
-    next_marker: str,
-) -> bytes:
+def list_objects_v1(bucket: str, query: ListQuery, page: ListPage) -> bytes:
     """ListObjects (V1, ``marker`` / ``NextMarker``)."""
+    prefix, delimiter, url_encoded = query.prefix, query.delimiter, query.url_encoded
+    entries, prefixes, truncated = page.entries, page.prefixes, page.truncated
     parts = [
         XML_DECLARATION,
         "<ListBucketResult>",
         element("Name", bucket),
         element("Prefix", _name(prefix, url_encoded)),
-        element("Marker", _name(marker, url_encoded)),
-        element("MaxKeys", max_keys),
+        element("Marker", _name(query.marker, url_encoded)),
+        element("MaxKeys", query.max_keys),
         element("Delimiter", _name(delimiter, url_encoded)),
     ]
     if url_encoded:
         parts.append(element("EncodingType", "url"))
     parts.append(element("IsTruncated", "true" if truncated else "false"))
     if truncated:
-        parts.append(element("NextMarker", _name(next_marker, url_encoded)))
+        parts.append(element("NextMarker", _name(page.last, url_encoded)))
     parts.extend(_contents(e, url_encoded, True) for e in entries)
     parts.append(_prefixes(prefixes, url_encoded))
     parts.append("</ListBucketResult>")
     return "".join(parts).encode("utf-8")
 
 
-def list_versions(
-    *,
-    bucket: str,
-    prefix: str,
-    delimiter: str,
-    key_marker: str,
-    version_id_marker: str,
-    max_keys: int,
-    url_encoded: bool,
-    entries: Sequence[tuple[ObjectVersion, bool]],
-    prefixes: Sequence[str],
-    truncated: bool,
-    next_key_marker: str,
-    next_version_id_marker: str,
-) -> bytes:
+def list_versions(bucket: str, query: ListQuery, page: VersionPage) -> bytes:
     """ListObjectVersions (``versions``): Version and DeleteMarker entries, newest first."""
+    prefix, delimiter, url_encoded = query.prefix, query.delimiter, query.url_encoded
+    entries, prefixes, truncated = page.entries, page.prefixes, page.truncated
     parts = [
         XML_DECLARATION,
         "<ListVersionsResult>",
         element("Name", bucket),
         element("Prefix", _name(prefix, url_encoded)),
-        element("KeyMarker", _name(key_marker, url_encoded)),
-        element("VersionIdMarker", version_id_marker),
-        element("MaxKeys", max_keys),
+        element("KeyMarker", _name(query.key_marker, url_encoded)),
+        element("VersionIdMarker", query.version_id_marker),
+        element("MaxKeys", query.max_keys),
         element("Delimiter", _name(delimiter, url_encoded)),
     ]
     if url_encoded:
         parts.append(element("EncodingType", "url"))
     parts.append(element("IsTruncated", "true" if truncated else "false"))
     if truncated:
-        parts.append(element("NextKeyMarker", _name(next_key_marker, url_encoded)))
-        parts.append(element("NextVersionIdMarker", next_version_id_marker))
+        parts.append(element("NextKeyMarker", _name(page.next_key_marker, url_encoded)))
+        parts.append(element("NextVersionIdMarker", page.next_version_id_marker))
     for v, is_latest in entries:
         common = (
             element("Key", _name(v.key, url_encoded))

@@ -19,7 +19,7 @@ import httpx
 from defusedxml import ElementTree as SafeElementTree
 
 from ossbrowse.oss.redact import REDACTED, redact_text
-from ossbrowse.oss.safetext import CONTROL_RE, shorten
+from ossbrowse.oss.safetext import escape_unsafe, one_line, shorten
 
 MAX_DOCUMENT_BYTES = 64 * 1024
 """Largest error document read, decoded. Real ones are under 2 KiB."""
@@ -47,15 +47,16 @@ def header_value(headers: Any, name: str) -> str | None:
 
 
 def clean(text: str | None, *, multiline: bool = False) -> str | None:
-    """Make a value from the network safe to show: no control characters, bounded, no secrets."""
+    """Make a value from the network safe to show: control characters escaped, bounded, no secrets.
+
+    A ``multiline`` value (a string to sign) keeps its line breaks and tabs; any other value is
+    put on one line.
+    """
     if text is None:
         return None
-    if not multiline:
-        text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    text = CONTROL_RE.sub("", text)
-    if len(text) > MAX_FIELD_CHARS:
-        text = text[:MAX_FIELD_CHARS] + "…"
-    return redact_text(text)
+    text = escape_unsafe(text, keep="\n\t") if multiline else one_line(text)
+    # Redacted before it is cut, so a cut never leaves part of a secret behind.
+    return shorten(redact_text(text), MAX_FIELD_CHARS + 1)
 
 
 def _b64decode(value: str) -> bytes | None:

@@ -23,6 +23,7 @@ from ossbrowse.oss.etags import (
 )
 from ossbrowse.oss.httpdates import format_http_date, parse_http_date, whole_seconds
 from ossbrowse.oss.results import ConditionCheck, HeadRequest, Verdict
+from ossbrowse.oss.safetext import shorten
 
 IF_MATCH = "If-Match"
 IF_NONE_MATCH = "If-None-Match"
@@ -56,10 +57,7 @@ RULES = {
 _MASKS = {IF_MATCH: IF_UNMODIFIED_SINCE, IF_NONE_MATCH: IF_MODIFIED_SINCE}
 _MASKED_BY = {v: k for k, v in _MASKS.items()}
 _MULTIPART_RE = re.compile(r"-\d+$")
-
-
-def _short(text: str, limit: int = 48) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+_SHOWN = 48  # longest ETag or value quoted in a sentence
 
 
 def _status_text(status: int) -> str:
@@ -117,8 +115,8 @@ def _etag_traps(cond: _Cond, tag: ETag | None) -> list[str]:
     for t in sent:
         if t.opaque != tag.opaque and t.opaque.lower() == tag.opaque.lower():
             traps.append(
-                f'"{_short(t.opaque)}" differs from the object\'s ETag only in letter case; '
-                "ETags compare exactly, and OSS writes them in upper case."
+                f'"{shorten(t.opaque, _SHOWN)}" differs from the object\'s ETag only in letter '
+                "case; ETags compare exactly, and OSS writes them in upper case."
             )
             break
     if _MULTIPART_RE.search(tag.opaque) and not any(t.opaque == tag.opaque for t in sent):
@@ -131,8 +129,8 @@ def _etag_traps(cond: _Cond, tag: ETag | None) -> list[str]:
 
 def _clause(cond: _Cond, passed: bool, tag: ETag | None, modified: datetime | None) -> str:
     """What was compared and how it came out, as a clause without a final period."""
-    sent = _short(cond.sent)
-    obj_etag = f'the object\'s ETag "{_short(tag.opaque)}"' if tag else "the object's ETag"
+    sent = shorten(cond.sent, _SHOWN)
+    obj_etag = f'the object\'s ETag "{shorten(tag.opaque, _SHOWN)}"' if tag else "the object's ETag"
     if cond.header in (IF_MATCH, IF_NONE_MATCH):
         if cond.sent == "*":
             return f"{cond.header} * matches any existing object"

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
 
+from ossbrowse.oss.safetext import shorten
 from ossbrowse.oss.validation import InputError
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -103,7 +104,7 @@ def parse_date_input(text: str, field: str) -> datetime:
     if parsed is None:
         parsed = _parse_iso(value)
     if parsed is None:
-        shown = value if len(value) <= 40 else value[:40] + "…"
+        shown = shorten(value, 41)
         raise InputError(
             field, f"{shown!r} is not a date; use an HTTP or ISO 8601 date, {_DATE_EXAMPLE}"
         )

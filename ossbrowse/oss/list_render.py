@@ -4,23 +4,22 @@ Everything here works one entry at a time, so ``ossbrowse ls`` can print a page 
 arrives and forget it. Records are plain dicts with fixed field names; raw lines have fixed
 column widths so that a streamed table stays aligned without knowing what comes next.
 
-Keys are data: in jsonl/json they are exact (JSON escapes what must be escaped); in raw
-output control characters are shown as ``\\xNN`` so a key cannot act on the terminal.
+Keys are data: in jsonl/json they are exact, with the control and bidi characters a terminal
+would act on written as JSON escapes; in raw output they are shown as ``\\xNN`` / ``\\uNNNN``
+(the core's policy, :mod:`ossbrowse.oss.safetext`), so a key cannot act on the terminal.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
 from .listing import Bucket, CommonPrefix, DeleteMarker, ObjectEntry, VersionEntry
 from .location import format_oss_uri
+from .safetext import escape_unsafe, escape_unsafe_json
 
 Entry = Bucket | CommonPrefix | ObjectEntry | VersionEntry | DeleteMarker
-
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -102,13 +101,13 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def jsonl_line(entry: Entry, bucket: str | None = None) -> str:
-    """One line of jsonl: the record, non-ASCII kept as is."""
-    return _ENCODER.encode(record(entry, bucket))
+    """One line of jsonl: the record, non-ASCII kept as is (unsafe characters escaped)."""
+    return escape_unsafe_json(_ENCODER.encode(record(entry, bucket)))
 
 
 def shown(text: str) -> str:
-    """``text`` safe for a terminal line: control characters become ``\\xNN``."""
-    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` safe for a terminal line: control and bidi characters become escapes."""
+    return escape_unsafe(text)
 
 
 def _time(moment: datetime | None) -> str:

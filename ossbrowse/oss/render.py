@@ -8,16 +8,18 @@ shared with the TUI so both front ends name things the same way.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
+import yaml
+
 from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.meaning import etag_kind, explain_headers, is_persistent_header
 from ossbrowse.oss.redact import redact_header, redact_text, redact_url
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
+from ossbrowse.oss.safetext import UNSAFE_RE, escape_unsafe, escape_unsafe_json
 
 HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", "Request")
 # Headers about the exchange rather than the object: who answered, when, on which connection.
@@ -33,10 +35,6 @@ _REQUEST_HEADERS = frozenset(
         "via",
     }
 )
-# Control characters (C0, DEL, C1) and bidi overrides could move the cursor, recolour or
-# reorder a terminal: shown escaped in raw output, never emitted as is.
-_UNSAFE_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_C1_RE = re.compile(r"[\x7f-\x9f]")
 
 
 def header_group(name: str) -> str:
@@ -178,30 +176,55 @@ def result_to_dict(result: HeadResult, *, now: datetime | None = None) -> dict[s
 
 def render_json(result: HeadResult, *, now: datetime | None = None) -> str:
     """One JSON object (indent 2, UTF-8 text kept as is)."""
-    text = json.dumps(result_to_dict(result, now=now), indent=2, ensure_ascii=False)
-    # json leaves DEL and C1 controls raw; escaped they are still the same JSON string but can
-    # no longer drive a terminal the output is printed on.
-    return _C1_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _json_text(result_to_dict(result, now=now))
 
 
 def render_yaml(result: HeadResult, *, now: datetime | None = None) -> str:
-    """The same data as YAML (the safe dumper escapes non-printable characters itself)."""
-    import yaml  # only when YAML is asked for: it costs start-up time for every other format
+    """The same data as YAML, unsafe characters escaped inside double-quoted strings."""
+    return _yaml_text(result_to_dict(result, now=now))
 
-    return yaml.safe_dump(
-        result_to_dict(result, now=now),
+
+class _SafeTextDumper(yaml.SafeDumper):
+    """YAML escapes C0 and C1 controls itself but counts bidi controls as printable: a string
+    holding any unsafe character is double-quoted with everything outside ASCII escaped."""
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        if not UNSAFE_RE.search(text):
+            super().write_double_quoted(text, split)
+            return
+        kept, self.allow_unicode = self.allow_unicode, False
+        try:
+            super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = kept
+
+
+def _represent_str(dumper: _SafeTextDumper, data: str) -> yaml.ScalarNode:
+    style = '"' if UNSAFE_RE.search(data) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_SafeTextDumper.add_representer(str, _represent_str)
+
+
+def _yaml_text(data: Any) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_SafeTextDumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
     )
 
 
-def _safe(text: object) -> str:
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+def _json_text(data: Any) -> str:
+    return escape_unsafe_json(json.dumps(data, indent=2, ensure_ascii=False))
 
-    return _UNSAFE_RE.sub(escape, str(text))
+
+def _safe(text: object) -> str:
+    """One line of raw output under the control-character policy (a newline inside a value
+    cannot forge a line of output)."""
+    return escape_unsafe(str(text))
 
 
 def _status_line(data: dict[str, Any]) -> str:
@@ -347,11 +370,9 @@ def render_dry_run(prepared: PreparedHead, output_format: str) -> str:
         "string_to_sign": prepared.string_to_sign,
     }
     if output_format == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False)
+        return _json_text(data)
     if output_format == "yaml":
-        import yaml  # only when asked for (start-up time)
-
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        return _yaml_text(data)
     lines = [f"{prepared.method} {prepared.url}"]
     lines += [f"{name}: {value}" for name, value in prepared.headers]
     if prepared.canonical_request is not None:

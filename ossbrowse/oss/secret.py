@@ -21,6 +21,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from ossbrowse.oss.safetext import shorten
+
 __all__ = [
     "HIDDEN_VALUE",
     "MASK",
@@ -180,6 +182,4 @@ def quote_value(value: object, known: Iterable[Secret | str] = ()) -> str:
     text = value if isinstance(value, str) else str(value)
     if looks_like_secret(text, known):
         return HIDDEN_VALUE
-    if len(text) > QUOTE_LIMIT:
-        return repr(text[: QUOTE_LIMIT - 1] + "…")
-    return repr(text)
+    return repr(shorten(text, QUOTE_LIMIT))

@@ -15,7 +15,7 @@ import httpx
 
 from ossbrowse.oss.redact import redact_text, redact_url
 from ossbrowse.oss.results import TransportFailure
-from ossbrowse.oss.safetext import CONTROL_RE, shorten
+from ossbrowse.oss.safetext import one_line, shorten
 
 _DNS_WORDS = (
     "name or service not known",
@@ -52,7 +52,7 @@ def _target(exc: BaseException) -> tuple[str, str]:
 
 def _one_line(text: str, limit: int = 200) -> str:
     text = _URL_RE.sub(lambda m: redact_url(m.group(0)), text)
-    text = " ".join(CONTROL_RE.sub(" ", text).split())
+    text = " ".join(one_line(text).split())
     return shorten(text, limit)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from ossbrowse.oss.results import HeadResult, Outcome, Verdict
+from ossbrowse.oss.safetext import escape_unsafe, shorten
 
 BADGE_CLASSES = (
     "-ok",
@@ -102,22 +103,18 @@ def differing_lines(ours: str, theirs: str) -> set[int]:
     return {i for i in range(max(len(a), len(b))) if i >= len(a) or i >= len(b) or a[i] != b[i]}
 
 
-# C0 and C1 controls and bidi overrides would let a hostile server recolour, move the cursor or
-# reorder what the terminal shows: they are shown escaped.
-_UNSAFE = {*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 MAX_SHOWN = 300
 """Longest value shown in a table cell; copying gives the whole value."""
 
 
-def safe(text: str, limit: int | None = None) -> str:
-    """``text`` with control and bidi characters escaped, cut to ``limit`` characters."""
-    if any(ord(c) in _UNSAFE for c in text):
-        text = "".join(_escape(c) if ord(c) in _UNSAFE else c for c in text)
+def safe(text: str, limit: int | None = None, *, middle: bool = False) -> str:
+    """``text`` under the core's control-character policy, cut to ``limit`` characters.
+
+    Control and bidi characters are shown escaped (:func:`ossbrowse.oss.safetext.escape_unsafe`);
+    a cut value says how long it was. ``middle`` cuts keys and paths in the middle, so the file
+    name stays visible.
+    """
+    text = escape_unsafe(text)
     if limit is not None and len(text) > limit:
-        text = f"{text[: limit - 1]}… ({len(text):,} characters)"
+        text = f"{shorten(text, limit, middle=middle)} ({len(text):,} characters)"
     return text
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

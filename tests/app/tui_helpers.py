@@ -30,20 +30,8 @@ CANARIES = (SECRET, STS_SECRET, STS_TOKEN)
 
 def profile_for(emu: Emulator, **changes: Any) -> Profile:
     """A profile that talks with ``emu`` (changes override fields, e.g. a wrong secret)."""
-    fields: dict[str, Any] = {
-        "name": "default",
-        "access_key_id": emu.access_key_id,
-        "access_key_secret": emu.access_key_secret,
-        "region": emu.region,
-        "endpoint": emu.endpoint,
-        "retry_times": 0,
-        # Only a broken test waits this long; a loaded machine must not turn an answer into
-        # a timeout.
-        "connect_timeout": 30.0,
-        "read_timeout": 30.0,
-    }
-    fields.update(changes)
-    return Profile(**fields)
+    # Only a broken test waits this long; a loaded machine must not turn an answer into a timeout.
+    return emu.profile(**{"connect_timeout": 30.0, "read_timeout": 30.0, **changes})
 
 
 def write_config(path: Path, endpoint: str) -> Path:

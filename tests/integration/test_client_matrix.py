@@ -23,7 +23,6 @@ from ossbrowse import cli
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
-from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.results import Outcome
 from ossbrowse.oss.validation import InputErrors
 
@@ -43,14 +42,7 @@ def seeded(emulator: Emulator) -> str:
 
 @pytest.mark.parametrize("sign_version", ["v4", "v1"])
 def test_client_matrix(emulator: Emulator, seeded: str, sign_version: str) -> None:
-    profile = Profile(
-        access_key_id=emulator.access_key_id,
-        access_key_secret=emulator.access_key_secret,
-        region=emulator.region,
-        endpoint=emulator.endpoint,
-        sign_version=sign_version,
-        retry_times=0,
-    )
+    profile = emulator.profile(sign_version=sign_version)
 
     def run() -> dict[str, int | None]:
         statuses: dict[str, int | None] = {}

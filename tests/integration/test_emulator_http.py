@@ -24,6 +24,7 @@ from defusedxml import ElementTree
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator, demo
 from ossbrowse.emulator.clock import ManualClock
+from ossbrowse.emulator.listing import ListQuery
 from ossbrowse.oss.addressing import encode_key
 from ossbrowse.oss.canonical import v1_signature, v1_string_to_sign
 from ossbrowse.oss.signing import Credentials, OssV4Auth
@@ -345,10 +346,14 @@ def test_demo_data_tells_its_story(demo_emulator: Emulator, web: httpx.Client) -
     assert len(emu.store.versions_of(DEMO_BUCKET, demo.DEMO_VERSIONED_KEY)) == 3
     for key in ("docs/c++ notes+tips.txt", "docs/目录/说明.txt", "docs/annual report 2026.pdf"):
         assert head(key).status_code == 200, key
-    page = emu.store.list_objects(DEMO_BUCKET, prefix=demo.DEMO_BULK_PREFIX, max_keys=1000)
+    page = emu.store.list_objects(
+        DEMO_BUCKET, ListQuery(prefix=demo.DEMO_BULK_PREFIX, max_keys=1000)
+    )
     assert len(page.entries) == 1000 and page.truncated
     count = len(
-        emu.store.list_objects(DEMO_BUCKET, prefix=demo.DEMO_BULK_PREFIX, max_keys=10**6).entries
+        emu.store.list_objects(
+            DEMO_BUCKET, ListQuery(prefix=demo.DEMO_BULK_PREFIX, max_keys=10**6)
+        ).entries
     )
     assert count == demo.DEMO_BULK_COUNT
 

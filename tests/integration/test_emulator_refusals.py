@@ -11,6 +11,7 @@ import oss2
 import pytest
 
 from ossbrowse.emulator import Emulator
+from ossbrowse.emulator.listing import ListQuery
 from ossbrowse.emulator.messages import Response
 from ossbrowse.emulator.object_ops import ObjectOps
 
@@ -198,7 +199,8 @@ def test_batch_delete_of_names_with_control_characters(seeded: Emulator, version
     # oss2 sends the control characters raw inside the XML document.
     result = _oss2(seeded, version).batch_delete_objects([key, "ctl/plain"])
     assert sorted(result.deleted_keys) == sorted([key, "ctl/plain"])
-    assert [v.key for v in seeded.store.list_objects(BUCKET, prefix="ctl/").entries] == []
+    listed = seeded.store.list_objects(BUCKET, ListQuery(prefix="ctl/")).entries
+    assert [v.key for v in listed] == []
 
 
 def test_batch_delete_with_character_references_from_the_v2_sdk(seeded: Emulator) -> None:
@@ -211,4 +213,4 @@ def test_batch_delete_with_character_references_from_the_v2_sdk(seeded: Emulator
         )
     )
     assert [d.key for d in result.deleted_objects] == [key]
-    assert seeded.store.list_objects(BUCKET, prefix="ctl/").entries == []
+    assert seeded.store.list_objects(BUCKET, ListQuery(prefix="ctl/")).entries == []

@@ -84,13 +84,7 @@ def emulator() -> Iterator[Emulator]:
 
 
 def _profile(emu: Emulator) -> Profile:
-    return Profile(
-        access_key_id=emu.access_key_id,
-        access_key_secret=emu.access_key_secret,
-        region=emu.region,
-        endpoint=emu.endpoint,
-        retry_times=0,
-    )
+    return emu.profile()
 
 
 @SETTINGS

@@ -44,14 +44,7 @@ def emulator() -> Iterator[Emulator]:
 
 
 def _profile(endpoint: str, emu: Emulator) -> Profile:
-    return Profile(
-        name="matrix",
-        access_key_id=emu.access_key_id,
-        access_key_secret=emu.access_key_secret,
-        region=emu.region,
-        endpoint=endpoint,
-        retry_times=0,
-    )
+    return emu.profile(name="matrix", endpoint=endpoint)
 
 
 # Each case names the headers relative to the object: "etag" is its ETag, "other" a different

@@ -16,7 +16,6 @@ import pytest
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator
 from ossbrowse.emulator.steady import SteadyListingTransport, SteadyTransport, ticking_timer
-from ossbrowse.oss.profile import Profile
 from ossbrowse.ui.app import OssBrowseApp, make_app
 
 NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
@@ -53,14 +52,7 @@ def snapshot_app(emulator: Emulator) -> Callable[..., OssBrowseApp]:
         prefill: dict[str, str] | None = None,
         mode: str | None = None,
     ) -> OssBrowseApp:
-        profile = Profile(
-            name="default",
-            access_key_id=KEY_ID,
-            access_key_secret=secret,
-            region=emulator.region,
-            endpoint=SHOWN_ENDPOINT,
-            retry_times=0,
-        )
+        profile = emulator.profile(access_key_secret=secret, endpoint=SHOWN_ENDPOINT)
         port = int(emulator.endpoint.rsplit(":", 1)[1])
         return make_app(
             profile,

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ossbrowse.emulator.listing import ListQuery
 from ossbrowse.emulator.persist import DataDirError, Persistence
 from ossbrowse.emulator.store import Store
 
@@ -161,7 +162,7 @@ def _records(root: Path) -> list[bytes]:
 
 
 def _distinct_versions(store: Store, bucket: str) -> tuple[int, int]:
-    page = store.list_versions(bucket)
+    page = store.list_versions(bucket, ListQuery())
     ids = [(v.key, v.version_id) for v, _ in page.entries]
     return len(ids), len(set(ids))
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ossbrowse.emulator.listing import ListQuery
 from ossbrowse.emulator.store import (
     BucketNotEmptyError,
     DeleteMarkerAddressedError,
@@ -136,30 +137,30 @@ def test_listing_with_delimiter_prefix_and_pages(store: Store) -> None:
         store.put_object("versioned", key, b"x")
     store.delete_object("versioned", "c/1")
     store.delete_object("versioned", "c/2")  # c/ has only delete markers: not listed
-    page = store.list_objects("versioned", delimiter="/")
+    page = store.list_objects("versioned", ListQuery(delimiter="/"))
     assert _names(page) == (["b", "d"], ["a/"])
-    page = store.list_objects("versioned", prefix="a/", delimiter="/")
+    page = store.list_objects("versioned", ListQuery(prefix="a/", delimiter="/"))
     assert _names(page) == (["a/1", "a/2"], ["a/b/"])
 
     # Pages of 1 walk entries and prefixes in order without repeating a prefix.
     seen: list[str] = []
     after = ""
     while True:
-        page = store.list_objects("versioned", delimiter="/", after=after, max_keys=1)
+        page = store.list_objects("versioned", ListQuery(delimiter="/", after=after, max_keys=1))
         keys, prefixes = _names(page)
         seen += keys + prefixes
         if not page.truncated:
             break
         after = page.last
     assert seen == ["a/", "b", "d"]
-    assert store.list_objects("versioned", max_keys=0).entries == []
-    assert _names(store.list_objects("versioned", after="a/b/3")) == (["b", "d"], [])
+    assert store.list_objects("versioned", ListQuery(max_keys=0)).entries == []
+    assert _names(store.list_objects("versioned", ListQuery(after="a/b/3"))) == (["b", "d"], [])
 
 
 def test_listing_a_page_from_a_large_prefix(store: Store) -> None:
     for i in range(5000):
         store.put_object("plain", f"p/{i:05d}", b"")
-    page = store.list_objects("plain", prefix="p/", after="p/02500", max_keys=1000)
+    page = store.list_objects("plain", ListQuery(prefix="p/", after="p/02500", max_keys=1000))
     keys = [e.key for e in page.entries]
     assert keys == [f"p/{i:05d}" for i in range(2501, 3501)] and page.truncated
     assert page.last == "p/03500"
@@ -175,7 +176,8 @@ def test_version_listing_pages(store: Store) -> None:
     key_marker = version_marker = ""
     while True:
         page = store.list_versions(
-            "versioned", key_marker=key_marker, version_id_marker=version_marker, max_keys=2
+            "versioned",
+            ListQuery(key_marker=key_marker, version_id_marker=version_marker, max_keys=2),
         )
         rows += [(v.key, v.version_id, latest) for v, latest in page.entries]
         if not page.truncated:
@@ -242,7 +244,7 @@ def test_paging_matches_a_naive_listing(
     after = ""
     for _ in range(100):
         page = store.list_objects(
-            "prop", prefix=prefix, delimiter=delimiter, after=after, max_keys=page_size
+            "prop", ListQuery(prefix=prefix, delimiter=delimiter, after=after, max_keys=page_size)
         )
         items = sorted([e.key for e in page.entries] + page.prefixes)
         assert len(items) <= page_size

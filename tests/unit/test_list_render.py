@@ -45,8 +45,11 @@ def test_prefix_and_bucket_records() -> None:
 
 
 def test_jsonl_keeps_any_key_exactly() -> None:
-    key = "a\nb\x1b[31m\u202e目录 %2F+"
-    assert json.loads(jsonl_line(ObjectEntry(key, 0, None, None, None)))["key"] == key
+    key = "a\nb\x1b[31m\x9b\u202e目录 %2F+"
+    line = jsonl_line(ObjectEntry(key, 0, None, None, None))
+    assert json.loads(line)["key"] == key
+    for char in ("\n", "\x1b", "\x9b", "\u202e"):  # exact, yet nothing acts on a terminal
+        assert char not in line
 
 
 def test_raw_line_cannot_act_on_the_terminal() -> None:

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ossbrowse.emulator import xmlgen
+from ossbrowse.emulator.listing import ListPage, ListQuery
 from ossbrowse.emulator.model import ObjectVersion
 from ossbrowse.oss.listing import (
     MAX_LISTING_BYTES,
@@ -218,18 +219,10 @@ def test_any_key_round_trips_through_an_encoded_listing(names: list[str], prefix
         for name in sorted(names)
     ]
     body = xmlgen.list_objects_v2(
-        bucket="b",
-        prefix=prefix,
-        delimiter="/",
-        max_keys=1000,
-        start_after="",
-        continuation_token="",
-        url_encoded=True,
-        fetch_owner=False,
-        entries=entries,
-        prefixes=[prefix],
-        truncated=False,
-        next_token="",
+        "b",
+        ListQuery(prefix=prefix, delimiter="/", url_encoded=True),
+        ListPage(entries, [prefix], False, ""),
+        "",
     )
     page = parse_list_objects_v2(body)
     assert [o.key for o in page.objects] == sorted(names)

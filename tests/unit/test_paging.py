@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from ossbrowse.emulator import xmlgen
+from ossbrowse.emulator.listing import ListPage, ListQuery, VersionPage
 from ossbrowse.emulator.model import ObjectVersion
 from ossbrowse.oss.paging import (
     ListingFailed,
@@ -36,18 +37,10 @@ class Script:
 def _objects(keys: list[str], *, truncated: bool, token: str = "") -> bytes:
     entries = [ObjectVersion(key=k, version_id="null", last_modified=0, etag='"E"') for k in keys]
     return xmlgen.list_objects_v2(
-        bucket="b-1",
-        prefix="",
-        delimiter="",
-        max_keys=2,
-        start_after="",
-        continuation_token="",
-        url_encoded=True,
-        fetch_owner=False,
-        entries=entries,
-        prefixes=[],
-        truncated=truncated,
-        next_token=token,
+        "b-1",
+        ListQuery(max_keys=2, url_encoded=True),
+        ListPage(entries, [], truncated, entries[-1].key if entries else ""),
+        token,
     )
 
 
@@ -64,18 +57,9 @@ def _versions(
         for i, (k, v, marker) in enumerate(entries)
     ]
     return xmlgen.list_versions(
-        bucket="b-1",
-        prefix="toto",
-        delimiter="",
-        key_marker="",
-        version_id_marker="",
-        max_keys=2,
-        url_encoded=True,
-        entries=rows,
-        prefixes=[],
-        truncated=truncated,
-        next_key_marker=next_key,
-        next_version_id_marker=next_id,
+        "b-1",
+        ListQuery(prefix="toto", max_keys=2, url_encoded=True),
+        VersionPage(rows, [], truncated, next_key, next_id),
     )
 
 

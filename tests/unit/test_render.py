@@ -528,8 +528,12 @@ def test_json_escapes_control_characters_but_keeps_the_values() -> None:
     data = json.loads(text)
     assert data["headers"]["x-oss-meta-c1"] == "a\x9b31mb"
     assert data["headers"]["x-oss-meta-evil"].startswith("\x1b[2J")
-    assert yaml.safe_load(render_yaml(hostile_result())) == data
-    assert "\x9b" not in render_yaml(hostile_result())
+    assert data["headers"]["x-oss-meta-bidi"] == "abc\u202edef"
+    assert "\u202e" not in text  # a bidi override cannot reorder the terminal either
+    shown = render_yaml(hostile_result())
+    assert yaml.safe_load(shown) == data
+    for char in ("\x1b", "\x9b", "\u202e"):
+        assert char not in shown
 
 
 CANARY = "RenderCanarySecret7f3a9c1e5b"
