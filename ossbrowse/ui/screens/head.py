@@ -209,7 +209,8 @@ class HeadScreen(ProbeActions):
             self.pane.show_result(event.result, now=self.session.now())
             self.session.history.add(event.result)
             if event.result.status == 404 and event.result.header("x-oss-delete-marker") == "true":
-                self.notify(
+                notify(
+                    self,
                     "Its current version is a delete marker: press F4 to see the key's "
                     "versions (older versions can still be read).",
                     title="Deleted",
@@ -298,7 +299,7 @@ class HeadScreen(ProbeActions):
         values = self.form.values()
         bucket, key = values["bucket"].strip(), values["key"]
         if not bucket or not key:
-            self.notify("Fill in bucket and key first.", severity="warning")
+            notify(self, "Fill in bucket and key first.", severity="warning")
             return
         await self.app.switch_mode("browse")
         screen = self.app.screen
