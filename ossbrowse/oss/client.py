@@ -26,7 +26,9 @@ from .addressing import (
     parse_endpoint,
     region_mismatch,
 )
-from .conditions import explain, parse_http_date, request_headers
+from .conditions import request_headers
+from .explain import explain
+from .httpdates import parse_http_date
 from .list_ops import ListOperations
 from .listing import MAX_LISTING_BYTES
 from .paging import ListingFailed, Query, Response

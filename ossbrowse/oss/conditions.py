@@ -20,7 +20,6 @@ from ossbrowse.oss.etags import (
     normalize_etag,
     parse_etag,
 )
-from ossbrowse.oss.explain import explain
 from ossbrowse.oss.httpdates import (
     format_http_date,
     parse_date_input,
@@ -36,13 +35,9 @@ from ossbrowse.oss.validation import (
     check_version_id,
 )
 
-# explain and parse_http_date are still imported from here by the client; everything else
-# imports them from their own modules.
 __all__ = [
     "build_head_request",
     "evaluate_preconditions",
-    "explain",
-    "parse_http_date",
     "request_headers",
 ]
 

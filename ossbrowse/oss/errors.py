@@ -20,12 +20,10 @@ from ossbrowse.oss.error_document import clean, header_value, read_document
 from ossbrowse.oss.httpdates import parse_http_date
 from ossbrowse.oss.results import ServiceError
 from ossbrowse.oss.safetext import shorten
-from ossbrowse.oss.transport_errors import transport_failure
 
 __all__ = [
     "BAD_ERROR_RESPONSE",
     "decode_service_error",
-    "transport_failure",  # still imported from here by the client; others import it from its home
 ]
 
 BAD_ERROR_RESPONSE = "BadErrorResponse"
