@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from tui_helpers import screen_text
+from tui_helpers import screen_text, wait_for
 
 from ossbrowse.ui.screens.help import HelpScreen
 
 
 async def test_f1_lists_every_key_even_from_inside_the_form(demo_app) -> None:
     app = demo_app()
-    async with app.run_test(size=(100, 50)) as pilot:
+    # Tall enough for the whole key list and the notes below it.
+    async with app.run_test(size=(100, 90)) as pilot:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         listed = dict(app.screen.keys)
         for key in ("f5", "m", "n", "l", "u", "x", "c", "f", "y", "v", "j", "e", "f1", "f2"):
             assert key in {k.lower() for k in listed}, key
-        text = screen_text(app)
-        assert "Command palette" in text and "Mouse" in text
+        # The help screen is drawn on a later frame than the one that pushed it.
+        await wait_for(pilot, lambda: "Command palette" in screen_text(app))
+        assert "Mouse" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)

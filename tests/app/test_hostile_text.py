@@ -220,13 +220,13 @@ async def test_markup_in_keys_prefilled_and_typed_is_shown_as_text(
 # -- exceptions ---------------------------------------------------------------------------------
 
 
-class RaisingTransport(httpx.AsyncBaseTransport):
+class RaisingTransport(httpx.BaseTransport):
     """A transport that fails with ``error``, as a bug or a broken library would."""
 
     def __init__(self, error: Exception) -> None:
         self.error = error
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
         raise self.error
 
 

@@ -1,0 +1,146 @@
+"""The explorer on a big prefix: first page drawn, the longest event-loop stall, peak memory.
+
+An emulator in its own process on 127.0.0.1 holds one flat prefix of 100,000 objects (by
+default). The real app opens the browse screen there (headless, 100x30) and the cursor is sent
+to the last row again and again, so that every page is loaded as a user scrolling to the end
+would load it. Printed side by side in one run:
+- time from starting the app to the first rows drawn, next to the reference: the same first
+  page fetched and parsed by the client alone (the network and parsing floor);
+- the longest event-loop stall while pages load (a 5 ms ticker's worst lateness);
+- peak memory (max RSS of this process) after every row is loaded.
+Goals (issue 10): first page drawn under 0.3 s, no stall over 50 ms, memory under 150 MB.
+
+Usage: python benchmarks/bench_browse.py [--objects 100000] [--page-size 1000]
+This machine is noisy (±20-30 %): compare only numbers from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import resource
+import time
+from collections.abc import Iterator
+from multiprocessing import Event, Process, Queue
+
+from ossbrowse.emulator import Emulator
+from ossbrowse.oss.client import OssClient
+from ossbrowse.oss.profile import Profile
+from ossbrowse.ui.app import make_app
+from ossbrowse.ui.screens.browse import BrowseScreen
+from ossbrowse.ui.widgets.object_list import ObjectList
+
+BUCKET, PREFIX = "bench-browse", "flat/"
+KEY_ID, SECRET = "LTAI5tBenchBrowseKey00001", "BenchBrowseSecret0000000000000"
+REGION = "cn-hangzhou"
+
+
+def _serve(count: int, endpoints: Queue, stop: Event) -> None:  # type: ignore[type-arg]
+    """In its own process: ``count`` objects directly under PREFIX, until ``stop``."""
+    with Emulator(access_key_id=KEY_ID, access_key_secret=SECRET, region=REGION) as emu:
+        emu.store.create_bucket(BUCKET, region=REGION)
+        for i in range(count):
+            emu.store.put_object(BUCKET, f"{PREFIX}object {i:07d}.txt", b"x")
+        endpoints.put(emu.endpoint)
+        stop.wait()
+
+
+@contextlib.contextmanager
+def _emulator_process(count: int) -> Iterator[str]:
+    endpoints: Queue = Queue()  # type: ignore[type-arg]
+    stop = Event()
+    proc = Process(target=_serve, args=(count, endpoints, stop), daemon=True)
+    proc.start()
+    try:
+        yield endpoints.get(timeout=900)
+    finally:
+        stop.set()
+        proc.join(30)
+        if proc.is_alive():
+            proc.terminate()
+
+
+class StallMeter:
+    """The worst lateness of a 5 ms ticker on the app's event loop."""
+
+    def __init__(self) -> None:
+        self.worst_ms = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _tick(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            due = loop.time() + 0.005
+            await asyncio.sleep(0.005)
+            self.worst_ms = max(self.worst_ms, (loop.time() - due) * 1000)
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+def _reference_first_page(profile: Profile, page_size: int) -> float:
+    with OssClient(profile) as client:
+        started = time.perf_counter()
+        next(
+            iter(client.list_objects_v2(BUCKET, prefix=PREFIX, delimiter="/", page_size=page_size))
+        )
+        return time.perf_counter() - started
+
+
+async def _browse(profile: Profile, count: int, page_size: int) -> tuple[float, float, int]:
+    start = {"bucket": BUCKET, "prefix": PREFIX, "page_size": str(page_size)}
+    app = make_app(profile, prefill=start, mode="browse")
+    meter = StallMeter()
+    started = time.perf_counter()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one(ObjectList)
+        while table.row_count == 0:
+            await pilot.pause()
+        await pilot.pause()  # the frame with the rows
+        first_drawn = time.perf_counter() - started
+        meter.start()
+        table.focus()
+        while screen.more or screen.listing:
+            rows = table.row_count
+            # What End does for a user: the cursor on the last row, which asks for more.
+            table.move_cursor(row=rows - 1)
+            while table.row_count == rows and (screen.more or screen.listing):
+                await pilot.pause()
+        meter.stop()
+        loaded = table.row_count
+    return first_drawn, meter.worst_ms, loaded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--objects", type=int, default=100_000)
+    parser.add_argument("--page-size", type=int, default=1000)
+    args = parser.parse_args()
+    with _emulator_process(args.objects) as endpoint:
+        profile = Profile(
+            name="bench",
+            access_key_id=KEY_ID,
+            access_key_secret=SECRET,
+            region=REGION,
+            endpoint=endpoint,
+        )
+        reference = _reference_first_page(profile, args.page_size)
+        first, stall, loaded = asyncio.run(_browse(profile, args.objects, args.page_size))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"prefix of {args.objects:,} objects, pages of {args.page_size}; rows loaded {loaded:,}")
+    print(f"{'measure':<34}{'ossbrowse':>12}{'reference':>12}{'goal':>10}")
+    print(f"{'first page drawn (s)':<34}{first:>12.3f}{reference:>12.3f}{'< 0.3':>10}")
+    print(f"{'longest event-loop stall (ms)':<34}{stall:>12.1f}{'':>12}{'< 50':>10}")
+    print(f"{'peak memory (MB)':<34}{peak_mb:>12.1f}{'':>12}{'< 150':>10}")
+    print("reference: the same first page fetched and parsed by OssClient alone")
+
+
+if __name__ == "__main__":
+    main()
