@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import resource
 import time
-from collections.abc import Iterator
-from multiprocessing import Event, Process, Queue
 
-from ossbrowse.emulator import Emulator
+from bench_ls import KEY_ID, SECRET, emulator_process  # the same emulator set-up as ``ls``
+
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import Profile
 from ossbrowse.ui.app import make_app
@@ -32,33 +30,9 @@ from ossbrowse.ui.screens.browse import BrowseScreen
 from ossbrowse.ui.widgets.object_list import ObjectList
 
 BUCKET, PREFIX = "bench-browse", "flat/"
-KEY_ID, SECRET = "LTAI5tBenchBrowseKey00001", "BenchBrowseSecret0000000000000"
 REGION = "cn-hangzhou"
-
-
-def _serve(count: int, endpoints: Queue, stop: Event) -> None:  # type: ignore[type-arg]
-    """In its own process: ``count`` objects directly under PREFIX, until ``stop``."""
-    with Emulator(access_key_id=KEY_ID, access_key_secret=SECRET, region=REGION) as emu:
-        emu.store.create_bucket(BUCKET, region=REGION)
-        for i in range(count):
-            emu.store.put_object(BUCKET, f"{PREFIX}object {i:07d}.txt", b"x")
-        endpoints.put(emu.endpoint)
-        stop.wait()
-
-
-@contextlib.contextmanager
-def _emulator_process(count: int) -> Iterator[str]:
-    endpoints: Queue = Queue()  # type: ignore[type-arg]
-    stop = Event()
-    proc = Process(target=_serve, args=(count, endpoints, stop), daemon=True)
-    proc.start()
-    try:
-        yield endpoints.get(timeout=900)
-    finally:
-        stop.set()
-        proc.join(30)
-        if proc.is_alive():
-            proc.terminate()
+FLAT_KEYS = PREFIX + "object {number:07d}.txt"
+"""Every object directly under PREFIX: one listing of the whole prefix, page after page."""
 
 
 class StallMeter:
@@ -123,7 +97,7 @@ def main() -> None:
     parser.add_argument("--objects", type=int, default=100_000)
     parser.add_argument("--page-size", type=int, default=1000)
     args = parser.parse_args()
-    with _emulator_process(args.objects) as endpoint:
+    with emulator_process(args.objects, bucket=BUCKET, key_format=FLAT_KEYS) as endpoint:
         profile = Profile(
             name="bench",
             access_key_id=KEY_ID,

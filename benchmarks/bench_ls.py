@@ -37,23 +37,35 @@ KEY_ID, SECRET = "LTAI5tBenchListKey0000001", "BenchListSecret000000000000000"
 REGION = "cn-hangzhou"
 
 
-def _serve(count: int, endpoints: Queue, stop: Event) -> None:  # type: ignore[type-arg]
+NESTED_KEYS = PREFIX + "dir-{folder:02d}/object {number:07d}.txt"
+"""Keys spread over 97 folders under PREFIX (``ls`` lists them recursively)."""
+
+
+def _serve(
+    count: int,
+    endpoints: Queue,  # type: ignore[type-arg]
+    stop: Event,
+    bucket: str,
+    key_format: str,
+) -> None:
     """In its own process: an emulator holding ``count`` objects under PREFIX, until ``stop``."""
     with Emulator(access_key_id=KEY_ID, access_key_secret=SECRET, region=REGION) as emu:
         store = emu.store
-        store.create_bucket(BUCKET, region=REGION)
+        store.create_bucket(bucket, region=REGION)
         for i in range(count):
-            store.put_object(BUCKET, f"{PREFIX}dir-{i % 97:02d}/object {i:07d}.txt", b"x")
+            store.put_object(bucket, key_format.format(folder=i % 97, number=i), b"x")
         endpoints.put(emu.endpoint)
         stop.wait()
 
 
 @contextlib.contextmanager
-def _emulator_process(count: int) -> Iterator[str]:
+def emulator_process(
+    count: int, *, bucket: str = BUCKET, key_format: str = NESTED_KEYS
+) -> Iterator[str]:
     """The emulator in another process, so that it does not share this one's GIL."""
     endpoints: Queue = Queue()  # type: ignore[type-arg]
     stop = Event()
-    proc = Process(target=_serve, args=(count, endpoints, stop), daemon=True)
+    proc = Process(target=_serve, args=(count, endpoints, stop, bucket, key_format), daemon=True)
     proc.start()
     try:
         yield endpoints.get(timeout=600)
@@ -84,7 +96,7 @@ def main() -> None:
     import alibabacloud_oss_v2 as oss
 
     started = time.perf_counter()
-    with _emulator_process(args.objects) as endpoint:
+    with emulator_process(args.objects) as endpoint:
         print(f"data set: {args.objects:,} objects in {time.perf_counter() - started:.1f} s")
         cfg = oss.config.load_default()
         cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(KEY_ID, SECRET)
