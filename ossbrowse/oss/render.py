@@ -13,13 +13,11 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 
-import yaml
-
 from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.meaning import etag_kind, explain_headers, is_persistent_header
 from ossbrowse.oss.redact import redact_header, redact_text, redact_url
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
-from ossbrowse.oss.safetext import UNSAFE_RE, escape_unsafe, escape_unsafe_json
+from ossbrowse.oss.safetext import escape_unsafe, escape_unsafe_json
 
 HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", "Request")
 # Headers about the exchange rather than the object: who answered, when, on which connection.
@@ -184,37 +182,11 @@ def render_yaml(result: HeadResult, *, now: datetime | None = None) -> str:
     return _yaml_text(result_to_dict(result, now=now))
 
 
-class _SafeTextDumper(yaml.SafeDumper):
-    """YAML escapes C0 and C1 controls itself but counts bidi controls as printable: a string
-    holding any unsafe character is double-quoted with everything outside ASCII escaped."""
-
-    def write_double_quoted(self, text: str, split: bool = True) -> None:
-        if not UNSAFE_RE.search(text):
-            super().write_double_quoted(text, split)
-            return
-        kept, self.allow_unicode = self.allow_unicode, False
-        try:
-            super().write_double_quoted(text, split)
-        finally:
-            self.allow_unicode = kept
-
-
-def _represent_str(dumper: _SafeTextDumper, data: str) -> yaml.ScalarNode:
-    style = '"' if UNSAFE_RE.search(data) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_SafeTextDumper.add_representer(str, _represent_str)
-
-
 def _yaml_text(data: Any) -> str:
-    return yaml.dump(
-        data,
-        Dumper=_SafeTextDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-    )
+    # yaml is imported only when YAML is asked for: every other output starts without it.
+    from ossbrowse.oss.yaml_text import dump_yaml
+
+    return dump_yaml(data)
 
 
 def _json_text(data: Any) -> str:
