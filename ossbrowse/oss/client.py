@@ -22,7 +22,6 @@ from .addressing import (
     Endpoint,
     effective_style,
     endpoint_for_region,
-    object_url,
     parse_endpoint,
     region_mismatch,
 )
@@ -116,16 +115,6 @@ class OssClient(ListOperations):
     def endpoint_label(self) -> str:
         """The endpoint as shown to users, e.g. ``https://oss-cn-hangzhou.aliyuncs.com``."""
         return str(self.endpoint)
-
-    def url_for(self, request: HeadRequest) -> str:
-        """The URL a HEAD of ``request`` goes to."""
-        return object_url(
-            self.endpoint,
-            request.bucket,
-            request.key,
-            style=self.profile.addressing_style,
-            query=_version_query(request),
-        )
 
     def prepare(self, request: HeadRequest) -> PreparedHead:
         """Sign ``request`` without sending it; what ``--dry-run`` prints."""
