@@ -185,3 +185,25 @@ async def test_tls_failure_then_skip_verify_with_a_visible_warning() -> None:
             result = await send(app, pilot, messages, "ok")
             assert result.status == 200
             assert "TLS certificate verification is off" in screen_text(app)
+
+
+@pytest.mark.parametrize("key", ["continue-forever", "drip-headers"])
+async def test_an_answer_that_never_ends_is_shown_as_a_timeout_and_the_ui_stays_usable(
+    key: str,
+) -> None:
+    """Issue 8 §4 in the TUI: the attempt's deadline (connect + read timeout) ends it."""
+    messages: list[Message] = []
+    with fault_server() as server:
+        app = make_app(
+            profile(server.endpoint, connect_timeout=1.0, read_timeout=1.0),
+            clock=lambda: NOW,
+            prefill={"bucket": "fault-bucket", "key": key},
+        )
+        async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+            result = await send(app, pilot, messages, key)
+            assert result.outcome is Outcome.NO_ANSWER
+            assert result.failure is not None and "2 s deadline" in result.failure.message
+            assert "2 s deadline" in " ".join(screen_text(app).split())
+            # Still usable: the next request goes out and is answered.
+            after = await send(app, pilot, messages, "ok")
+            assert after.status is not None
