@@ -39,6 +39,10 @@ exit status:
   5  412 Precondition Failed (If-Match mismatch or modified since If-Unmodified-Since)
   130  interrupted (Ctrl+C)
 """
+BULK_EXIT_HELP = """\
+  with --prefix: the worst outcome met, from the least to the most serious
+  0, 4, 5, 2, 3 (a failed listing counts as 2 or 3); 130 after Ctrl+C, with the summary so far
+"""
 
 REQUEST_FLAGS = (
     "bucket",
@@ -132,8 +136,11 @@ def build_head_parser() -> argparse.ArgumentParser:
     """``ossbrowse head``: the headless HEAD, with ossutil's flag names."""
     parser = _Parser(
         prog="ossbrowse head",
-        description="Send a signed HEAD for one object and print the outcome and why.",
-        epilog=EXIT_STATUS_HELP,
+        description=(
+            "Send a signed HEAD for one object and print the outcome and why; with --prefix, "
+            "HEAD every object under the prefix (one JSON line each, a summary at the end)."
+        ),
+        epilog=EXIT_STATUS_HELP + BULK_EXIT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -143,10 +150,23 @@ def build_head_parser() -> argparse.ArgumentParser:
     )
     _add_request_flags(parser, required=False)
     _add_global_flags(parser)
-    parser.add_argument("--output-format", choices=("raw", "json", "yaml"), default="raw")
+    parser.add_argument(
+        "--output-format",
+        choices=("raw", "json", "yaml", "jsonl"),
+        default=None,
+        help="raw (default for one object), json, yaml, or jsonl: one line per object "
+        "(default with --prefix)",
+    )
     parser.add_argument(
         "-n", "--dry-run", action="store_true", help="print the signed request; send nothing"
     )
+    bulk = parser.add_argument_group("every object under a prefix (instead of --key)")
+    bulk.add_argument(
+        "--prefix",
+        help="HEAD every object whose key starts with this ('' for the whole bucket), "
+        "with the same conditions each",
+    )
+    bulk.add_argument("--jobs", type=int, help="HEADs in flight with --prefix (1-64, default 8)")
     return parser
 
 
@@ -252,6 +272,11 @@ def _run_head(args: argparse.Namespace) -> int:
         _say(f"warning: {warning}")
     for name, _, _ in SECRET_FLAGS:  # what `-k -` / `-t -` read replaces the placeholder
         flags[name] = getattr(args, name)
+    if args.prefix is not None:
+        return _run_bulk_head(args, flags)
+    if args.jobs is not None:
+        _say("--jobs: only with --prefix (nothing was sent)")
+        return EXIT_BAD_INPUT
     try:
         request = build_head_request(**{f: getattr(args, f) or "" for f in REQUEST_FLAGS})
     except InputErrors as errors:
@@ -269,12 +294,33 @@ def _run_head(args: argparse.Namespace) -> int:
     if args.dry_run:
         from .oss.render import render_dry_run
 
-        print(render_dry_run(client.prepare(request), args.output_format))
+        fmt = {None: "raw", "jsonl": "json"}.get(args.output_format, args.output_format)
+        print(render_dry_run(client.prepare(request), fmt))
         return EXIT_OK
     with client:
         result = client.head_object(request)
-    print(_render(result, args.output_format))
+    print(_render(result, args.output_format or "raw"))
     return exit_status(result.status)
+
+
+def _run_bulk_head(args: argparse.Namespace, flags: dict[str, object]) -> int:
+    """``head --prefix``: every object under the prefix (see :mod:`ossbrowse.cli_head_bulk`)."""
+    from .cli_head_bulk import BulkArgsError, check_bulk_args, run_bulk
+    from .config import resolve_profile
+    from .oss.client import OssClient
+    from .oss.profile import ConfigError
+    from .oss.validation import InputError
+
+    try:
+        check_bulk_args(args)
+        profile = resolve_profile(flags=flags, config_file=args.config_file, profile=args.profile)
+        for warning in profile.warnings:
+            _say(f"warning: {warning}")
+        client = OssClient(profile)
+    except (BulkArgsError, ConfigError, InputError) as exc:
+        _say(f"{exc} (nothing was sent)")
+        return EXIT_BAD_INPUT
+    return run_bulk(args, client)
 
 
 def exit_status(status: int | None) -> int:
@@ -297,6 +343,10 @@ def _render(result: HeadResult, output_format: str) -> str:
         return render.render_json(result)
     if output_format == "yaml":
         return render.render_yaml(result)
+    if output_format == "jsonl":
+        from .oss.bulk_render import jsonl_line
+
+        return jsonl_line(result)
     return render.render_raw(result)
 
 
