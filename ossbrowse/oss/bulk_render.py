@@ -31,7 +31,11 @@ def _size(value: str | None) -> int | None:
 
 
 def record(result: HeadResult) -> dict[str, Any]:
-    """The JSON record of one HEAD in a bulk run (fields documented in the README)."""
+    """The JSON record of one HEAD in a bulk run (fields documented in the README).
+
+    The client has masked its secrets in the result's header values; headers secret by their
+    name are hidden here too.
+    """
     headers: dict[str, str] = {}
     for name, value in result.headers:
         lower = name.lower()
