@@ -21,6 +21,7 @@ from .config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
 from .secret_input import SecretInputError, command_line_warning, secret_flag, take_secret_flags
 
 if TYPE_CHECKING:
+    from .oss.redact import Redactor
     from .oss.results import HeadResult
 
 EXIT_OK = 0
@@ -307,7 +308,7 @@ def _run_head(args: argparse.Namespace) -> int:
         return EXIT_OK
     with client:
         result = client.head_object(request)
-    print(_render(result, args.output_format))
+    print(_render(result, args.output_format, client.redactor))
     return exit_status(result.status)
 
 
@@ -324,14 +325,14 @@ def exit_status(status: int | None) -> int:
     return EXIT_SERVER_ERROR
 
 
-def _render(result: HeadResult, output_format: str) -> str:
+def _render(result: HeadResult, output_format: str, redactor: Redactor) -> str:
     from .oss import render
 
     if output_format == "json":
-        return render.render_json(result)
+        return render.render_json(result, redactor=redactor)
     if output_format == "yaml":
-        return render.render_yaml(result)
-    return render.render_raw(result)
+        return render.render_yaml(result, redactor=redactor)
+    return render.render_raw(result, redactor=redactor)
 
 
 def run_tui(argv: Sequence[str]) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.meaning import etag_kind, explain_headers, is_persistent_header
-from ossbrowse.oss.redact import redact_header, redact_text, redact_url
+from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
 from ossbrowse.oss.safetext import escape_unsafe, escape_unsafe_json
 
@@ -98,26 +98,31 @@ def _error_dict(error: ServiceError) -> dict[str, Any]:
     }
 
 
-def _scrub(value: Any) -> Any:
+def _scrub(value: Any, redactor: Redactor) -> Any:
     """Every string through the redactor, tuples as lists (YAML's safe dumper wants lists)."""
     if isinstance(value, str):
-        return redact_text(value)
+        return redactor.text(value)
     if isinstance(value, dict):
-        return {key: _scrub(item) for key, item in value.items()}
+        return {key: _scrub(item, redactor) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_scrub(item) for item in value]
+        return [_scrub(item, redactor) for item in value]
     return value
 
 
-def result_to_dict(result: HeadResult, *, now: datetime | None = None) -> dict[str, Any]:
+def result_to_dict(
+    result: HeadResult, *, now: datetime | None = None, redactor: Redactor = NO_SECRETS
+) -> dict[str, Any]:
     """The whole result as plain JSON/YAML-ready data; the basis of every output format.
+
+    The client already masked its secrets in the result; ``redactor`` (the client's) masks them
+    once more in everything written, the typed request included.
 
     ``explained`` says what each OSS header means for the object at ``now`` (default: the
     current time), e.g. how long a restored Archive copy stays readable.
     """
     # Response headers carry no credential of ours, but a secret echoed back (or a header the
     # redactor knows is secret) must still not be shown.
-    header_pairs = [(name, redact_header(name, value)) for name, value in result.headers]
+    header_pairs = [(name, redactor.header(name, value)) for name, value in result.headers]
     headers: dict[str, str] = {}
     spelled: dict[str, str] = {}  # lower-case name -> first spelling seen
     for name, value in header_pairs:
@@ -131,7 +136,7 @@ def result_to_dict(result: HeadResult, *, now: datetime | None = None) -> dict[s
         "version_id": result.version_id,
         "request_id": result.request_id,
         "last_modified": result.last_modified,
-        "url": redact_url(result.url),
+        "url": redactor.url(result.url),
         "request": _request_dict(result.request),
         "headers": headers,
         "headers_list": [[name, value] for name, value in header_pairs],
@@ -172,18 +177,22 @@ def result_to_dict(result: HeadResult, *, now: datetime | None = None) -> dict[s
             for meaning in explain_headers(header_pairs, now=now or datetime.now(UTC))
         ],
     }
-    scrubbed: dict[str, Any] = _scrub(data)
+    scrubbed: dict[str, Any] = _scrub(data, redactor)
     return scrubbed
 
 
-def render_json(result: HeadResult, *, now: datetime | None = None) -> str:
+def render_json(
+    result: HeadResult, *, now: datetime | None = None, redactor: Redactor = NO_SECRETS
+) -> str:
     """One JSON object (indent 2, UTF-8 text kept as is)."""
-    return _json_text(result_to_dict(result, now=now))
+    return _json_text(result_to_dict(result, now=now, redactor=redactor))
 
 
-def render_yaml(result: HeadResult, *, now: datetime | None = None) -> str:
+def render_yaml(
+    result: HeadResult, *, now: datetime | None = None, redactor: Redactor = NO_SECRETS
+) -> str:
     """The same data as YAML, unsafe characters escaped inside double-quoted strings."""
-    return _yaml_text(result_to_dict(result, now=now))
+    return _yaml_text(result_to_dict(result, now=now, redactor=redactor))
 
 
 def _yaml_text(data: Any) -> str:
@@ -295,10 +304,12 @@ def _raw_value(name: str, value: str) -> str:
     return value
 
 
-def render_raw(result: HeadResult, *, now: datetime | None = None) -> str:
+def render_raw(
+    result: HeadResult, *, now: datetime | None = None, redactor: Redactor = NO_SECRETS
+) -> str:
     """A readable block: status, why, ETag, conditions, grouped headers (each OSS header with
     what it means for the object), error, warnings."""
-    data = result_to_dict(result, now=now)
+    data = result_to_dict(result, now=now, redactor=redactor)
     meanings: dict[tuple[str, str], str] = {
         (item["header"], item["value"]): item["meaning"] for item in data["explained"]
     }
