@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
@@ -65,12 +66,45 @@ class LogFileError(Exception):
     """--log-file names a file that cannot be written."""
 
 
+_EXPECTED_ONE_RE = re.compile(r"^argument (\S+): expected one argument$")
+_SECRET_FLAGS = frozenset({"-k", "--access-key-secret", "-t", "--sts-token"})
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad arguments exit with status 1, as ossutil does (argparse would use 2)."""
 
+    _argv: tuple[str, ...] = ()
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        """Parse, remembering the arguments so an error can quote the one at fault."""
+        given = args[0] if args else kwargs.get("args")
+        self._argv = tuple(sys.argv[1:] if given is None else given)
+        return super().parse_known_args(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
+        message += _dash_value_hint(message, self._argv)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _dash_value_hint(message: str, argv: Sequence[str]) -> str:
+    """For "expected one argument" when the flag is followed by a value starting with "-":
+    how to write it (``--bucket=-demo``), since argparse takes such a value for a flag."""
+    match = _EXPECTED_ONE_RE.match(message)
+    if match is None:
+        return ""
+    names = match.group(1).split("/")
+    for index, word in enumerate(argv[:-1]):
+        value = argv[index + 1]
+        if word in names and value.startswith("-") and value != "-":
+            long_name = names[-1]
+            # A secret is never repeated in a message, not even to show how to quote it.
+            shown = "VALUE" if word in _SECRET_FLAGS else value
+            return (
+                f" (a value that starts with '-' is taken for a flag: write it joined with "
+                f"'=', as in {long_name}={shown})"
+            )
+    return ""
 
 
 def _add_global_flags(parser: argparse.ArgumentParser) -> None:
@@ -452,7 +486,11 @@ def _open_tui(
 
 def run_demo(argv: Sequence[str]) -> int:
     """``ossbrowse demo``: the emulator with demo data on loopback, and the TUI against it."""
-    parser = _Parser(prog="ossbrowse demo", description=run_demo.__doc__)
+    parser = _Parser(
+        prog="ossbrowse demo",
+        description="Start the local OSS emulator with demo data on 127.0.0.1 and open the TUI "
+        "against it; no credentials needed. The emulator stops when the TUI exits.",
+    )
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
     parser.add_argument("--sign-version", choices=("v1", "v4"), default="v4")
     args = parser.parse_args(argv)
