@@ -28,6 +28,7 @@ from ossbrowse.config import resolve_profile
 from ossbrowse.config_file import list_profiles
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
+from ossbrowse.oss.redact import NO_SECRETS
 from ossbrowse.ui.actions import key_help
 from ossbrowse.ui.crash_report import crash_traceback
 from ossbrowse.ui.literal import notify
@@ -147,7 +148,9 @@ class OssBrowseApp(App[None]):
             super()._fatal_error()  # not an exception: no frames, no locals to hide
             return
         self.bell()
-        report = crash_traceback(type(error), error, error.__traceback__)
+        session = getattr(self, "session", None)  # a crash in __init__ has none yet
+        redactor = session.redactor if session is not None else NO_SECRETS
+        report = crash_traceback(type(error), error, error.__traceback__, redactor)
         self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
         self._close_messages_no_wait()
 

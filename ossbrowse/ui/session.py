@@ -25,6 +25,7 @@ from textual.signal import Signal
 from ossbrowse.config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
+from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadResult
 from ossbrowse.oss.secret import Secret
 from ossbrowse.oss.signing import utc_now
@@ -106,10 +107,14 @@ class Session:
         """The client of the active profile; None when the profile cannot send."""
         self.client_problem: str | None = None
         """Why there is no client: what the user must set."""
+        self.redactor = NO_SECRETS
+        """Masks the secrets of every profile used in this session, so text from an earlier
+        profile's requests (a late error, a crash report) is masked too."""
         self._open(profile)
 
     def _open(self, profile: Profile) -> None:
         self.profile = profile
+        self.redactor = self.redactor.with_secrets(Redactor.for_profile(profile))
         try:
             self.client, self.client_problem = self._connect(profile), None
         except ConfigError as exc:
