@@ -487,7 +487,14 @@ def _open_tui(
         notice = f"{notice}\n{logging_to}" if notice else logging_to
     from .ui.app import make_app
 
-    make_app(profile, prefill=prefill, config_file=args.config_file, notice=notice, mode=mode).run()
+    make_app(
+        profile,
+        prefill=prefill,
+        config_file=args.config_file,
+        notice=notice,
+        mode=mode,
+        flags=flags,
+    ).run()
     return EXIT_OK
 
 

@@ -120,7 +120,7 @@ class HeadScreen(ProbeActions):
             session.profile,
             session.client.endpoint_label if session.client else None,
             usable=session.client is not None,
-            demo=session.demo,
+            demo=session.on_demo_profile,
         )
         if session.client is None:
             self.pane.show_placeholder(
