@@ -20,7 +20,11 @@ from .config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
 from .secret_input import SecretInputError, command_line_warning, secret_flag, take_secret_flags
 
 if TYPE_CHECKING:
-    from .oss.results import HeadResult
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from .oss.client import OssClient
+    from .oss.results import HeadRequest, HeadResult
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -147,6 +151,24 @@ def build_head_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-n", "--dry-run", action="store_true", help="print the signed request; send nothing"
     )
+    parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="do not add this probe to the history the TUI shows (kept in the user data "
+        "directory, or $OSSBROWSE_DATA_DIR)",
+    )
+    w = parser.add_argument_group("watch")
+    w.add_argument(
+        "--watch",
+        type=float,
+        metavar="SECONDS",
+        help="send the probe again every SECONDS until interrupted; print one line per change",
+    )
+    w.add_argument(
+        "--until-change",
+        action="store_true",
+        help="with --watch: exit at the first change, with the new outcome's exit status",
+    )
     return parser
 
 
@@ -237,6 +259,10 @@ def _run_head(args: argparse.Namespace) -> int:
     from .oss.profile import ConfigError
     from .oss.validation import InputError, InputErrors
 
+    problem = _check_watch_flags(args)
+    if problem:
+        _say(f"{problem} (nothing was sent)")
+        return EXIT_BAD_INPUT
     flags = _profile_flags(args)
     try:
         head_location(args, flags)
@@ -271,10 +297,129 @@ def _run_head(args: argparse.Namespace) -> int:
 
         print(render_dry_run(client.prepare(request), args.output_format))
         return EXIT_OK
+    record = _recorder(None if args.no_history else profile.name, client.endpoint_label)
     with client:
+        if args.watch is not None:
+            return _watch(client, request, args, record)
         result = client.head_object(request)
+    record(result)
     print(_render(result, args.output_format))
     return exit_status(result.status)
+
+
+def _check_watch_flags(args: argparse.Namespace) -> str | None:
+    """Why the watch flags cannot be used as given, or None."""
+    if args.watch is None:
+        return "--until-change: needs --watch SECONDS" if args.until_change else None
+    if not args.watch > 0 or args.watch != args.watch:  # NaN compares unequal to itself
+        return "--watch: must be a number of seconds above 0"
+    if args.dry_run:
+        return "--watch: cannot be used with --dry-run"
+    if args.output_format == "yaml":
+        return "--watch: prints one raw or JSON line per change; use --output-format raw or json"
+    return None
+
+
+def _recorder(profile: str | None, endpoint: str) -> Callable[[HeadResult], None]:
+    """A function that adds a result to the history (does nothing for ``profile=None``).
+
+    A history file that cannot be written is reported once on standard error; the probe's
+    output and exit status are not affected.
+    """
+    if profile is None:
+        return lambda result: None
+    from datetime import UTC, datetime
+
+    from .history_store import HistoryStore, entry_for
+
+    store: HistoryStore | None = HistoryStore()
+
+    def record(result: HeadResult) -> None:
+        nonlocal store
+        if store is None:
+            return
+        problem = store.append(
+            entry_for(result, profile=profile, endpoint=endpoint, time=datetime.now(UTC))
+        )
+        if problem:
+            _say(f"warning: {problem}")
+            store = None
+
+    return record
+
+
+def _watch(
+    client: OssClient,
+    request: HeadRequest,
+    args: argparse.Namespace,
+    record: Callable[[HeadResult], None],
+) -> int:
+    """``--watch``: send again every ``args.watch`` seconds, one line per change.
+
+    The first answer is printed as the starting point. A failed tick (no answer, 5xx) is said
+    on standard error and the wait doubles (up to a minute) until one succeeds. With
+    ``--until-change`` the first change ends the watch with the new outcome's exit status.
+    """
+    import time
+    from datetime import UTC, datetime
+
+    from .watch import backoff, describe_change, is_failure, observation
+
+    last: HeadResult | None = None
+    failures = tick = 0
+    while True:
+        if tick:
+            time.sleep(backoff(args.watch, failures))
+        tick += 1
+        result = client.head_object(request)
+        at = datetime.now(UTC)
+        if is_failure(result) and tick > 1:
+            failures += 1
+            wait = backoff(args.watch, failures)
+            _say(f"tick {tick} failed ({result.summary}); next try in {wait:g} s")
+            continue
+        failures = 0
+        if last is not None and observation(result) == observation(last):
+            continue
+        change = describe_change(last, result, at) if last is not None else None
+        record(result)
+        line = _watch_line(result, tick, at, change, args.output_format)
+        if tick == 1 and args.output_format == "raw":
+            line += f"  (watching every {args.watch:g} s; Ctrl+C stops)"
+        print(line, flush=True)
+        if change is not None and args.until_change:
+            return exit_status(result.status)
+        last = None if is_failure(result) else result
+
+
+def _watch_line(
+    result: HeadResult, tick: int, at: datetime, change: str | None, output_format: str
+) -> str:
+    from .oss.redact import redact_text
+    from .watch import status_text
+
+    if output_format == "json":
+        import json
+
+        return json.dumps(
+            {
+                "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "tick": tick,
+                "status": result.status,
+                "outcome": result.outcome.value,
+                "etag": result.etag,
+                "last_modified": result.last_modified,
+                "version_id": result.version_id,
+                "request_id": result.request_id,
+                "change": change,
+            }
+        )
+    line = f"{at.strftime('%Y-%m-%d %H:%M:%S UTC')}  tick {tick}  {status_text(result)}"
+    if result.etag:
+        line += f"  ETag {result.etag}"
+    if result.status is None:
+        line += f"  {redact_text(result.summary)}"
+    return f"{line}  {change}" if change else line
 
 
 def exit_status(status: int | None) -> int:

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
@@ -26,6 +27,7 @@ from textual.screen import Screen
 
 from ossbrowse.config import resolve_profile
 from ossbrowse.config_file import list_profiles
+from ossbrowse.history_store import HistoryStore
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.ui.actions import key_help
@@ -101,6 +103,7 @@ class OssBrowseApp(App[None]):
         demo: bool = False,
         notice: str | None = None,
         mode: str | None = None,
+        history: HistoryStore | None = None,
     ) -> None:
         """``connect`` builds a profile's client (tests inject one with a transport); see
         :func:`make_app` for the rest."""
@@ -119,6 +122,7 @@ class OssBrowseApp(App[None]):
             demo=demo,
             config_file=config_file,
             start=prefill,
+            history=history,
         )
         for mode, screen in self.SCREEN_MODES.items():
             self.add_mode(mode, partial(screen, self.session))
@@ -131,6 +135,13 @@ class OssBrowseApp(App[None]):
         """Show the start-up notice, if any (the default mode's screen is already up)."""
         if self.notice:
             notify(self, self.notice, title="Configuration", severity="warning", timeout=12)
+        self.show_history_warning()
+
+    def show_history_warning(self) -> None:
+        """Say what went wrong with the history file, if anything did since last asked."""
+        warning = self.session.history.take_warning()
+        if warning:
+            notify(self, warning, title="History", severity="warning", timeout=12)
 
     def _fatal_error(self) -> None:
         """Exit after an unhandled exception, with a crash report that cannot carry a secret.
@@ -198,6 +209,7 @@ class OssBrowseApp(App[None]):
             notify(self, str(exc), title=f"Profile {name}", severity="error", timeout=10)
             return
         await session.use_profile(profile)
+        self.show_history_warning()
         if session.client is not None:
             notify(self, f"Now using profile {name}.", title="Profile", timeout=4)
         else:
@@ -240,6 +252,8 @@ def make_app(
     demo: bool = False,
     notice: str | None = None,
     mode: str | None = None,
+    data_dir: Path | None = None,
+    keep_history: bool = True,
 ) -> OssBrowseApp:
     """Build the app for ``profile``.
 
@@ -250,7 +264,9 @@ def make_app(
     ``config_file`` is where the profile switcher looks; ``demo`` shows the demo hint line;
     ``notice`` is shown once at start (e.g. why the configuration could not be read);
     ``mode`` is the first screen: ``"head"`` (the default) or ``"browse"`` (the explorer, at
-    ``prefill``'s bucket and prefix, or the bucket list without a bucket).
+    ``prefill``'s bucket and prefix, or the bucket list without a bucket);
+    ``data_dir`` is where the probe history is kept (default: ``$OSSBROWSE_DATA_DIR`` or the
+    user data directory) and ``keep_history=False`` keeps it in memory only.
     """
 
     def connect(profile: Profile) -> OssClient:
@@ -271,4 +287,5 @@ def make_app(
         demo=demo,
         notice=notice,
         mode=mode,
+        history=HistoryStore(data_dir) if keep_history else None,
     )
