@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.httpdates import format_http_date
-from ossbrowse.oss.redact import redact_text
+from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome, Verdict
 from ossbrowse.oss.validation import InputErrors
 
@@ -203,8 +203,18 @@ def form_text(request: HeadRequest) -> dict[str, str]:
     }
 
 
-def entry_for(result: HeadResult, *, profile: str, endpoint: str, time: datetime) -> HistoryEntry:
-    """The history entry of ``result``, answered at ``time``, sent with ``profile``."""
+def entry_for(
+    result: HeadResult,
+    *,
+    profile: str,
+    endpoint: str,
+    time: datetime,
+    redactor: Redactor = NO_SECRETS,
+) -> HistoryEntry:
+    """The history entry of ``result``, answered at ``time``, sent with ``profile``.
+
+    ``redactor`` (the client's) masks any secret echoed in the summary.
+    """
     return HistoryEntry(
         time=time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         profile=profile,
@@ -220,7 +230,7 @@ def entry_for(result: HeadResult, *, profile: str, endpoint: str, time: datetime
         size=result.header("content-length") if result.status == 200 else None,
         storage_class=result.header("x-oss-storage-class"),
         verdicts={c.header: c.verdict.value for c in result.conditions} or None,
-        summary=redact_text(result.summary),
+        summary=redactor.text(result.summary),
     )
 
 

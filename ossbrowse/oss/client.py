@@ -17,7 +17,6 @@ from datetime import datetime
 import httpx
 
 from .. import __version__
-from . import redact
 from .addressing import (
     Endpoint,
     effective_style,
@@ -74,14 +73,6 @@ class OssClient(ListOperations):
         one request path."""
         check_usable(profile)
         self.profile = profile
-        redact.register_secret(profile.access_key_secret)
-        if profile.sts_token:
-            redact.register_secret(profile.sts_token)
-        if profile.proxy and profile.proxy != "env":
-            try:
-                redact.register_secret(httpx.URL(profile.proxy).password)
-            except (httpx.InvalidURL, ValueError):
-                pass  # check_usable has already refused an unusable proxy
         try:
             self.endpoint: Endpoint = parse_endpoint(
                 profile.endpoint or endpoint_for_region(profile.region or "")
@@ -104,11 +95,13 @@ class OssClient(ListOperations):
             user_agent=f"ossbrowse/{__version__}",
         )
         """The request path every operation uses (see :mod:`ossbrowse.oss.transport`)."""
+        self.redactor = self.requests.redactor
+        """Masks this profile's secrets; what shows or writes this client's results uses it."""
         try:
             self.requests.check_proxy()
         except ValueError as exc:  # e.g. an unusable proxy URL in the environment
             raise ConfigError(
-                f"Cannot set up the HTTP client: {redact.redact_text(str(exc))}"
+                f"Cannot set up the HTTP client: {self.redactor.text(str(exc))}"
             ) from None
 
     @property
@@ -174,7 +167,7 @@ class OssClient(ListOperations):
         assert status is not None
         response_headers = exchange.headers
         headers = tuple(
-            (name, redact.redact_text(value)) for name, value in response_headers.multi_items()
+            (name, self.redactor.text(value)) for name, value in response_headers.multi_items()
         )
         etag = response_headers.get("etag")
         last_modified = response_headers.get("last-modified")

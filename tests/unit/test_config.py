@@ -391,7 +391,7 @@ def test_env_credentials_beat_file_and_come_as_a_set(
     assert p.access_key_secret is None
     with pytest.raises(ConfigError, match="OSS_ACCESS_KEY_SECRET") as info:
         check_usable(p)
-    assert "from env" in str(info.value)
+    assert str(info.value).startswith("OSS_ACCESS_KEY_ID is set without OSS_ACCESS_KEY_SECRET")
 
 
 def test_flag_credentials_beat_env(layered: tuple[str, dict[str, str]]) -> None:
@@ -854,3 +854,34 @@ def test_ordinary_endpoints_are_not_mistaken_for_secrets(tmp_path: Path) -> None
             f"region = cn-hangzhou\nendpoint = {endpoint}\n",
         )
         check_usable(resolve(path))
+
+
+def test_a_flag_secret_with_a_full_file_pair_states_the_set_rule(tmp_path: Path) -> None:
+    """--profile p -k X: p has both keys, but credentials come as a set from one source."""
+    path = write(
+        tmp_path, "[profile p]\naccessKeyId = LTAIx\naccessKeySecret = FileSecret-123456\n"
+    )
+    p = resolve_profile(
+        flags={"access_key_secret": "FlagSecret-98765"}, config_file=path, profile="p"
+    )
+    with pytest.raises(ConfigError) as info:
+        check_usable(p)
+    message = str(info.value)
+    assert "has no access key id" not in message and "add accessKeyId" not in message
+    assert message.startswith("-k/--access-key-secret was given without -i/--access-key-id")
+    assert "taken as a set from one source" in message
+    assert "leave out -k/--access-key-secret to use" in message and path in message
+    assert "FlagSecret" not in message and "FileSecret" not in message
+
+
+def test_an_environment_secret_alone_states_the_set_rule(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "[profile p]\naccessKeyId = LTAIx\naccessKeySecret = FileSecret-123456\n"
+    )
+    env = {"OSS_ACCESS_KEY_SECRET": "EnvSecret-123456789"}
+    p = resolve_profile(env=env, config_file=path, profile="p")
+    with pytest.raises(ConfigError) as info:
+        check_usable(p)
+    message = str(info.value)
+    assert message.startswith("OSS_ACCESS_KEY_SECRET is set without OSS_ACCESS_KEY_ID")
+    assert "taken as a set from one source" in message and "unset OSS_ACCESS_KEY_SECRET" in message

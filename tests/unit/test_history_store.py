@@ -70,10 +70,9 @@ def test_an_entry_holds_the_probe_and_comes_back_by_profile_and_endpoint(tmp_pat
 
 
 def test_nothing_secret_is_written(tmp_path: Path) -> None:
-    from ossbrowse.oss.redact import register_secret
+    from ossbrowse.oss.redact import Redactor
 
     secret = "HistoryCanarySecret-0123456789"
-    register_secret(secret)
     store = HistoryStore(tmp_path)
     store.append(
         entry_for(
@@ -86,6 +85,7 @@ def test_nothing_secret_is_written(tmp_path: Path) -> None:
             profile="default",
             endpoint=ENDPOINT,
             time=T0,
+            redactor=Redactor([secret]),
         )
     )
     text = store.path.read_text()
