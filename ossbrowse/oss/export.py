@@ -142,7 +142,11 @@ def to_curl(
 
 
 def to_python(request: HeadRequest, profile: Profile) -> str:
-    """An ``alibabacloud-oss-v2`` snippet; credentials from the OSS_* environment variables."""
+    """An ``alibabacloud-oss-v2`` snippet; credentials from the OSS_* environment variables.
+
+    It prints the status and ETag of a 200, or the status the SDK raised for (304, 412, 404...),
+    so its first word is the status the probe got.
+    """
     fields = [f"bucket={request.bucket!r}", f"key={request.key!r}"]
     if request.version_id:
         fields.append(f"version_id={request.version_id!r}")
@@ -161,7 +165,14 @@ def to_python(request: HeadRequest, profile: Profile) -> str:
         lines.append('cfg.signature_version = "v1"')
     lines += [
         "client = oss.Client(cfg)",
-        f"result = client.head_object(oss.HeadObjectRequest({', '.join(fields)}))",
-        "print(result.status_code, result.etag)",
+        "try:",
+        f"    result = client.head_object(oss.HeadObjectRequest({', '.join(fields)}))",
+        "    print(result.status_code, result.etag)",
+        "except oss.exceptions.OperationError as error:",
+        "    # The SDK raises for every status but 2xx (304 and 412 too): print that status.",
+        "    cause = error.unwrap()",
+        "    if not isinstance(cause, oss.exceptions.ServiceError):",
+        "        raise",
+        "    print(cause.status_code)",
     ]
     return "\n".join(lines)

@@ -22,10 +22,16 @@ from datetime import datetime
 from textual.dom import DOMNode
 from textual.signal import Signal
 
+from ossbrowse.config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
+from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadResult
+from ossbrowse.oss.secret import Secret
 from ossbrowse.oss.signing import utc_now
+
+_NOT_SETTINGS = ("profile", "config_file")
+"""Flags that choose the profile rather than set one of its values."""
 
 HISTORY_SIZE = 100
 """Probes kept in the session's history."""
@@ -73,6 +79,7 @@ class Session:
         demo: bool = False,
         config_file: str | None = None,
         start: Mapping[str, str] | None = None,
+        flags: Mapping[str, object] | None = None,
     ) -> None:
         """``owner`` (the app) carries the signal; ``connect`` builds a profile's client and
         raises :class:`ConfigError` for a profile that cannot send."""
@@ -84,6 +91,13 @@ class Session:
         """Where the profile switcher looks for profiles (None: ossutil's default)."""
         self.start: dict[str, str] = dict(start or {})
         """What the command line asked for (bucket, key, conditions), for the first screen."""
+        self.flags: dict[str, object] = {
+            name: value for name, value in (flags or {}).items() if name not in _NOT_SETTINGS
+        }
+        """The profile settings given on the command line (``--sign-version``...): they keep
+        their precedence over every profile picked later, as over the first one."""
+        self.demo_profile: Profile | None = profile if demo else None
+        """The demo's own profile (the emulator's key pair), to switch back to."""
         self.history = History()
         self.copied: Copied | None = None
         self.profile_changed: Signal[Session] = Signal(owner, "profile-changed")
@@ -93,14 +107,34 @@ class Session:
         """The client of the active profile; None when the profile cannot send."""
         self.client_problem: str | None = None
         """Why there is no client: what the user must set."""
+        self.redactor = NO_SECRETS
+        """Masks the secrets of every profile used in this session, so text from an earlier
+        profile's requests (a late error, a crash report) is masked too."""
         self._open(profile)
 
     def _open(self, profile: Profile) -> None:
         self.profile = profile
+        self.redactor = self.redactor.with_secrets(Redactor.for_profile(profile))
         try:
             self.client, self.client_problem = self._connect(profile), None
         except ConfigError as exc:
             self.client, self.client_problem = None, str(exc)
+
+    @property
+    def on_demo_profile(self) -> bool:
+        """True while the demo's own profile is the active one (not one picked with F2)."""
+        return self.demo_profile is not None and self.profile is self.demo_profile
+
+    def flag_names(self) -> list[str]:
+        """The profile flags the command line gave (``--sign-version``...), in setting order."""
+        given = [
+            name
+            for name, value in self.flags.items()
+            if (bool(value) if isinstance(value, Secret) else value not in (None, "", False))
+        ]
+        order = (*CREDENTIAL_SETTINGS, *OTHER_SETTINGS)
+        given.sort(key=lambda name: order.index(name) if name in order else len(order))
+        return [f"--{name.replace('_', '-')}" for name in given]
 
     def now(self) -> datetime:
         """The time requests are signed with (an injected clock in tests and screenshots)."""

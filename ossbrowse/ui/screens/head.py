@@ -21,7 +21,6 @@ from textual.widgets import Button, Footer, Input
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.explain import explain
-from ossbrowse.oss.redact import redact_text
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
 from ossbrowse.oss.validation import InputErrors
 from ossbrowse.ui.actions import Action, bindings
@@ -121,7 +120,7 @@ class HeadScreen(ProbeActions):
             session.profile,
             session.client.endpoint_label if session.client else None,
             usable=session.client is not None,
-            demo=session.demo,
+            demo=session.on_demo_profile,
         )
         if session.client is None:
             self.pane.show_placeholder(
@@ -225,7 +224,11 @@ class HeadScreen(ProbeActions):
             return
         self.pane.show_status(None)
         notify(
-            self, redact_text(str(event.error)), title="HEAD failed", severity="error", timeout=10
+            self,
+            self.session.redactor.text(str(event.error)),
+            title="HEAD failed",
+            severity="error",
+            timeout=10,
         )
         self.refresh_bindings()
 
@@ -266,7 +269,7 @@ class HeadScreen(ProbeActions):
             notify(
                 self,
                 f"The unconditional HEAD answered {fetched.status or 'nothing'}: "
-                f"{redact_text(fetched.summary)}",
+                f"{self.session.redactor.text(fetched.summary)}",
                 title="Object's values unknown",
                 severity="warning",
                 timeout=8,
