@@ -139,6 +139,13 @@ def _add_global_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--connect-timeout", type=float, help="seconds (default 10)")
     g.add_argument("--read-timeout", type=float, help="seconds (default 20)")
     g.add_argument("--retry-times", type=int, help="retries for connection failures and 5xx")
+    g.add_argument(
+        "--keepalive",
+        type=float,
+        metavar="SECONDS",
+        help="keep an idle connection open this long for the next request (default 120; "
+        "0: a new connection each time); also 'keepalive' in the config file",
+    )
     g.add_argument("--proxy", help="proxy URL, or 'env' to use the environment's")
     g.add_argument(
         "--skip-verify-cert", action="store_true", default=None, help="do not verify TLS"
