@@ -71,6 +71,7 @@ class Session:
         connect: Callable[[Profile], OssClient],
         clock: Callable[[], datetime] | None = None,
         demo: bool = False,
+        presenter: bool = False,
         config_file: str | None = None,
         start: Mapping[str, str] | None = None,
     ) -> None:
@@ -80,6 +81,8 @@ class Session:
         self._clock = clock or utc_now
         self.demo = demo
         """Started by ``ossbrowse demo``: against the local emulator."""
+        self.presenter = presenter
+        """Shown to an audience: no AccessKeyId or endpoint on screen, larger outcome glyphs."""
         self.config_file = config_file
         """Where the profile switcher looks for profiles (None: ossutil's default)."""
         self.start: dict[str, str] = dict(start or {})

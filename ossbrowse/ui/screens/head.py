@@ -122,6 +122,7 @@ class HeadScreen(ProbeActions):
             session.client.endpoint_label if session.client else None,
             usable=session.client is not None,
             demo=session.demo,
+            presenter=session.presenter,
         )
         if session.client is None:
             self.pane.show_placeholder(
