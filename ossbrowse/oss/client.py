@@ -17,7 +17,6 @@ from datetime import datetime
 import httpx
 
 from .. import __version__
-from . import redact
 from .addressing import (
     Endpoint,
     effective_style,
@@ -33,7 +32,7 @@ from .listing import MAX_LISTING_BYTES
 from .paging import ListingFailed, Query, Response
 from .profile import ConfigError, Profile, check_usable
 from .results import HeadRequest, HeadResult, Outcome, PreparedHead
-from .transport import DEFAULT_KEEPALIVE_S, Exchange, RequestPath
+from .transport import Exchange, RequestPath
 from .validation import InputError
 
 log = logging.getLogger(__name__)
@@ -64,24 +63,17 @@ class OssClient(ListOperations):
         clock: Callable[[], datetime] | None = None,
         sleep: Callable[[float], None] | None = None,
         timer: Callable[[], float] | None = None,
-        keepalive_s: float = DEFAULT_KEEPALIVE_S,
+        keepalive_s: float | None = None,
         listing_transport: httpx.BaseTransport | None = None,
     ) -> None:
         """``transport`` replaces the network; ``clock`` signs requests, ``sleep`` waits between
         retries and ``timer`` measures; tests and screenshots inject them to be deterministic.
-        ``keepalive_s`` is how long an idle connection is kept for the next request.
+        ``keepalive_s`` is how long an idle connection is kept for the next request (default:
+        the profile's ``keepalive``).
         ``listing_transport`` serves when ``transport`` is not given: listings and HEADs share
         one request path."""
         check_usable(profile)
         self.profile = profile
-        redact.register_secret(profile.access_key_secret)
-        if profile.sts_token:
-            redact.register_secret(profile.sts_token)
-        if profile.proxy and profile.proxy != "env":
-            try:
-                redact.register_secret(httpx.URL(profile.proxy).password)
-            except (httpx.InvalidURL, ValueError):
-                pass  # check_usable has already refused an unusable proxy
         try:
             self.endpoint: Endpoint = parse_endpoint(
                 profile.endpoint or endpoint_for_region(profile.region or "")
@@ -104,11 +96,13 @@ class OssClient(ListOperations):
             user_agent=f"ossbrowse/{__version__}",
         )
         """The request path every operation uses (see :mod:`ossbrowse.oss.transport`)."""
+        self.redactor = self.requests.redactor
+        """Masks this profile's secrets; what shows or writes this client's results uses it."""
         try:
             self.requests.check_proxy()
         except ValueError as exc:  # e.g. an unusable proxy URL in the environment
             raise ConfigError(
-                f"Cannot set up the HTTP client: {redact.redact_text(str(exc))}"
+                f"Cannot set up the HTTP client: {self.redactor.text(str(exc))}"
             ) from None
 
     @property
@@ -174,7 +168,7 @@ class OssClient(ListOperations):
         assert status is not None
         response_headers = exchange.headers
         headers = tuple(
-            (name, redact.redact_text(value)) for name, value in response_headers.multi_items()
+            (name, self.redactor.text(value)) for name, value in response_headers.multi_items()
         )
         etag = response_headers.get("etag")
         last_modified = response_headers.get("last-modified")

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from defusedxml import ElementTree as SafeElementTree
 
-from ossbrowse.oss.redact import REDACTED, redact_text
+from ossbrowse.oss.redact import NO_SECRETS, REDACTED, Redactor
 from ossbrowse.oss.safetext import escape_unsafe, one_line, shorten
 
 MAX_DOCUMENT_BYTES = 64 * 1024
@@ -46,7 +46,9 @@ def header_value(headers: Any, name: str) -> str | None:
     return None
 
 
-def clean(text: str | None, *, multiline: bool = False) -> str | None:
+def clean(
+    text: str | None, *, multiline: bool = False, redactor: Redactor = NO_SECRETS
+) -> str | None:
     """Make a value from the network safe to show: control characters escaped, bounded, no secrets.
 
     A ``multiline`` value (a string to sign) keeps its line breaks and tabs; any other value is
@@ -56,7 +58,7 @@ def clean(text: str | None, *, multiline: bool = False) -> str | None:
         return None
     text = escape_unsafe(text, keep="\n\t") if multiline else one_line(text)
     # Redacted before it is cut, so a cut never leaves part of a secret behind.
-    return shorten(redact_text(text), MAX_FIELD_CHARS + 1)
+    return shorten(redactor.text(text), MAX_FIELD_CHARS + 1)
 
 
 def _b64decode(value: str) -> bytes | None:
@@ -109,7 +111,7 @@ def _header_document(headers: Any) -> tuple[bytes | None, str | None]:
 
 
 def read_document(
-    headers: Any, body: bytes | str | None
+    headers: Any, body: bytes | str | None, redactor: Redactor = NO_SECRETS
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """The error document's elements, from the body or else ``x-oss-err``, and any problems.
 
@@ -126,7 +128,7 @@ def read_document(
             problems.append(problem)
         if data is None:
             continue
-        fields, problem = _parse_document(data, source)
+        fields, problem = _parse_document(data, source, redactor)
         if problem:
             problems.append(problem)
         elif fields:
@@ -135,7 +137,9 @@ def read_document(
     return fallback, problems
 
 
-def _parse_document(data: bytes, source: str) -> tuple[list[tuple[str, str]], str | None]:
+def _parse_document(
+    data: bytes, source: str, redactor: Redactor
+) -> tuple[list[tuple[str, str]], str | None]:
     """Every child element of the error document as (tag, text), or a problem."""
     try:
         root = SafeElementTree.fromstring(
@@ -145,7 +149,7 @@ def _parse_document(data: bytes, source: str) -> tuple[list[tuple[str, str]], st
         name = type(exc).__name__
         if name in ("DTDForbidden", "EntitiesForbidden", "ExternalReferenceForbidden"):
             return [], f"{source} holds XML with a DTD or entities, which are refused for safety"
-        reason = clean(str(exc)) or name
+        reason = clean(str(exc), redactor=redactor) or name
         return [], f"{source} is not well-formed XML ({shorten(reason, 120)})"
     fields: list[tuple[str, str]] = []
     problem = None
@@ -157,10 +161,10 @@ def _parse_document(data: bytes, source: str) -> tuple[list[tuple[str, str]], st
     for child in list(root)[:MAX_FIELDS]:
         if not isinstance(child.tag, str):
             continue  # comments and processing instructions
-        name = clean(_local_name(child.tag)) or ""
+        name = clean(_local_name(child.tag), redactor=redactor) or ""
         text = "".join(child.itertext()) if len(child) else (child.text or "")
         value = REDACTED if name.lower() in _SENSITIVE_ELEMENTS else text.strip()
-        fields.append((name, clean(value, multiline=True) or ""))
+        fields.append((name, clean(value, multiline=True, redactor=redactor) or ""))
     if len(root) > MAX_FIELDS:
         problem = f"{source} has {len(root)} elements; only the first {MAX_FIELDS} were read"
     return fields, problem

@@ -18,6 +18,7 @@ from typing import Any
 from ossbrowse.oss.addressing import region_in_text
 from ossbrowse.oss.error_document import clean, header_value, read_document
 from ossbrowse.oss.httpdates import parse_http_date
+from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import ServiceError
 from ossbrowse.oss.safetext import shorten
 
@@ -111,6 +112,7 @@ def decode_service_error(
     our_string_to_sign: str | None = None,
     our_canonical_request: str | None = None,
     region: str | None = None,
+    redactor: Redactor = NO_SECRETS,
 ) -> ServiceError:
     """Decode an OSS error answer; never raises.
 
@@ -118,19 +120,20 @@ def decode_service_error(
     ``body`` when there is one, else from ``x-oss-err``. ``sent_at`` (when we signed) gives the
     clock skew for RequestTimeTooSkewed; ``our_*`` are shown next to the server's values for
     SignatureDoesNotMatch; ``region`` is the region we signed for, so a hint never repeats it.
+    ``redactor`` masks the profile's secrets in every field (a server may echo them).
     """
     problems: list[str] = []
     fields: list[tuple[str, str]] = []
     try:
-        fields, problems = read_document(headers, body)
+        fields, problems = read_document(headers, body, redactor)
     except Exception as exc:  # a decoder bug must not hide the answer itself
         problems.append(f"the error document could not be read ({type(exc).__name__})")
     first: dict[str, str] = {}
     for name, value in fields:
         first.setdefault(name, value)
 
-    header_ec = clean(header_value(headers, "x-oss-ec"))
-    header_request_id = clean(header_value(headers, "x-oss-request-id"))
+    header_ec = clean(header_value(headers, "x-oss-ec"), redactor=redactor)
+    header_request_id = clean(header_value(headers, "x-oss-request-id"), redactor=redactor)
     code = first.get("Code") or ""
     message = first.get("Message") or ""
     if not code:
@@ -143,7 +146,7 @@ def decode_service_error(
             )
         elif not fields:
             message = f"{_reason(status)} (the error details could not be read)"
-    message = (clean(message) or "").strip()
+    message = (clean(message, redactor=redactor) or "").strip()
     ec = first.get("EC") or header_ec or None
 
     server_sts = first.get("StringToSign") or _string_to_sign_from_bytes(
@@ -174,11 +177,17 @@ def decode_service_error(
         host_id=first.get("HostId") or None,
         recommend_doc=first.get("RecommendDoc") or None,
         fields=tuple(fields),
-        server_string_to_sign=clean(server_sts, multiline=True),
-        our_string_to_sign=clean(our_string_to_sign, multiline=True) if signature_problem else None,
+        server_string_to_sign=clean(server_sts, multiline=True, redactor=redactor),
+        our_string_to_sign=(
+            clean(our_string_to_sign, multiline=True, redactor=redactor)
+            if signature_problem
+            else None
+        ),
         server_canonical_request=server_cr,
         our_canonical_request=(
-            clean(our_canonical_request, multiline=True) if signature_problem else None
+            clean(our_canonical_request, multiline=True, redactor=redactor)
+            if signature_problem
+            else None
         ),
         skew_seconds=skew,
         region_hint=_region_hint(message, ec, first, region),

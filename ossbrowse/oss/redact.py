@@ -2,10 +2,11 @@
 
 Three kinds of secret can reach text a user sees: header values (``Authorization``, the STS
 token), URL query parameters (a presigned URL's signature and token), and the access key secret
-or token themselves, echoed anywhere. The first two are recognised by name; the third by value,
-once registered with :func:`register_secret` (the client registers the profile's secret and
-token as soon as it is built). Every string shown, logged or written goes through
-:func:`redact_text`.
+or token themselves, echoed anywhere. The first two are recognised by name (the module
+functions); the third by value, which only a :class:`Redactor` knows. Each client owns one,
+built from its profile's secrets (:meth:`Redactor.for_profile`), and every string it shows, logs
+or returns goes through it. There is no process-wide registry: two clients never share, leak or
+forget each other's secrets, and a test needs no global clean-up.
 
 The access key *id* is not a secret (OSS echoes it in error documents), so it is kept: it tells
 the user which credentials were used.
@@ -15,8 +16,8 @@ from __future__ import annotations
 
 import base64
 import re
-import threading
 from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit, urlunsplit
 
 from .secret import Secret
@@ -34,10 +35,6 @@ SECRET_HEADERS = frozenset(
 """Header names (lower case) whose values are secret."""
 SECRET_QUERY = frozenset({"signature", "x-oss-signature", "security-token", "x-oss-security-token"})
 """Query parameter names (lower case) whose values are secret."""
-
-_lock = threading.Lock()
-_secrets: set[str] = set()
-_pattern: re.Pattern[str] | None = None
 
 # "OSS4-HMAC-SHA256 Credential=AK/date/region/oss/aliyun_v4_request,...,Signature=hex"
 _V4_SIGNATURE_RE = re.compile(r"(Signature\s*=\s*)[^,\s]*", re.IGNORECASE)
@@ -64,37 +61,76 @@ def _form_pattern(form: str) -> str:
     )
 
 
-def register_secret(value: str | Secret | None) -> None:
-    """Remember ``value`` as secret for the process lifetime; empty or short values are ignored."""
-    global _pattern
-    if isinstance(value, Secret):
-        value = value.reveal()  # the redactor must know the text it hides
-    if not value or len(value) < MIN_SECRET_LENGTH:
-        return
-    with _lock:
-        if value in _secrets:
-            return
-        _secrets.add(value)
-        forms = set().union(*(_variants(s) for s in _secrets))
+class Redactor:
+    """Masks a known set of secret values (and their encoded forms) wherever they appear.
+
+    Immutable once built; :meth:`with_secrets` returns a new one, so a redactor handed to a
+    worker thread never changes under it.
+    """
+
+    __slots__ = ("_pattern", "_secrets")
+
+    def __init__(self, secrets: Iterable[str | Secret | None] = ()) -> None:
+        known: set[str] = set()
+        for value in secrets:
+            if isinstance(value, Secret):
+                value = value.reveal()  # the redactor must know the text it hides
+            if value and len(value) >= MIN_SECRET_LENGTH:
+                known.add(value)
+        self._secrets = frozenset(known)
+        forms = set().union(*(_variants(s) for s in known)) if known else set()
         # Longest first, so a secret is never half-replaced by one of its own prefixes.
         ordered = sorted(forms, key=len, reverse=True)
-        _pattern = re.compile("|".join(_form_pattern(f) for f in ordered))
+        self._pattern = re.compile("|".join(_form_pattern(f) for f in ordered)) if ordered else None
+
+    @classmethod
+    def for_profile(cls, profile: Any) -> Redactor:
+        """The secrets of ``profile``: access key secret, STS token and a proxy's password."""
+        secrets: list[str | Secret | None] = [profile.access_key_secret, profile.sts_token]
+        proxy = getattr(profile, "proxy", None)
+        if proxy and proxy != "env":
+            secrets.append(_url_password(proxy))
+        return cls(secrets)
+
+    def with_secrets(self, other: Redactor) -> Redactor:
+        """A redactor that masks both this one's secrets and ``other``'s."""
+        if other._secrets <= self._secrets:
+            return self
+        return Redactor([*self._secrets, *other._secrets])
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def text(self, text: str) -> str:
+        """``text`` with every known secret (and its encoded forms) replaced by ``***``."""
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub(MASK, text)
+
+    def header(self, name: str, value: str) -> str:
+        """One header value, safe to show (see :func:`redact_header`)."""
+        return self.text(redact_header(name, value))
+
+    def headers(
+        self, headers: Mapping[str, str] | Iterable[tuple[str, str]]
+    ) -> list[tuple[str, str]]:
+        """Every header as ``(name, value)`` in order, safe to show (see :func:`redact_headers`)."""
+        return [(name, self.text(value)) for name, value in redact_headers(headers)]
+
+    def url(self, url: str) -> str:
+        """``url`` safe to show (see :func:`redact_url`), with known secrets masked too."""
+        return self.text(redact_url(url))
 
 
-def clear_secrets() -> None:
-    """Forget every registered secret (tests use this to start clean)."""
-    global _pattern
-    with _lock:
-        _secrets.clear()
-        _pattern = None
+NO_SECRETS = Redactor()
+"""A redactor that knows no secret values: hides only what is secret by name."""
 
 
-def redact_text(text: str) -> str:
-    """``text`` with every registered secret (and its encoded forms) replaced by ``***``."""
-    pattern = _pattern
-    if pattern is None or not text:
-        return text
-    return pattern.sub(MASK, text)
+def _url_password(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
 
 
 def _redact_authorization(value: str) -> str:
@@ -116,13 +152,13 @@ def _redact_authorization(value: str) -> str:
 
 
 def redact_header(name: str, value: str) -> str:
-    """One header value, safe to show."""
+    """One header value with what is secret by name hidden (a :class:`Redactor` masks values)."""
     lower = name.lower()
     if lower in ("authorization", "proxy-authorization"):
-        return redact_text(_redact_authorization(value))
+        return _redact_authorization(value)
     if lower in SECRET_HEADERS:
         return REDACTED
-    return redact_text(value)
+    return value
 
 
 def redact_headers(
@@ -132,9 +168,9 @@ def redact_headers(
 
     ``Authorization`` keeps its scheme and access key id, e.g.
     ``OSS4-HMAC-SHA256 Credential=AKID/20240501/cn-hangzhou/oss/aliyun_v4_request,
-    Signature=REDACTED``; the STS token header becomes ``REDACTED``; any other value has
-    registered secrets masked. Accepts a mapping, ``httpx.Headers`` (names keep the case they
-    are sent in) or ``(name, value)`` pairs.
+    Signature=REDACTED``; the STS token header becomes ``REDACTED``; other values are kept
+    (:meth:`Redactor.headers` also masks known secret values). Accepts a mapping,
+    ``httpx.Headers`` (names keep the case they are sent in) or ``(name, value)`` pairs.
     """
     if hasattr(headers, "raw") and hasattr(headers, "encoding"):
         # httpx.Headers: .raw keeps each name as it is sent (multi_items() lower-cases them).
@@ -161,12 +197,14 @@ def redact_headers(
 def redact_url(url: str) -> str:
     """``url`` with secret query values and any password in it replaced by ``REDACTED``.
 
+    Known secret values elsewhere in it are masked by :meth:`Redactor.url`.
+
     The rest of the URL is kept byte for byte (its encoding is part of what was signed).
     """
     try:
         parts = urlsplit(url)
     except ValueError:
-        return redact_text(url)
+        return url
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, host = netloc.rsplit("@", 1)
@@ -181,5 +219,4 @@ def redact_url(url: str) -> str:
                 piece = f"{name}={REDACTED}"
             pieces.append(piece)
         query = "&".join(pieces)
-    rebuilt = urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-    return redact_text(rebuilt)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))

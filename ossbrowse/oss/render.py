@@ -15,13 +15,17 @@ from typing import Any
 
 from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.meaning import etag_kind, explain_headers, is_persistent_header
-from ossbrowse.oss.redact import redact_header, redact_text, redact_url
+from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
 from ossbrowse.oss.safetext import escape_unsafe, escape_unsafe_json
 
-HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", "Request")
+SERVICE_GROUP = "Response / service"
+"""The group of response headers about this answer rather than the object: which server
+answered, when, under which request id, on which connection. (They are response headers like
+all the others; none of them is a header we sent.)"""
+HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", SERVICE_GROUP)
 # Headers about the exchange rather than the object: who answered, when, on which connection.
-_REQUEST_HEADERS = frozenset(
+_SERVICE_HEADERS = frozenset(
     {
         "x-oss-request-id",
         "x-oss-server-time",
@@ -41,17 +45,17 @@ def header_group(name: str) -> str:
     if lower.startswith("x-oss-meta-") or is_persistent_header(lower):
         # Headers kept with x-oss-persistent-headers come back under their own names.
         return "User metadata"
-    if lower in _REQUEST_HEADERS:
-        return "Request"
+    if lower in _SERVICE_HEADERS:
+        return SERVICE_GROUP
     if lower.startswith("x-oss-"):
         return "OSS system"
     return "HTTP"
 
 
 def group_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Headers grouped as HTTP, OSS system, User metadata, Request (empty groups left out).
+    """Headers grouped as HTTP, OSS system, User metadata, Response / service.
 
-    Order inside a group is the order received.
+    Empty groups are left out; order inside a group is the order received.
     """
     groups: dict[str, list[tuple[str, str]]] = {group: [] for group in HEADER_GROUPS}
     for name, value in headers:
@@ -94,26 +98,31 @@ def _error_dict(error: ServiceError) -> dict[str, Any]:
     }
 
 
-def _scrub(value: Any) -> Any:
+def _scrub(value: Any, redactor: Redactor) -> Any:
     """Every string through the redactor, tuples as lists (YAML's safe dumper wants lists)."""
     if isinstance(value, str):
-        return redact_text(value)
+        return redactor.text(value)
     if isinstance(value, dict):
-        return {key: _scrub(item) for key, item in value.items()}
+        return {key: _scrub(item, redactor) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_scrub(item) for item in value]
+        return [_scrub(item, redactor) for item in value]
     return value
 
 
-def result_to_dict(result: HeadResult, *, now: datetime | None = None) -> dict[str, Any]:
+def result_to_dict(
+    result: HeadResult, *, now: datetime | None = None, redactor: Redactor = NO_SECRETS
+) -> dict[str, Any]:
     """The whole result as plain JSON/YAML-ready data; the basis of every output format.
+
+    The client already masked its secrets in the result; ``redactor`` (the client's) masks them
+    once more in everything written, the typed request included.
 
     ``explained`` says what each OSS header means for the object at ``now`` (default: the
     current time), e.g. how long a restored Archive copy stays readable.
     """
     # Response headers carry no credential of ours, but a secret echoed back (or a header the
     # redactor knows is secret) must still not be shown.
-    header_pairs = [(name, redact_header(name, value)) for name, value in result.headers]
+    header_pairs = [(name, redactor.header(name, value)) for name, value in result.headers]
     headers: dict[str, str] = {}
     spelled: dict[str, str] = {}  # lower-case name -> first spelling seen
     for name, value in header_pairs:
@@ -127,7 +136,7 @@ def result_to_dict(result: HeadResult, *, now: datetime | None = None) -> dict[s
         "version_id": result.version_id,
         "request_id": result.request_id,
         "last_modified": result.last_modified,
-        "url": redact_url(result.url),
+        "url": redactor.url(result.url),
         "request": _request_dict(result.request),
         "headers": headers,
         "headers_list": [[name, value] for name, value in header_pairs],
@@ -168,18 +177,22 @@ def result_to_dict(result: HeadResult, *, now: datetime | None = None) -> dict[s
             for meaning in explain_headers(header_pairs, now=now or datetime.now(UTC))
         ],
     }
-    scrubbed: dict[str, Any] = _scrub(data)
+    scrubbed: dict[str, Any] = _scrub(data, redactor)
     return scrubbed
 
 
-def render_json(result: HeadResult, *, now: datetime | None = None) -> str:
+def render_json(
+    result: HeadResult, *, now: datetime | None = None, redactor: Redactor = NO_SECRETS
+) -> str:
     """One JSON object (indent 2, UTF-8 text kept as is)."""
-    return _json_text(result_to_dict(result, now=now))
+    return _json_text(result_to_dict(result, now=now, redactor=redactor))
 
 
-def render_yaml(result: HeadResult, *, now: datetime | None = None) -> str:
+def render_yaml(
+    result: HeadResult, *, now: datetime | None = None, redactor: Redactor = NO_SECRETS
+) -> str:
     """The same data as YAML, unsafe characters escaped inside double-quoted strings."""
-    return _yaml_text(result_to_dict(result, now=now))
+    return _yaml_text(result_to_dict(result, now=now, redactor=redactor))
 
 
 def _yaml_text(data: Any) -> str:
@@ -291,10 +304,12 @@ def _raw_value(name: str, value: str) -> str:
     return value
 
 
-def render_raw(result: HeadResult, *, now: datetime | None = None) -> str:
+def render_raw(
+    result: HeadResult, *, now: datetime | None = None, redactor: Redactor = NO_SECRETS
+) -> str:
     """A readable block: status, why, ETag, conditions, grouped headers (each OSS header with
     what it means for the object), error, warnings."""
-    data = result_to_dict(result, now=now)
+    data = result_to_dict(result, now=now, redactor=redactor)
     meanings: dict[tuple[str, str], str] = {
         (item["header"], item["value"]): item["meaning"] for item in data["explained"]
     }

@@ -36,11 +36,11 @@ from typing import Any
 
 import httpx
 
-from . import redact
 from .addressing import Endpoint, is_ip_or_localhost, object_url
 from .deadline import DeadlineBackend, attempt_deadline, deadline_passed
 from .errors import decode_service_error
 from .profile import Profile
+from .redact import Redactor
 from .results import Attempt, ServiceError, TransportFailure
 from .signing import Credentials, OssV1Auth, OssV4Auth, V4KeyCache, utc_now
 from .transport_errors import transport_failure
@@ -48,7 +48,6 @@ from .transport_errors import transport_failure
 __all__ = [
     "BACKOFF_BASE_S",
     "BACKOFF_CAP_S",
-    "DEFAULT_KEEPALIVE_S",
     "DEFAULT_MAX_BODY",
     "POOL_CONNECTIONS",
     "RETRYABLE_FAILURES",
@@ -65,8 +64,6 @@ RETRYABLE_FAILURES = frozenset({"refused", "connect_timeout", "reset", "protocol
 _PROXY_KINDS = frozenset({"refused", "connect_timeout", "dns", "proxy", "reset", "protocol"})
 BACKOFF_BASE_S = 0.2
 BACKOFF_CAP_S = 5.0
-DEFAULT_KEEPALIVE_S = 120.0
-"""How long an idle connection is kept: long enough for a person probing by hand."""
 POOL_CONNECTIONS = 64
 """Connections the pool may hold: bulk HEAD runs up to this many requests at once."""
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
@@ -94,8 +91,8 @@ class Exchange:
     """What one ``send`` came to: the final attempt's answer, or why there was none.
 
     ``headers`` and ``body`` are the server's, unredacted (operations parse them); show them
-    only through the client's redaction (:meth:`shown_headers`). Everything else here is safe
-    to show.
+    only through the request path's :class:`~ossbrowse.oss.redact.Redactor`. Everything else
+    here is safe to show.
     """
 
     method: str
@@ -124,13 +121,6 @@ class Exchange:
     def reused(self) -> bool | None:
         """Whether the final attempt went over a kept-alive connection (None: not known)."""
         return self.attempts[-1].reused if self.attempts else None
-
-    def shown_headers(self) -> tuple[tuple[str, str], ...]:
-        """Every response header in order, each value safe to show."""
-        return tuple(
-            (name, redact.redact_text(redact.redact_header(name, value)))
-            for name, value in self.headers.multi_items()
-        )
 
 
 class _Trace:
@@ -196,12 +186,14 @@ class RequestPath:
         clock: Callable[[], datetime] | None = None,
         sleep: Callable[[float], None] | None = None,
         timer: Callable[[], float] | None = None,
-        keepalive_s: float = DEFAULT_KEEPALIVE_S,
+        keepalive_s: float | None = None,
         user_agent: str = "ossbrowse",
     ) -> None:
         assert profile.access_key_id and profile.access_key_secret  # check_usable ran
         self.profile = profile
         self.endpoint = endpoint
+        self.redactor = Redactor.for_profile(profile)
+        """Masks this profile's secrets in everything the path shows, logs or returns."""
         self._credentials = Credentials(
             profile.access_key_id, profile.access_key_secret, profile.sts_token
         )
@@ -209,7 +201,7 @@ class RequestPath:
         self._clock = clock or utc_now
         self._sleep = sleep or time.sleep
         self._timer = timer or time.perf_counter
-        self._keepalive_s = keepalive_s
+        self._keepalive_s = profile.keepalive if keepalive_s is None else keepalive_s
         self._user_agent = user_agent
         self._given = http
         self._pools: dict[str | None, httpx.BaseTransport] = {}
@@ -277,10 +269,10 @@ class RequestPath:
         )
         return SignedRequest(
             method=method,
-            url=redact.redact_url(str(request.url)),
-            headers=tuple(redact.redact_headers(request.headers)),
-            canonical_request=_redacted(signer.canonical_request),
-            string_to_sign=_redacted(signer.string_to_sign),
+            url=self.redactor.url(str(request.url)),
+            headers=tuple(self.redactor.headers(request.headers)),
+            canonical_request=self._redacted(signer.canonical_request),
+            string_to_sign=self._redacted(signer.string_to_sign),
         )
 
     # -- the network ----------------------------------------------------------------------
@@ -362,7 +354,7 @@ class RequestPath:
         asks for one byte more than it accepts and checks the length).
         """
         url = self.url(bucket, key, query)
-        shown_url = redact.redact_url(url)
+        shown_url = self.redactor.url(url)
         attempts: list[Attempt] = []
         waited = 0.0
         retries = self.profile.retry_times if retry else 0
@@ -379,7 +371,7 @@ class RequestPath:
             try:
                 pool = self._pool_for(request.url)
             except ValueError as exc:  # e.g. an unusable proxy URL in the environment
-                message = redact.redact_text(str(exc))
+                message = self.redactor.text(str(exc))
                 return Exchange(
                     method=method,
                     url=shown_url,
@@ -418,13 +410,13 @@ class RequestPath:
                     attempts=tuple(attempts),
                     failure=failure,
                     signed_at=signer.signed_at,
-                    string_to_sign=_redacted(signer.string_to_sign),
-                    canonical_request=_redacted(signer.canonical_request),
+                    string_to_sign=self._redacted(signer.string_to_sign),
+                    canonical_request=self._redacted(signer.canonical_request),
                 )
             assert response is not None
             status = response.status_code
             attempts.append(_with_wait(trace.attempt(number, status, None, start, end), waited))
-            _log_exchange(request, response, attempts[-1])
+            _log_exchange(request, response, attempts[-1], self.redactor)
             if status >= 500 and number <= retries:
                 waited = backoff_seconds(number)
                 self._sleep(waited)
@@ -436,9 +428,10 @@ class RequestPath:
                     response.headers,
                     body,
                     sent_at=signer.signed_at,
-                    our_string_to_sign=_redacted(signer.string_to_sign),
-                    our_canonical_request=_redacted(signer.canonical_request),
+                    our_string_to_sign=self._redacted(signer.string_to_sign),
+                    our_canonical_request=self._redacted(signer.canonical_request),
                     region=self.profile.region,
+                    redactor=self.redactor,
                 )
             return Exchange(
                 method=method,
@@ -449,13 +442,13 @@ class RequestPath:
                 attempts=tuple(attempts),
                 error=error,
                 signed_at=signer.signed_at,
-                string_to_sign=_redacted(signer.string_to_sign),
-                canonical_request=_redacted(signer.canonical_request),
+                string_to_sign=self._redacted(signer.string_to_sign),
+                canonical_request=self._redacted(signer.canonical_request),
             )
         raise AssertionError("unreachable: the loop always returns")  # pragma: no cover
 
     def _failure(self, exc: BaseException) -> TransportFailure:
-        failure = transport_failure(exc)
+        failure = transport_failure(exc, self.redactor)
         if deadline_passed():
             failure = TransportFailure(
                 "read_timeout",
@@ -472,6 +465,10 @@ class RequestPath:
             return failure
         shown = httpx.URL(proxy).copy_with(username=None, password=None)
         return TransportFailure(failure.kind, f"{failure.message} (through proxy {shown})")
+
+    def _redacted(self, text: str | None) -> str | None:
+        """V4 signs the STS token as a header, so what was signed can hold a secret."""
+        return None if text is None else self.redactor.text(text)
 
     def close(self) -> None:
         """Close every connection (the injected transport too)."""
@@ -511,25 +508,22 @@ def _with_wait(attempt: Attempt, waited: float) -> Attempt:
     )
 
 
-def _log_exchange(request: httpx.Request, response: httpx.Response, attempt: Attempt) -> None:
+def _log_exchange(
+    request: httpx.Request, response: httpx.Response, attempt: Attempt, redactor: Redactor
+) -> None:
     """Log what was sent and received; every value passes through the redactor."""
     if not log.isEnabledFor(logging.INFO):
         return
     log.info(
         "%s %s attempt %d: %d in %.1f ms",
         request.method,
-        redact.redact_url(str(request.url)),
+        redactor.url(str(request.url)),
         attempt.number,
         response.status_code,
         attempt.elapsed_ms,
     )
     if log.isEnabledFor(logging.DEBUG):
-        for name, value in redact.redact_headers(request.headers):
-            log.debug("> %s: %s", name, redact.redact_text(value))
-        for name, value in response.headers.multi_items():
-            log.debug("< %s: %s", name, redact.redact_text(redact.redact_header(name, value)))
-
-
-def _redacted(text: str | None) -> str | None:
-    """V4 signs the STS token as a header, so what was signed can hold a secret."""
-    return None if text is None else redact.redact_text(text)
+        for name, value in redactor.headers(request.headers):
+            log.debug("> %s: %s", name, value)
+        for name, value in redactor.headers(response.headers):
+            log.debug("< %s: %s", name, value)

@@ -13,7 +13,7 @@ import ssl
 
 import httpx
 
-from ossbrowse.oss.redact import redact_text, redact_url
+from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import TransportFailure
 from ossbrowse.oss.safetext import one_line, shorten
 
@@ -50,20 +50,21 @@ def _target(exc: BaseException) -> tuple[str, str]:
     return host, f"{host}:{port}"
 
 
-def _one_line(text: str, limit: int = 200) -> str:
-    text = _URL_RE.sub(lambda m: redact_url(m.group(0)), text)
+def _one_line(text: str, redactor: Redactor, limit: int = 200) -> str:
+    # Secrets are masked before the text is cut, so a cut never leaves part of one behind.
+    text = redactor.text(_URL_RE.sub(lambda m: redactor.url(m.group(0)), text))
     text = " ".join(one_line(text).split())
     return shorten(text, limit)
 
 
-def _detail(chain: list[BaseException]) -> str:
+def _detail(chain: list[BaseException], redactor: Redactor) -> str:
     """The most specific non-empty message in the chain."""
     for item in reversed(chain):
         if isinstance(item, ssl.SSLCertVerificationError) and item.verify_message:
             return item.verify_message
         text = str(item).strip().rstrip(".")
         if text:
-            return _one_line(text)
+            return _one_line(text, redactor)
     return type(chain[0]).__name__
 
 
@@ -100,16 +101,17 @@ def _kind(exc: BaseException, chain: list[BaseException]) -> str:
     return "other"
 
 
-def transport_failure(exc: BaseException) -> TransportFailure:
+def transport_failure(exc: BaseException, redactor: Redactor = NO_SECRETS) -> TransportFailure:
     """Name a request that got no HTTP answer, in one line a person can act on.
 
     Kinds: ``dns``, ``refused``, ``connect_timeout``, ``read_timeout``, ``tls``, ``reset``,
-    ``proxy``, ``protocol``, ``other``. The message never contains a secret.
+    ``proxy``, ``protocol``, ``other``. The message never contains a secret: secret query
+    values are hidden by name, and ``redactor`` masks the profile's secrets wherever they are.
     """
     chain = _chain(exc)
     kind = _kind(exc, chain)
     host, where = _target(exc)
-    detail = _detail(chain)
+    detail = _detail(chain, redactor)
     cert_error = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None)
     if isinstance(exc, httpx.WriteTimeout):
         message = f"Timed out sending the request to {where} — try a larger --read-timeout."
@@ -138,4 +140,4 @@ def transport_failure(exc: BaseException) -> TransportFailure:
             "protocol": f"{where} did not answer with valid HTTP ({detail}).",
             "other": f"The request to {where} failed: {detail}.",
         }[kind]
-    return TransportFailure(kind=kind, message=redact_text(_one_line(message, 400)))
+    return TransportFailure(kind=kind, message=_one_line(message, redactor, 400))

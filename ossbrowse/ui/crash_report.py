@@ -14,25 +14,27 @@ from types import TracebackType
 import rich
 from rich.traceback import Trace, Traceback
 
-from ossbrowse.oss.redact import redact_text
+from ossbrowse.oss.redact import Redactor
 
 
-def _redact_trace(trace: Trace) -> None:
+def _redact_trace(trace: Trace, redactor: Redactor) -> None:
     for stack in trace.stacks:
-        stack.exc_value = redact_text(stack.exc_value)
-        stack.notes = [redact_text(note) for note in stack.notes]
+        stack.exc_value = redactor.text(stack.exc_value)
+        stack.notes = [redactor.text(note) for note in stack.notes]
         for frame in stack.frames:
             frame.locals = None  # extracted without locals; make sure none slip in
         for group_member in stack.exceptions:
-            _redact_trace(group_member)
+            _redact_trace(group_member, redactor)
 
 
 def crash_traceback(
     exc_type: type[BaseException],
     exc_value: BaseException,
     traceback: TracebackType | None,
+    redactor: Redactor,
 ) -> Traceback:
-    """A Rich traceback of the exception without local variables and with secrets masked."""
+    """A Rich traceback of the exception without local variables and with ``redactor``'s
+    secrets (the session's) masked."""
     trace = Traceback.extract(exc_type, exc_value, traceback, show_locals=False)
-    _redact_trace(trace)
+    _redact_trace(trace, redactor)
     return Traceback(trace, width=None, show_locals=False, suppress=[rich])

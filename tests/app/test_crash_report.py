@@ -27,8 +27,10 @@ from tui_helpers import (
 
 from ossbrowse.emulator import Emulator
 from ossbrowse.oss import canonical
+from ossbrowse.oss.redact import Redactor
 from ossbrowse.oss.secret import HIDDEN_VALUE
 from ossbrowse.ui.app import OssBrowseApp
+from ossbrowse.ui.crash_report import crash_traceback
 
 
 def broken_hmac(*args: Any, **kwargs: Any) -> bytes:
@@ -148,3 +150,21 @@ async def test_a_secret_pasted_as_endpoint_is_refused_and_never_shown(
         await pilot.pause()
         assert app.is_running
         assert all(SECRET.lower()[:10] not in n.lower() for n in notifications(messages))
+
+
+def test_the_report_masks_the_sessions_secrets_in_exception_texts() -> None:
+    # An exception message that quotes a secret (a library echoing what it was given) is
+    # masked with the session's redactor, which knows every profile used in the session.
+    redactor = Redactor([SECRET]).with_secrets(Redactor([STS_TOKEN]))
+    try:
+        try:
+            raise ValueError(f"bad token {STS_TOKEN}")
+        except ValueError as inner:
+            raise RuntimeError(f"signing with {SECRET} failed") from inner
+    except RuntimeError as exc:
+        report = crash_traceback(type(exc), exc, exc.__traceback__, redactor)
+    out = io.StringIO()
+    Console(file=out, width=120, color_system=None).print(report)
+    text = out.getvalue()
+    assert "signing with *** failed" in text and "bad token ***" in text
+    assert SECRET not in text and STS_TOKEN not in text

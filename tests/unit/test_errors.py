@@ -20,13 +20,13 @@ from hypothesis import strategies as st
 
 from ossbrowse.oss.error_document import MAX_DOCUMENT_BYTES
 from ossbrowse.oss.errors import BAD_ERROR_RESPONSE, decode_service_error
-from ossbrowse.oss.redact import register_secret
+from ossbrowse.oss.redact import Redactor
 from ossbrowse.oss.transport_errors import transport_failure
 
 SECRET = "ErrCanarySecret-Do-Not-Show-4e1f"
 TOKEN = "ErrCanaryToken-Do-Not-Show-9b7a"
-register_secret(SECRET)
-register_secret(TOKEN)
+REDACTOR = Redactor([SECRET, TOKEN])
+"""The redactor a client of a profile with these secrets would have."""
 
 NO_SUCH_KEY = """<?xml version="1.0" encoding="UTF-8"?>
 <Error>
@@ -401,7 +401,7 @@ def test_secrets_echoed_by_a_server_are_hidden() -> None:
         f"The security token {TOKEN} is invalid; secret {SECRET}",
         ("SecurityToken", "opaque-token-not-registered-1234"),
     )
-    error = decode_service_error(403, {"x-oss-err": b64(doc)}, b"")
+    error = decode_service_error(403, {"x-oss-err": b64(doc)}, b"", redactor=REDACTOR)
     text = repr(error)
     assert TOKEN not in text and SECRET not in text
     assert "opaque-token-not-registered-1234" not in text
@@ -649,7 +649,7 @@ def test_a_message_never_carries_a_secret_or_signature() -> None:
         f"failed for https://bkt.example/k?x-oss-signature=abcdef0123&x-oss-security-token={TOKEN}"
         f"\nAuthorization: OSS LTAI:{SECRET}"
     )
-    failure = transport_failure(httpx.ConnectError(text, request=REQUEST))
+    failure = transport_failure(httpx.ConnectError(text, request=REQUEST), REDACTOR)
     assert_one_clean_line(failure.message)
     assert "abcdef0123" not in failure.message
 

@@ -1,27 +1,25 @@
-"""The redactor: secret headers, secret query parameters and registered secrets never show."""
+"""The redactor: secret headers, secret query parameters and a profile's secrets never show."""
 
 from __future__ import annotations
 
 import base64
 import re
-import subprocess
-import sys
 from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
 
+from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.redact import (
     MASK,
     REDACTED,
     SECRET_HEADERS,
     SECRET_QUERY,
+    Redactor,
     redact_header,
-    redact_headers,
-    redact_text,
     redact_url,
-    register_secret,
 )
+from ossbrowse.oss.secret import Secret
 
 # Canaries with characters that change under URL and base64 encoding.
 SECRET = "Canary/Secret+Redact=Test-7f3e9a"
@@ -33,11 +31,11 @@ V4_AUTH = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _registered() -> None:
-    # The registry is process-wide and only grows: registering again is harmless.
-    register_secret(SECRET)
-    register_secret(TOKEN)
+REDACTOR = Redactor([SECRET, TOKEN])
+
+
+def redact_text(text: str) -> str:
+    return REDACTOR.text(text)
 
 
 def test_secret_names_are_lower_case_and_complete() -> None:
@@ -81,7 +79,7 @@ def test_redact_headers_accepts_pairs_mappings_and_httpx_headers_keeping_order()
         ("X-Echo", f"before {SECRET} after"),
     ]
     for headers in (pairs, dict(pairs), httpx.Headers(pairs)):
-        result = redact_headers(headers)
+        result = REDACTOR.headers(headers)
         assert [name for name, _ in result] == [name for name, _ in pairs]  # order and case kept
         values = dict((name.lower(), value) for name, value in result)
         assert values["host"] == "bkt.oss-cn-hangzhou.aliyuncs.com"
@@ -126,9 +124,9 @@ def test_redact_url_leaves_an_ordinary_url_alone() -> None:
     assert redact_url(url) == url
 
 
-def test_redact_url_masks_a_registered_secret_anywhere() -> None:
+def test_a_redactors_url_masks_its_secrets_anywhere() -> None:
     url = f"http://127.0.0.1:9/bkt/{quote(SECRET, safe='')}?note={quote_plus(TOKEN)}"
-    result = redact_url(url)
+    result = REDACTOR.url(url)
     assert quote(SECRET, safe="") not in result and quote_plus(TOKEN) not in result
     assert MASK in result
 
@@ -165,23 +163,41 @@ def test_redact_text_leaves_ordinary_text_alone() -> None:
 
 
 @pytest.mark.parametrize("value", ["", None, "ab", "12345"])
-def test_empty_and_very_short_values_are_not_registered(value: str | None) -> None:
-    register_secret(value)
-    # Registered, "" would match between every two characters and None would not even be
+def test_empty_and_very_short_values_are_not_secrets(value: str | None) -> None:
+    redactor = Redactor([value, SECRET])
+    # As secrets, "" would match between every two characters and None would not even be
     # text: either would change (or break) the redaction of every ordinary string.
     text = "x ab 12345 y"
-    assert redact_text(text) == text
-    assert redact_text("") == ""
-    assert redact_text(f"a {SECRET} b") == "a *** b"  # the real secrets are still masked
+    assert redactor.text(text) == text
+    assert redactor.text("") == ""
+    assert redactor.text(f"a {SECRET} b") == "a *** b"  # the real secret is still masked
 
 
-def test_clear_secrets_forgets_them() -> None:
-    # In a fresh process, so the registry other tests rely on stays intact.
-    code = (
-        "from ossbrowse.oss.redact import register_secret, redact_text, clear_secrets\n"
-        "register_secret('Canary-Clear-Secret-1')\n"
-        "assert redact_text('a Canary-Clear-Secret-1 b') == 'a *** b'\n"
-        "clear_secrets()\n"
-        "assert redact_text('a Canary-Clear-Secret-1 b') == 'a Canary-Clear-Secret-1 b'\n"
+def test_each_redactor_knows_only_its_own_secrets() -> None:
+    # No process-wide registry: one client's secrets are not another's, and nothing lingers.
+    mine, theirs = Redactor([SECRET]), Redactor([TOKEN])
+    text = f"{SECRET} {TOKEN}"
+    assert mine.text(text) == f"{MASK} {TOKEN}"
+    assert theirs.text(text) == f"{SECRET} {MASK}"
+    assert Redactor().text(text) == text
+    both = mine.with_secrets(theirs)
+    assert both.text(text) == f"{MASK} {MASK}"
+    assert mine.text(text) == f"{MASK} {TOKEN}"  # with_secrets made a new one
+
+
+def test_a_profiles_redactor_masks_its_secret_token_and_proxy_password() -> None:
+    profile = Profile(
+        access_key_id="LTAI5tCanaryKeyId",
+        access_key_secret=Secret(SECRET),
+        sts_token=Secret(TOKEN),
+        proxy="http://user:Proxy-Password-77@127.0.0.1:3128",
     )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    redactor = Redactor.for_profile(profile)
+    shown = redactor.text(f"{SECRET} {TOKEN} Proxy-Password-77 LTAI5tCanaryKeyId")
+    assert shown == f"{MASK} {MASK} {MASK} LTAI5tCanaryKeyId"  # the key id is not a secret
+
+
+def test_the_name_rules_work_without_any_secret_value() -> None:
+    # What is secret by name is hidden by the module functions alone.
+    assert redact_header("x-oss-security-token", "anything") == REDACTED
+    assert Redactor().url("https://b.example/k?Signature=abc").endswith(f"Signature={REDACTED}")

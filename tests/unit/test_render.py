@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 import yaml
 
-from ossbrowse.oss import redact
 from ossbrowse.oss.meaning import etag_kind
+from ossbrowse.oss.redact import Redactor
 from ossbrowse.oss.render import (
     group_headers,
     render_json,
@@ -244,7 +243,12 @@ def test_etag_kind(etag: str | None, kind: str) -> None:
 
 def test_group_headers_in_fixed_order_keeping_received_order() -> None:
     groups = group_headers(OBJECT_HEADERS)
-    assert [name for name, _ in groups] == ["HTTP", "OSS system", "User metadata", "Request"]
+    assert [name for name, _ in groups] == [
+        "HTTP",
+        "OSS system",
+        "User metadata",
+        "Response / service",
+    ]
     by_group = {name: [h for h, _ in items] for name, items in groups}
     assert by_group["HTTP"] == [
         "Content-Type",
@@ -261,7 +265,7 @@ def test_group_headers_in_fixed_order_keeping_received_order() -> None:
         "x-oss-hash-crc64ecma",
     ]
     assert by_group["User metadata"] == ["x-oss-meta-owner", "X-Oss-Meta-Project"]
-    assert by_group["Request"] == [
+    assert by_group["Response / service"] == [
         "Server",
         "Date",
         "Connection",
@@ -272,7 +276,9 @@ def test_group_headers_in_fixed_order_keeping_received_order() -> None:
 
 
 def test_group_headers_leaves_out_empty_groups() -> None:
-    assert group_headers([("x-oss-request-id", "1")]) == [("Request", [("x-oss-request-id", "1")])]
+    assert group_headers([("x-oss-request-id", "1")]) == [
+        ("Response / service", [("x-oss-request-id", "1")])
+    ]
     assert group_headers([]) == []
 
 
@@ -386,7 +392,7 @@ def test_raw_of_a_200_has_sections_in_order() -> None:
     assert lines[1] == "The object exists."
     assert f"ETag: {ETAG}  (MD5)" in lines
     assert "Version: CAEQNhiBgMDJgZCA0BYiIDc4MGZjZGI2OTBjOTRmNTE5NmU5NmFmZjdhODk0ZWI2" in lines
-    titles = ["HTTP headers", "OSS system headers", "User metadata", "Request headers"]
+    titles = ["HTTP headers", "OSS system headers", "User metadata", "Response / service headers"]
     positions = [lines.index(title) for title in titles]
     assert positions == sorted(positions)
     # Each header sits under its own section.
@@ -540,20 +546,12 @@ CANARY = "RenderCanarySecret7f3a9c1e5b"
 TOKEN = "RenderCanaryToken/7f3a+9c1e=="
 
 
-@pytest.fixture
-def registered_canary() -> Iterator[None]:
-    # The registry is process-wide: put back whatever other tests had registered.
-    before = set(redact._secrets)
-    redact.register_secret(CANARY)
-    redact.register_secret(TOKEN)
-    yield
-    redact.clear_secrets()
-    for secret in before:
-        redact.register_secret(secret)
+REDACTOR = Redactor([CANARY, TOKEN])
+"""The redactor of a client whose profile holds these secrets."""
 
 
 @pytest.mark.parametrize("case", sorted(ALL))
-def test_every_string_goes_through_the_redactor(case: str, registered_canary: None) -> None:
+def test_every_string_goes_through_the_redactor(case: str) -> None:
     # Plant a registered secret in every string field the result has: no output may show it.
     def plant(text: str) -> str:
         return f"{text}{CANARY}"
@@ -568,12 +566,15 @@ def test_every_string_goes_through_the_redactor(case: str, registered_canary: No
             "warnings": (*original.warnings, plant("w")),
         }
     )
-    for output in (render_raw(result), render_json(result), render_yaml(result)):
+    outputs = [
+        render(result, redactor=REDACTOR) for render in (render_raw, render_json, render_yaml)
+    ]
+    for output in outputs:
         assert CANARY not in output
         assert output.count("***") >= 3 + len(original.headers)
 
 
-def test_registered_secrets_never_reach_any_output(registered_canary: None) -> None:
+def test_a_profiles_secrets_never_reach_any_output() -> None:
     original = signature_result()
     assert original.error is not None
     error = ServiceError(
@@ -596,7 +597,9 @@ def test_registered_secrets_never_reach_any_output(registered_canary: None) -> N
             "warnings": (f"token {TOKEN} expired",),
         }
     )
-    outputs = (render_raw(result), render_json(result), render_yaml(result))
+    outputs = [
+        render(result, redactor=REDACTOR) for render in (render_raw, render_json, render_yaml)
+    ]
     for output in outputs:
         assert CANARY not in output
         assert TOKEN not in output

@@ -35,7 +35,6 @@ from ossbrowse.oss.listing import (
 )
 from ossbrowse.oss.location import looks_like_location, parse_location
 from ossbrowse.oss.paging import ListingFailed
-from ossbrowse.oss.redact import redact_text
 from ossbrowse.oss.results import HeadRequest, HeadResult
 from ossbrowse.oss.validation import InputError, check_bucket
 from ossbrowse.ui.actions import Action, bindings
@@ -282,7 +281,7 @@ class BrowseScreen(SessionScreen):
             session.profile,
             session.client.endpoint_label if session.client else None,
             usable=session.client is not None,
-            demo=session.demo,
+            demo=session.on_demo_profile,
             presenter=session.presenter,
         )
 
@@ -401,7 +400,7 @@ class BrowseScreen(SessionScreen):
             return
         if event.ticket.group == PREVIEW:
             self.query_one("#preview", LiteralStatic).update(
-                f"Preview failed: {redact_text(str(event.error))}"
+                f"Preview failed: {self.session.redactor.text(str(event.error))}"
             )
             return
         self.more = False
@@ -410,11 +409,11 @@ class BrowseScreen(SessionScreen):
             status = f"{error.status} " if error.status else ""
             code = error.error.code if error.error is not None and error.error.code else ""
             head = f"{error.operation} failed: {status}{code}".rstrip()
-            text = f"{head}. {redact_text(error.message)}"
+            text = f"{head}. {self.session.redactor.text(error.message)}"
             if not self.place.bucket and error.status == 403:
                 text += "\nThis profile may not list buckets: press / and type a bucket name."
         else:
-            text = f"Listing failed: {redact_text(str(error))}"
+            text = f"Listing failed: {self.session.redactor.text(str(error))}"
         self.say(text, error=True)
 
     def _maybe_more(self) -> None:

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.worker import Worker, WorkerState
 
-from ossbrowse.oss.redact import redact_text
 from ossbrowse.ui.actions import Action, bindings
 from ossbrowse.ui.guide import Guide, Kind
 from ossbrowse.ui.literal import notify
@@ -132,7 +131,7 @@ class GuidedHeadScreen(HeadScreen):
             self._waiting = False
             notify(
                 self,
-                redact_text(str(worker.error)),
+                self.session.redactor.text(str(worker.error)),
                 title="Rewrite failed",
                 severity="error",
                 timeout=10,

@@ -116,7 +116,11 @@ class ProbeActions(SessionScreen):
         if shown is None:
             notify(self, "No result to copy yet.", severity="warning")
             return
-        text = json.dumps(result_to_dict(shown.result), indent=2, ensure_ascii=False)
+        text = json.dumps(
+            result_to_dict(shown.result, redactor=self.session.redactor),
+            indent=2,
+            ensure_ascii=False,
+        )
         copy_text(self, self.session, text, "the result as JSON")
 
     # -- shareable reproductions --------------------------------------------------------------
