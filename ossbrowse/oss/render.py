@@ -19,9 +19,13 @@ from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
 from ossbrowse.oss.safetext import escape_unsafe, escape_unsafe_json
 
-HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", "Request")
+SERVICE_GROUP = "Response / service"
+"""The group of response headers about this answer rather than the object: which server
+answered, when, under which request id, on which connection. (They are response headers like
+all the others; none of them is a header we sent.)"""
+HEADER_GROUPS = ("HTTP", "OSS system", "User metadata", SERVICE_GROUP)
 # Headers about the exchange rather than the object: who answered, when, on which connection.
-_REQUEST_HEADERS = frozenset(
+_SERVICE_HEADERS = frozenset(
     {
         "x-oss-request-id",
         "x-oss-server-time",
@@ -41,17 +45,17 @@ def header_group(name: str) -> str:
     if lower.startswith("x-oss-meta-") or is_persistent_header(lower):
         # Headers kept with x-oss-persistent-headers come back under their own names.
         return "User metadata"
-    if lower in _REQUEST_HEADERS:
-        return "Request"
+    if lower in _SERVICE_HEADERS:
+        return SERVICE_GROUP
     if lower.startswith("x-oss-"):
         return "OSS system"
     return "HTTP"
 
 
 def group_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Headers grouped as HTTP, OSS system, User metadata, Request (empty groups left out).
+    """Headers grouped as HTTP, OSS system, User metadata, Response / service.
 
-    Order inside a group is the order received.
+    Empty groups are left out; order inside a group is the order received.
     """
     groups: dict[str, list[tuple[str, str]]] = {group: [] for group in HEADER_GROUPS}
     for name, value in headers:

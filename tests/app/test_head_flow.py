@@ -80,7 +80,7 @@ async def test_result_shows_etag_kind_and_grouped_headers(demo_app) -> None:
             label, name, _ = (cell.plain.strip() for cell in table.get_row_at(i))
             group = label or group
             grouped.setdefault(group, []).append(name)
-        assert list(grouped) == ["HTTP", "OSS system", "User metadata", "Request"]
+        assert list(grouped) == ["HTTP", "OSS system", "User metadata", "Response / service"]
         assert "x-oss-meta-author" in grouped["User metadata"]
         assert "etag" in {name.lower() for name in grouped["HTTP"]}
-        assert "x-oss-request-id" in {name.lower() for name in grouped["Request"]}
+        assert "x-oss-request-id" in {name.lower() for name in grouped["Response / service"]}

@@ -243,7 +243,12 @@ def test_etag_kind(etag: str | None, kind: str) -> None:
 
 def test_group_headers_in_fixed_order_keeping_received_order() -> None:
     groups = group_headers(OBJECT_HEADERS)
-    assert [name for name, _ in groups] == ["HTTP", "OSS system", "User metadata", "Request"]
+    assert [name for name, _ in groups] == [
+        "HTTP",
+        "OSS system",
+        "User metadata",
+        "Response / service",
+    ]
     by_group = {name: [h for h, _ in items] for name, items in groups}
     assert by_group["HTTP"] == [
         "Content-Type",
@@ -260,7 +265,7 @@ def test_group_headers_in_fixed_order_keeping_received_order() -> None:
         "x-oss-hash-crc64ecma",
     ]
     assert by_group["User metadata"] == ["x-oss-meta-owner", "X-Oss-Meta-Project"]
-    assert by_group["Request"] == [
+    assert by_group["Response / service"] == [
         "Server",
         "Date",
         "Connection",
@@ -271,7 +276,9 @@ def test_group_headers_in_fixed_order_keeping_received_order() -> None:
 
 
 def test_group_headers_leaves_out_empty_groups() -> None:
-    assert group_headers([("x-oss-request-id", "1")]) == [("Request", [("x-oss-request-id", "1")])]
+    assert group_headers([("x-oss-request-id", "1")]) == [
+        ("Response / service", [("x-oss-request-id", "1")])
+    ]
     assert group_headers([]) == []
 
 
@@ -385,7 +392,7 @@ def test_raw_of_a_200_has_sections_in_order() -> None:
     assert lines[1] == "The object exists."
     assert f"ETag: {ETAG}  (MD5)" in lines
     assert "Version: CAEQNhiBgMDJgZCA0BYiIDc4MGZjZGI2OTBjOTRmNTE5NmU5NmFmZjdhODk0ZWI2" in lines
-    titles = ["HTTP headers", "OSS system headers", "User metadata", "Request headers"]
+    titles = ["HTTP headers", "OSS system headers", "User metadata", "Response / service headers"]
     positions = [lines.index(title) for title in titles]
     assert positions == sorted(positions)
     # Each header sits under its own section.

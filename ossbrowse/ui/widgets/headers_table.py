@@ -1,4 +1,4 @@
-"""Every response header, grouped: HTTP, OSS system, User metadata, Request.
+"""Every response header, grouped: HTTP, OSS system, User metadata, Response / service.
 
 A row cursor selects one header, whose full value the copy action takes. Values are shown as
 plain text (never as markup) with control characters escaped and very long values cut.

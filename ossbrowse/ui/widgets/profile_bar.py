@@ -1,7 +1,7 @@
 """The header line: which profile, endpoint, region and signing version the app talks with.
 
-It never shows a secret: only the profile name, where it points, and whether an STS token is
-in use (not the token).
+It never shows a secret: only the profile name, where it points, whether an STS token is in
+use (not the token), and which settings the command line set (their flag names, not values).
 """
 
 from __future__ import annotations
@@ -30,6 +30,14 @@ def _unless_secret(profile: Profile, value: str) -> str:
     such a profile cannot send, and the bar must not show it)."""
     known = [s for s in (profile.access_key_secret, profile.sts_token) if s is not None]
     return HIDDEN_VALUE if shares_secret(value, known) else value
+
+
+def flag_settings(profile: Profile) -> list[str]:
+    """The flags (``--sign-version``...) that set a value of ``profile``, in setting order.
+
+    They stay in force whichever profile is picked, so the bar and the switcher name them.
+    """
+    return [f"--{name.replace('_', '-')}" for name, source in profile.sources if source == "flag"]
 
 
 class ProfileBar(LiteralStatic):
@@ -71,5 +79,8 @@ class ProfileBar(LiteralStatic):
             parts.append(("  STS token", "bold"))
         if not usable:
             parts.append(("  not configured", "bold $error"))
+        flags = flag_settings(profile)
+        if flags:
+            parts += [("  flags ", "dim"), (" ".join(flags), "bold")]
         line = Content.assemble(*parts)
         self.update(line)
