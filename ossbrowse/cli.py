@@ -684,6 +684,16 @@ def run_demo(argv: Sequence[str]) -> int:
     )
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
     parser.add_argument("--sign-version", choices=("v1", "v4"), default="v4")
+    parser.add_argument(
+        "--guided",
+        action="store_true",
+        help="walk through 200, 304, a rewrite of the object, 200 and 412, one key per step",
+    )
+    parser.add_argument(
+        "--presenter",
+        action="store_true",
+        help="for an audience: no AccessKeyId or endpoint on screen, larger outcome digits",
+    )
     args = parser.parse_args(argv)
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
@@ -692,7 +702,20 @@ def run_demo(argv: Sequence[str]) -> int:
         profile = emulator.profile(name="demo", sign_version=args.sign_version)
         from .ui.app import make_app
 
-        make_app(profile, prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY}, demo=True).run()
+        guide = None
+        if args.guided:
+            from .emulator.demo_rewrite import DemoRewriter
+            from .ui.guide import Guide
+
+            rewrite = DemoRewriter(emulator, DEMO_BUCKET, DEMO_KEY)
+            guide = Guide(DEMO_BUCKET, DEMO_KEY, rewrite)
+        make_app(
+            profile,
+            prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY},
+            demo=True,
+            presenter=args.presenter,
+            guide=guide,
+        ).run()
     return EXIT_OK
 
 

@@ -114,6 +114,7 @@ class Session:
         connect: Callable[[Profile], OssClient],
         clock: Callable[[], datetime] | None = None,
         demo: bool = False,
+        presenter: bool = False,
         config_file: str | None = None,
         start: Mapping[str, str] | None = None,
         flags: Mapping[str, object] | None = None,
@@ -127,6 +128,8 @@ class Session:
         self._clock = clock or utc_now
         self.demo = demo
         """Started by ``ossbrowse demo``: against the local emulator."""
+        self.presenter = presenter
+        """Shown to an audience: no AccessKeyId or endpoint on screen, larger outcome glyphs."""
         self.config_file = config_file
         """Where the profile switcher looks for profiles (None: ossutil's default)."""
         self.start: dict[str, str] = dict(start or {})

@@ -138,6 +138,7 @@ class HeadScreen(ProbeActions):
             session.client.endpoint_label if session.client else None,
             usable=session.client is not None,
             demo=session.on_demo_profile,
+            presenter=session.presenter,
         )
         if session.client is None:
             self.pane.show_placeholder(
