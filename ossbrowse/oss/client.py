@@ -33,7 +33,7 @@ from .listing import MAX_LISTING_BYTES
 from .paging import ListingFailed, Query, Response
 from .profile import ConfigError, Profile, check_usable
 from .results import HeadRequest, HeadResult, Outcome, PreparedHead
-from .transport import DEFAULT_KEEPALIVE_S, Exchange, RequestPath
+from .transport import Exchange, RequestPath
 from .validation import InputError, has_dot_segments
 
 log = logging.getLogger(__name__)
@@ -64,12 +64,13 @@ class OssClient(ListOperations):
         clock: Callable[[], datetime] | None = None,
         sleep: Callable[[float], None] | None = None,
         timer: Callable[[], float] | None = None,
-        keepalive_s: float = DEFAULT_KEEPALIVE_S,
+        keepalive_s: float | None = None,
         listing_transport: httpx.BaseTransport | None = None,
     ) -> None:
         """``transport`` replaces the network; ``clock`` signs requests, ``sleep`` waits between
         retries and ``timer`` measures; tests and screenshots inject them to be deterministic.
-        ``keepalive_s`` is how long an idle connection is kept for the next request.
+        ``keepalive_s`` is how long an idle connection is kept for the next request (default:
+        the profile's ``keepalive``).
         ``listing_transport`` serves when ``transport`` is not given: listings and HEADs share
         one request path."""
         check_usable(profile)

@@ -78,9 +78,7 @@ def build_head_request(
         if read is None:
             return None
         value, date_notes = read
-        notes.extend(
-            f"{label}: {note} (sent as {format_http_date(value)})." for note in date_notes
-        )
+        notes.extend(f"{label}: {note} (sent as {format_http_date(value)})." for note in date_notes)
         return value
 
     attempt(check_bucket, bucket)

@@ -15,6 +15,12 @@ from .addressing import region_in_text
 from .secret import HIDDEN_VALUE, Secret, looks_like_secret, quote_value, shares_secret
 from .validation import InputError, check_region
 
+DEFAULT_KEEPALIVE_S = 120.0
+"""How long an idle connection is kept for the next request: long enough for a person probing
+by hand (httpx's own default of 5 s would open a new connection, and a TLS handshake, for almost
+every send)."""
+MAX_KEEPALIVE_S = 86_400.0
+
 # Named in hints when no config file was read; ossutil's default file name.
 _DEFAULT_CONFIG_HINT = "~/.ossutilconfig"
 
@@ -40,6 +46,8 @@ class Profile:
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     retry_times: int = 2
+    keepalive: float = DEFAULT_KEEPALIVE_S
+    """Seconds an idle connection is kept open for the next request; 0 closes it after each."""
     proxy: str | None = None
     skip_verify_cert: bool = False
     sources: tuple[tuple[str, str], ...] = ()
@@ -98,6 +106,76 @@ def _refuse_pasted_secret(profile: Profile) -> None:
             )
 
 
+# How each credential is named in each source, for messages.
+_CREDENTIAL_NAMES = {
+    "flag": {
+        "access_key_id": "-i/--access-key-id",
+        "access_key_secret": "-k/--access-key-secret",
+        "sts_token": "-t/--sts-token",
+    },
+    "env": {
+        "access_key_id": "OSS_ACCESS_KEY_ID",
+        "access_key_secret": "OSS_ACCESS_KEY_SECRET",
+        "sts_token": "OSS_SESSION_TOKEN",
+    },
+    "file": {
+        "access_key_id": "accessKeyId",
+        "access_key_secret": "accessKeySecret",
+        "sts_token": "stsToken",
+    },
+}
+CREDENTIALS_RULE = (
+    "Credentials are taken as a set from one source (the command line, else the environment, "
+    "else the config file), never mixed"
+)
+"""The rule :func:`check_usable` states when a credential set is incomplete."""
+
+
+def _incomplete_credentials(profile: Profile, given: str, missing: str) -> str:
+    """Why ``given`` without ``missing`` cannot be used, naming the rule and both fixes."""
+    source = profile.source_of(given) or ""
+    kind = "file" if source.startswith("file:") else source
+    if kind not in ("flag", "env"):
+        # No known source (a Profile built in code) or the config file: the hint says where.
+        label = {"access_key_id": "access key id", "access_key_secret": "access key secret"}
+        hint = _setting_hint(
+            profile,
+            _CREDENTIAL_NAMES["flag"][missing],
+            _CREDENTIAL_NAMES["env"][missing],
+            _CREDENTIAL_NAMES["file"][missing],
+        )
+        if kind == "file":
+            hint = (
+                f"add {_CREDENTIAL_NAMES['file'][missing]} = ... to profile {profile.name!r} "
+                f"in {profile.config_file}, or give the whole set another way (-i and -k, or "
+                "OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET)"
+            )
+        return (
+            f"The {label[given]} (from {source or '?'}) has no {label[missing]}: {hint}. "
+            f"{CREDENTIALS_RULE}"
+        )
+    names = _CREDENTIAL_NAMES[kind]
+    verb = "was given" if kind == "flag" else "is set"
+    fix = "give" if kind == "flag" else "set"
+    drop = "leave out" if kind == "flag" else "unset"
+    if kind == "flag":
+        # The environment, when set, comes before the file; either way the next source.
+        if profile.config_file:
+            rest = f"the environment's keys, else those of profile {profile.name!r} in " + (
+                profile.config_file
+            )
+        else:
+            rest = "the environment's or the config file's keys"
+    elif profile.config_file:
+        rest = f"the keys of profile {profile.name!r} in {profile.config_file}"
+    else:
+        rest = "the config file's keys"
+    return (
+        f"{names[given]} {verb} without {names[missing]}. {CREDENTIALS_RULE}: "
+        f"{fix} {names[missing]} too, or {drop} {names[given]} to use {rest}"
+    )
+
+
 def check_usable(profile: Profile) -> None:
     """Raise ConfigError with one message saying what to set when ``profile`` cannot be used."""
     key_id, secret, token = profile.access_key_id, profile.access_key_secret, profile.sts_token
@@ -108,19 +186,9 @@ def check_usable(profile: Profile) -> None:
             "and -k/--access-key-secret, or run `ossutil config`; or try `ossbrowse demo`"
         )
     if not secret:
-        source = profile.source_of("access_key_id") or "?"
-        raise ConfigError(
-            f"The access key id (from {source}) has no secret: "
-            + _setting_hint(
-                profile, "-k/--access-key-secret", "OSS_ACCESS_KEY_SECRET", "accessKeySecret"
-            )
-        )
+        raise ConfigError(_incomplete_credentials(profile, "access_key_id", "access_key_secret"))
     if not key_id:
-        source = profile.source_of("access_key_secret") or "?"
-        raise ConfigError(
-            f"The access key secret (from {source}) has no access key id: "
-            + _setting_hint(profile, "-i/--access-key-id", "OSS_ACCESS_KEY_ID", "accessKeyId")
-        )
+        raise ConfigError(_incomplete_credentials(profile, "access_key_secret", "access_key_id"))
     _refuse_pasted_secret(profile)
     if profile.sign_version not in ("v1", "v4"):
         raise ConfigError(
@@ -154,6 +222,10 @@ def check_usable(profile: Profile) -> None:
                 f"{setting.replace('_', '-')} must be a positive number of seconds "
                 f"(got {seconds:g})"
             )
+    if not 0 <= profile.keepalive <= MAX_KEEPALIVE_S:  # also refuses NaN
+        raise ConfigError(
+            f"keepalive must be 0 to {MAX_KEEPALIVE_S:g} seconds (got {profile.keepalive:g})"
+        )
     if profile.proxy and profile.proxy != "env":
         _check_proxy(profile.proxy)
     if not 0 <= profile.retry_times <= 100:

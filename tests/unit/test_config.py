@@ -391,7 +391,7 @@ def test_env_credentials_beat_file_and_come_as_a_set(
     assert p.access_key_secret is None
     with pytest.raises(ConfigError, match="OSS_ACCESS_KEY_SECRET") as info:
         check_usable(p)
-    assert "from env" in str(info.value)
+    assert str(info.value).startswith("OSS_ACCESS_KEY_ID is set without OSS_ACCESS_KEY_SECRET")
 
 
 def test_flag_credentials_beat_env(layered: tuple[str, dict[str, str]]) -> None:
@@ -437,11 +437,20 @@ def test_environment_defaults_to_os_environ(
         ({"connect_timeout": "soon"}, "connect-timeout must be a number"),
         ({"retry_times": "2.5"}, "retry-times must be a whole number"),
         ({"skip_verify_cert": "maybe"}, "skip-verify-cert must be true or false"),
+        ({"keepalive": "long"}, "keepalive must be a number of seconds"),
     ],
 )
 def test_malformed_numbers_name_the_setting(flags: dict[str, object], match: str) -> None:
     with pytest.raises(ConfigError, match=match):
         resolve(flags=flags)
+
+
+def test_keepalive_from_the_file_a_flag_beats_it(tmp_path: Path) -> None:
+    assert Profile().keepalive == 120.0  # long enough for a person probing by hand
+    path = write(tmp_path, "[default]\nkeep-alive = 30\n")
+    assert resolve(path).keepalive == 30.0
+    profile = resolve(path, flags={"keepalive": 0.0})
+    assert profile.keepalive == 0.0 and profile.source_of("keepalive") == "flag"
 
 
 def test_malformed_number_in_file_names_the_file(tmp_path: Path) -> None:
@@ -558,6 +567,8 @@ def test_missing_region_for_v4_uses_ossutils_words_and_a_hint() -> None:
         ({"connect_timeout": 0.0}, "connect-timeout must be a positive"),
         ({"read_timeout": float("nan")}, "read-timeout must be a positive"),
         ({"retry_times": -1}, "retry-times must be between"),
+        ({"keepalive": -1.0}, "keepalive must be 0 to"),
+        ({"keepalive": float("nan")}, "keepalive must be 0 to"),
     ],
 )
 def test_bad_settings_are_named(fields: dict[str, object], match: str) -> None:
@@ -854,3 +865,34 @@ def test_ordinary_endpoints_are_not_mistaken_for_secrets(tmp_path: Path) -> None
             f"region = cn-hangzhou\nendpoint = {endpoint}\n",
         )
         check_usable(resolve(path))
+
+
+def test_a_flag_secret_with_a_full_file_pair_states_the_set_rule(tmp_path: Path) -> None:
+    """--profile p -k X: p has both keys, but credentials come as a set from one source."""
+    path = write(
+        tmp_path, "[profile p]\naccessKeyId = LTAIx\naccessKeySecret = FileSecret-123456\n"
+    )
+    p = resolve_profile(
+        flags={"access_key_secret": "FlagSecret-98765"}, config_file=path, profile="p"
+    )
+    with pytest.raises(ConfigError) as info:
+        check_usable(p)
+    message = str(info.value)
+    assert "has no access key id" not in message and "add accessKeyId" not in message
+    assert message.startswith("-k/--access-key-secret was given without -i/--access-key-id")
+    assert "taken as a set from one source" in message
+    assert "leave out -k/--access-key-secret to use" in message and path in message
+    assert "FlagSecret" not in message and "FileSecret" not in message
+
+
+def test_an_environment_secret_alone_states_the_set_rule(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "[profile p]\naccessKeyId = LTAIx\naccessKeySecret = FileSecret-123456\n"
+    )
+    env = {"OSS_ACCESS_KEY_SECRET": "EnvSecret-123456789"}
+    p = resolve_profile(env=env, config_file=path, profile="p")
+    with pytest.raises(ConfigError) as info:
+        check_usable(p)
+    message = str(info.value)
+    assert message.startswith("OSS_ACCESS_KEY_SECRET is set without OSS_ACCESS_KEY_ID")
+    assert "taken as a set from one source" in message and "unset OSS_ACCESS_KEY_SECRET" in message

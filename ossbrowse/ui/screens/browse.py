@@ -281,7 +281,8 @@ class BrowseScreen(SessionScreen):
             session.profile,
             session.client.endpoint_label if session.client else None,
             usable=session.client is not None,
-            demo=session.demo,
+            demo=session.on_demo_profile,
+            presenter=session.presenter,
         )
 
     # -- listing -----------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from ossbrowse.oss.validation import InputErrors
 from ossbrowse.ui.actions import Action, bindings
 from ossbrowse.ui.fields import BY_NAME
 from ossbrowse.ui.literal import LiteralStatic, notify, plain, template
-from ossbrowse.ui.probes import form_values
 from ossbrowse.ui.runner import RequestRunner, Ticket
 from ossbrowse.ui.screens.head_actions import HEAD_ACTIONS
 from ossbrowse.ui.screens.history import HistoryScreen
@@ -120,7 +119,8 @@ class HeadScreen(ProbeActions):
             session.profile,
             session.client.endpoint_label if session.client else None,
             usable=session.client is not None,
-            demo=session.demo,
+            demo=session.on_demo_profile,
+            presenter=session.presenter,
         )
         if session.client is None:
             self.pane.show_placeholder(
@@ -206,7 +206,10 @@ class HeadScreen(ProbeActions):
             self._fill_object_values(event.result)
         else:
             self.pane.show_result(event.result, now=self.session.now())
-            self.session.history.add(event.result)
+            self.session.history.add(event.result, self.session.now(), self.session.redactor)
+            warning = self.session.history.take_warning()
+            if warning:
+                notify(self, warning, title="History", severity="warning", timeout=12)
             if event.result.status == 404 and event.result.header("x-oss-delete-marker") == "true":
                 notify(
                     self,
@@ -285,13 +288,15 @@ class HeadScreen(ProbeActions):
         )
 
     def action_history(self) -> None:
-        """Show this session's probes; the one picked is sent again."""
-        self.app.push_screen(HistoryScreen(self.session.history.results), callback=self._replay)
+        """Show the profile's probes; the one picked is sent again."""
+        history = self.session.history
+        where = f"of profile {history.profile} at {history.endpoint}"
+        self.app.push_screen(HistoryScreen(history.entries, where), callback=self._replay)
 
-    def _replay(self, request: HeadRequest | None) -> None:
-        if request is None:
+    def _replay(self, form: dict[str, str] | None) -> None:
+        if form is None:
             return
-        for name, value in form_values(request).items():
+        for name, value in form.items():
             self.form.set_value(name, value)
         self.action_send()
 

@@ -1,4 +1,8 @@
-"""The profile switcher: the ossutil profiles by name; picking one switches the app to it."""
+"""The profile switcher: the ossutil profiles by name; picking one switches the app to it.
+
+In the demo the list starts with the demo's own profile (the emulator's built-in key pair,
+in no config file), so the switcher says what is active and what picking another would do.
+"""
 
 from __future__ import annotations
 
@@ -12,41 +16,72 @@ from textual.widgets import OptionList
 from ossbrowse.ui.literal import LiteralStatic, option, template
 from ossbrowse.ui.screens.dialog import Dialog
 
+DEMO_CHOICE = "\x00demo"
+"""The id the switcher dismisses with for the demo's own profile (no file profile has it)."""
+
 
 class ProfileScreen(Dialog[str | None]):
-    """Pick a profile; dismisses with its name, or None when cancelled."""
+    """Pick a profile; dismisses with its name (:data:`DEMO_CHOICE` for the demo's), or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="close-profiles", tooltip="Close")
     ]
 
     DEFAULT_CSS = """
-    ProfileScreen > Vertical { width: 60; max-width: 90%; height: auto; max-height: 80%; }
+    ProfileScreen > Vertical { width: 70; max-width: 90%; height: auto; max-height: 80%; }
     ProfileScreen OptionList { height: auto; max-height: 16; }
     """
 
-    def __init__(self, names: list[str], current: str, where: str) -> None:
+    def __init__(
+        self,
+        names: list[str],
+        current: str,
+        where: str,
+        *,
+        flags: list[str] | None = None,
+        demo: str | None = None,
+    ) -> None:
+        """``current`` is the active profile's name (or :data:`DEMO_CHOICE`); ``flags`` the
+        command-line flags that stay in force; ``demo`` describes the demo's profile."""
         super().__init__()
         self.names = names
         self.current = current
         self.where = where
+        self.flags = flags or []
+        self.demo = demo
 
     def compose(self) -> ComposeResult:
-        """The list of names, or why there is none."""
+        """What is active, the list of names, or why there is none."""
         with Vertical():
             yield LiteralStatic(template("[b]Switch profile[/b]"))
+            if self.demo is not None:
+                yield LiteralStatic(
+                    f"{self.demo} Picking another uses that profile of {self.where} "
+                    "against its own endpoint (the emulator keeps running; pick demo to "
+                    "come back).",
+                    id="profiles-demo",
+                    classes="dialog-help",
+                )
+            if self.flags:
+                yield LiteralStatic(
+                    f"Set on the command line, kept for any profile: {' '.join(self.flags)}",
+                    id="profiles-flags",
+                    classes="dialog-help",
+                )
+            choices = ([DEMO_CHOICE] if self.demo is not None else []) + self.names
             if self.names:
                 yield LiteralStatic(
                     f"From {self.where}. Enter picks, Esc closes.",
                     id="profiles-help",
                     classes="dialog-help",
                 )
-                yield OptionList(
-                    *(
-                        option(f"{name}  (active)" if name == self.current else name, id=name)
-                        for name in self.names
-                    ),
-                    id="profiles",
+            elif self.demo is not None:
+                yield LiteralStatic(
+                    f"{self.where} does not exist or has no profiles, so there is nothing else "
+                    "to switch to (create it with `ossutil config`, or start ossbrowse with "
+                    "-c/--config-file). Esc closes.",
+                    id="profiles-help",
+                    classes="dialog-help",
                 )
             else:
                 yield LiteralStatic(
@@ -56,14 +91,25 @@ class ProfileScreen(Dialog[str | None]):
                     id="profiles-help",
                     classes="dialog-help",
                 )
+            if choices:
+                yield OptionList(
+                    *(option(self._prompt(name), id=name) for name in choices), id="profiles"
+                )
+
+    def _prompt(self, name: str) -> str:
+        shown = "demo (the local emulator)" if name == DEMO_CHOICE else name
+        return f"{shown}  (active)" if name == self.current else shown
 
     def on_mount(self) -> None:
         """Start on the active profile."""
-        if self.names:
-            options = self.query_one(OptionList)
-            if self.current in self.names:
-                options.highlighted = self.names.index(self.current)
-            options.focus()
+        found = self.query(OptionList)
+        if not found:
+            return
+        options = found.first()
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        if self.current in ids:
+            options.highlighted = ids.index(self.current)
+        options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Dismiss with the chosen name."""

@@ -1,7 +1,8 @@
 """The header line: which profile, endpoint, region and signing version the app talks with.
 
-It never shows a secret: only the profile name, where it points, and whether an STS token is
-in use (not the token).
+It never shows a secret: only the profile name, where it points, whether an STS token is in
+use (not the token), and which settings the command line set (their flag names, not values).
+It never shows the AccessKeyId either, and in presenter mode not the endpoint.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from ossbrowse.oss.addressing import endpoint_for_region
 from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.secret import HIDDEN_VALUE, shares_secret
 from ossbrowse.ui.literal import LiteralStatic, plain
+
+ENDPOINT_HIDDEN = "endpoint hidden"
+"""Where the endpoint would be, in presenter mode."""
 
 
 def endpoint_text(profile: Profile, endpoint_label: str | None) -> str:
@@ -32,6 +36,14 @@ def _unless_secret(profile: Profile, value: str) -> str:
     return HIDDEN_VALUE if shares_secret(value, known) else value
 
 
+def flag_settings(profile: Profile) -> list[str]:
+    """The flags (``--sign-version``...) that set a value of ``profile``, in setting order.
+
+    They stay in force whichever profile is picked, so the bar and the switcher name them.
+    """
+    return [f"--{name.replace('_', '-')}" for name, source in profile.sources if source == "flag"]
+
+
 class ProfileBar(LiteralStatic):
     """One line at the top of the screen describing the active profile."""
 
@@ -47,9 +59,18 @@ class ProfileBar(LiteralStatic):
     """
 
     def show_profile(
-        self, profile: Profile, endpoint_label: str | None, *, usable: bool, demo: bool
+        self,
+        profile: Profile,
+        endpoint_label: str | None,
+        *,
+        usable: bool,
+        demo: bool,
+        presenter: bool = False,
     ) -> None:
-        """Describe ``profile``; ``usable`` False marks a profile that cannot send."""
+        """Describe ``profile``; ``usable`` False marks a profile that cannot send.
+
+        ``presenter`` (an audience is watching) leaves the endpoint out.
+        """
         parts: list[str | tuple[str, str] | Content] = [("ossbrowse", "bold")]
         if demo:
             parts.append((" DEMO ", "bold $background on $accent"))
@@ -58,7 +79,9 @@ class ProfileBar(LiteralStatic):
             ("  profile ", "dim"),
             plain(profile.name, "bold", limit=60),
             ("  ", ""),
-            plain(endpoint_text(profile, endpoint_label), limit=120),
+            (ENDPOINT_HIDDEN, "dim")
+            if presenter
+            else plain(endpoint_text(profile, endpoint_label), limit=120),
             ("  ", ""),
             plain(
                 _unless_secret(profile, profile.region) if profile.region else "no region", limit=60
@@ -71,5 +94,8 @@ class ProfileBar(LiteralStatic):
             parts.append(("  STS token", "bold"))
         if not usable:
             parts.append(("  not configured", "bold $error"))
+        flags = flag_settings(profile)
+        if flags:
+            parts += [("  flags ", "dim"), (" ".join(flags), "bold")]
         line = Content.assemble(*parts)
         self.update(line)
