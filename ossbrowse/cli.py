@@ -175,6 +175,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ossbrowse {__version__}")
     _add_global_flags(parser)
     _add_request_flags(parser, required=False)
+    w = parser.add_argument_group("watching a probe (the head screen's w key)")
+    w.add_argument(
+        "--watch-interval",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between the watch's requests (default 5)",
+    )
+    w.add_argument(
+        "--watch-bell",
+        action="store_true",
+        help="ring the terminal bell when a watched probe's answer changes",
+    )
     return parser
 
 
@@ -643,7 +655,14 @@ def _open_tui(
         logging_to = f"Logging ({args.loglevel}) to {args.log_file}; secrets are never logged."
         notice = f"{notice}\n{logging_to}" if notice else logging_to
     from .ui.app import make_app
+    from .ui.watching import WatchSettings
+    from .watch import DEFAULT_INTERVAL
 
+    interval = getattr(args, "watch_interval", None)
+    if interval is not None and not interval > 0:
+        _say("--watch-interval: must be a number of seconds above 0")
+        return EXIT_BAD_INPUT
+    watch = WatchSettings(interval or DEFAULT_INTERVAL, bell=getattr(args, "watch_bell", False))
     make_app(
         profile,
         prefill=prefill,
@@ -651,6 +670,7 @@ def _open_tui(
         notice=notice,
         mode=mode,
         flags=flags,
+        watch=watch,
     ).run()
     return EXIT_OK
 
@@ -664,6 +684,16 @@ def run_demo(argv: Sequence[str]) -> int:
     )
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
     parser.add_argument("--sign-version", choices=("v1", "v4"), default="v4")
+    parser.add_argument(
+        "--guided",
+        action="store_true",
+        help="walk through 200, 304, a rewrite of the object, 200 and 412, one key per step",
+    )
+    parser.add_argument(
+        "--presenter",
+        action="store_true",
+        help="for an audience: no AccessKeyId or endpoint on screen, larger outcome digits",
+    )
     args = parser.parse_args(argv)
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
@@ -672,7 +702,20 @@ def run_demo(argv: Sequence[str]) -> int:
         profile = emulator.profile(name="demo", sign_version=args.sign_version)
         from .ui.app import make_app
 
-        make_app(profile, prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY}, demo=True).run()
+        guide = None
+        if args.guided:
+            from .emulator.demo_rewrite import DemoRewriter
+            from .ui.guide import Guide
+
+            rewrite = DemoRewriter(emulator, DEMO_BUCKET, DEMO_KEY)
+            guide = Guide(DEMO_BUCKET, DEMO_KEY, rewrite)
+        make_app(
+            profile,
+            prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY},
+            demo=True,
+            presenter=args.presenter,
+            guide=guide,
+        ).run()
     return EXIT_OK
 
 

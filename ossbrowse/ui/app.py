@@ -33,17 +33,22 @@ from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.redact import NO_SECRETS
 from ossbrowse.ui.actions import key_help
 from ossbrowse.ui.crash_report import crash_traceback
+from ossbrowse.ui.guide import Guide
 from ossbrowse.ui.literal import notify
 from ossbrowse.ui.screens.base import SessionScreen
 from ossbrowse.ui.screens.browse import BrowseScreen
 from ossbrowse.ui.screens.copied import CopiedScreen
+from ossbrowse.ui.screens.guided import GuidedHeadScreen
 from ossbrowse.ui.screens.head import HeadScreen
 from ossbrowse.ui.screens.help import HelpScreen
 from ossbrowse.ui.screens.profiles import DEMO_CHOICE, ProfileScreen
 from ossbrowse.ui.session import Session
+from ossbrowse.ui.watching import WatchSettings
 from ossbrowse.ui.widgets.profile_bar import endpoint_text, flag_settings
 
 DARK_THEME = "textual-dark"
+PRESENTER_CLASS = "-presenter"
+"""The app's CSS class in presenter mode."""
 LIGHT_THEME = "textual-light"
 
 # Badge colours, overridable by a theme's ``variables``. Each is a mid-tone that keeps its
@@ -103,10 +108,13 @@ class OssBrowseApp(App[None]):
         prefill: Mapping[str, str] | None = None,
         config_file: str | None = None,
         demo: bool = False,
+        presenter: bool = False,
+        guide: Guide | None = None,
         notice: str | None = None,
         mode: str | None = None,
         history: HistoryStore | None = None,
         flags: Mapping[str, object] | None = None,
+        watch: WatchSettings | None = None,
     ) -> None:
         """``connect`` builds a profile's client (tests inject one with a transport); see
         :func:`make_app` for the rest."""
@@ -123,13 +131,21 @@ class OssBrowseApp(App[None]):
             connect=connect,
             clock=clock,
             demo=demo,
+            presenter=presenter,
             config_file=config_file,
             start=prefill,
             history=history,
             flags=flags,
+            watch=watch,
         )
+        # Presenter mode restyles widgets (e.g. larger outcome glyphs) through this class.
+        self.set_class(presenter, PRESENTER_CLASS)
         for mode, screen in self.SCREEN_MODES.items():
-            self.add_mode(mode, partial(screen, self.session))
+            if mode == "head" and guide is not None:
+                # The guided demo tells its story on the head screen.
+                self.add_mode(mode, partial(GuidedHeadScreen, self.session, guide))
+            else:
+                self.add_mode(mode, partial(screen, self.session))
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The outcome colours, for any theme that does not set its own."""
@@ -285,11 +301,14 @@ def make_app(
     prefill: Mapping[str, str] | None = None,
     config_file: str | None = None,
     demo: bool = False,
+    presenter: bool = False,
+    guide: Guide | None = None,
     notice: str | None = None,
     mode: str | None = None,
     data_dir: Path | None = None,
     keep_history: bool = True,
     flags: Mapping[str, object] | None = None,
+    watch: WatchSettings | None = None,
 ) -> OssBrowseApp:
     """Build the app for ``profile``.
 
@@ -298,11 +317,14 @@ def make_app(
     ``prefill`` fills the form (keys as the CLI flags, ``version_id``, or the field ids,
     ``version-id``);
     ``config_file`` is where the profile switcher looks; ``demo`` shows the demo hint line;
+    ``presenter`` hides the AccessKeyId and endpoint and shows larger outcome glyphs;
+    ``guide`` makes the head screen walk through its story (``ossbrowse demo --guided``);
     ``notice`` is shown once at start (e.g. why the configuration could not be read);
     ``mode`` is the first screen: ``"head"`` (the default) or ``"browse"`` (the explorer, at
     ``prefill``'s bucket and prefix, or the bucket list without a bucket);
     ``data_dir`` is where the probe history is kept (default: ``$OSSBROWSE_DATA_DIR`` or the
-    user data directory) and ``keep_history=False`` keeps it in memory only.
+    user data directory) and ``keep_history=False`` keeps it in memory only;
+    ``watch`` says how the head screen watches a probe (every 5 s, no bell, by default).
     ``flags`` are the profile settings given on the command line (``resolve_profile``'s
     ``flags``): they keep their precedence over every profile picked with F2.
     """
@@ -323,8 +345,11 @@ def make_app(
         prefill=prefill,
         config_file=config_file,
         demo=demo,
+        presenter=presenter,
+        guide=guide,
         notice=notice,
         mode=mode,
         history=HistoryStore(data_dir) if keep_history else None,
         flags=flags,
+        watch=watch,
     )
