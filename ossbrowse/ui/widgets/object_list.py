@@ -58,6 +58,7 @@ def _unpack(packed: Packed) -> Entry:
     kind = _KINDS[cast(int, packed[0])]
     return kind._make(packed[1:])
 
+
 OBJECT_COLUMNS = ("Name", "Size", "Last-Modified", "Class", "ETag")
 BUCKET_COLUMNS = ("Bucket", "Region", "Created", "Class")
 VERSION_COLUMNS = ("Version id", "Last-Modified", "Size", "ETag", "Current")
