@@ -122,7 +122,7 @@ async def shoot(emulator: Emulator) -> list[Path]:
         await pilot.pause()
         pane = app.screen.query_one("#result")
         pane.scroll_to_widget(app.screen.query_one("#meanings"), animate=False, top=True)
-        await save(app, pilot, "12-archive-explained", "an Archive object, explained")
+        await save(app, pilot, "15-archive-explained", "an Archive object, explained")
 
     app = make_app(
         profile,
