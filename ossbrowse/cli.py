@@ -175,6 +175,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ossbrowse {__version__}")
     _add_global_flags(parser)
     _add_request_flags(parser, required=False)
+    w = parser.add_argument_group("watching a probe (the head screen's w key)")
+    w.add_argument(
+        "--watch-interval",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between the watch's requests (default 5)",
+    )
+    w.add_argument(
+        "--watch-bell",
+        action="store_true",
+        help="ring the terminal bell when a watched probe's answer changes",
+    )
     return parser
 
 
@@ -643,7 +655,14 @@ def _open_tui(
         logging_to = f"Logging ({args.loglevel}) to {args.log_file}; secrets are never logged."
         notice = f"{notice}\n{logging_to}" if notice else logging_to
     from .ui.app import make_app
+    from .ui.watching import WatchSettings
+    from .watch import DEFAULT_INTERVAL
 
+    interval = getattr(args, "watch_interval", None)
+    if interval is not None and not interval > 0:
+        _say("--watch-interval: must be a number of seconds above 0")
+        return EXIT_BAD_INPUT
+    watch = WatchSettings(interval or DEFAULT_INTERVAL, bell=getattr(args, "watch_bell", False))
     make_app(
         profile,
         prefill=prefill,
@@ -651,6 +670,7 @@ def _open_tui(
         notice=notice,
         mode=mode,
         flags=flags,
+        watch=watch,
     ).run()
     return EXIT_OK
 

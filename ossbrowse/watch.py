@@ -80,20 +80,22 @@ def describe_change(before: HeadResult, after: HeadResult, at: datetime) -> str:
         headline = f"The answer is now {status_text(after)} (was {status_text(before)})"
     else:
         headline = f"Still {status_text(after)}, but the object changed"
-    reasons = []
+    # Each reason as (what happened, details): the time goes right after the first one's.
+    reasons: list[tuple[str, str]] = []
     for label, old, new in (
         ("the ETag", before.etag, after.etag),
         ("Last-Modified", before.last_modified, after.last_modified),
         ("the version", before.version_id, after.version_id),
     ):
         if old != new and new is not None and old is not None:
-            reasons.append(f"{label} changed from {old} to {new}")
+            reasons.append((f"{label} changed", f"from {old} to {new}"))
         elif old != new and new is not None:
-            reasons.append(f"{label} is now {new}")
+            reasons.append((f"{label} is now {new}", ""))
     if after.outcome is Outcome.NOT_FOUND and before.outcome is not Outcome.NOT_FOUND:
-        reasons.append("the object is gone")
+        reasons.append(("the object is gone", ""))
     when = f"at {clock_text(at)}"
     if not reasons:
         return f"{headline} {when}."
-    first, *rest = reasons
-    return f"{headline}: {first} {when}" + "".join(f"; {r}" for r in rest) + "."
+    (what, details), *rest = reasons
+    first = f"{what} {when} {details}".rstrip()
+    return f"{headline}: {first}" + "".join(f"; {w} {d}".rstrip() for w, d in rest) + "."

@@ -43,6 +43,7 @@ from ossbrowse.ui.screens.head import HeadScreen
 from ossbrowse.ui.screens.help import HelpScreen
 from ossbrowse.ui.screens.profiles import DEMO_CHOICE, ProfileScreen
 from ossbrowse.ui.session import Session
+from ossbrowse.ui.watching import WatchSettings
 from ossbrowse.ui.widgets.profile_bar import endpoint_text, flag_settings
 
 DARK_THEME = "textual-dark"
@@ -113,6 +114,7 @@ class OssBrowseApp(App[None]):
         mode: str | None = None,
         history: HistoryStore | None = None,
         flags: Mapping[str, object] | None = None,
+        watch: WatchSettings | None = None,
     ) -> None:
         """``connect`` builds a profile's client (tests inject one with a transport); see
         :func:`make_app` for the rest."""
@@ -134,6 +136,7 @@ class OssBrowseApp(App[None]):
             start=prefill,
             history=history,
             flags=flags,
+            watch=watch,
         )
         # Presenter mode restyles widgets (e.g. larger outcome glyphs) through this class.
         self.set_class(presenter, PRESENTER_CLASS)
@@ -305,6 +308,7 @@ def make_app(
     data_dir: Path | None = None,
     keep_history: bool = True,
     flags: Mapping[str, object] | None = None,
+    watch: WatchSettings | None = None,
 ) -> OssBrowseApp:
     """Build the app for ``profile``.
 
@@ -319,7 +323,8 @@ def make_app(
     ``mode`` is the first screen: ``"head"`` (the default) or ``"browse"`` (the explorer, at
     ``prefill``'s bucket and prefix, or the bucket list without a bucket);
     ``data_dir`` is where the probe history is kept (default: ``$OSSBROWSE_DATA_DIR`` or the
-    user data directory) and ``keep_history=False`` keeps it in memory only.
+    user data directory) and ``keep_history=False`` keeps it in memory only;
+    ``watch`` says how the head screen watches a probe (every 5 s, no bell, by default).
     ``flags`` are the profile settings given on the command line (``resolve_profile``'s
     ``flags``): they keep their precedence over every profile picked with F2.
     """
@@ -346,4 +351,5 @@ def make_app(
         mode=mode,
         history=HistoryStore(data_dir) if keep_history else None,
         flags=flags,
+        watch=watch,
     )

@@ -31,6 +31,7 @@ from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadResult
 from ossbrowse.oss.secret import Secret
 from ossbrowse.oss.signing import utc_now
+from ossbrowse.ui.watching import WatchSettings
 
 _NOT_SETTINGS = ("profile", "config_file")
 """Flags that choose the profile rather than set one of its values."""
@@ -118,6 +119,7 @@ class Session:
         start: Mapping[str, str] | None = None,
         flags: Mapping[str, object] | None = None,
         history: HistoryStore | None = None,
+        watch: WatchSettings | None = None,
     ) -> None:
         """``owner`` (the app) carries the signal; ``connect`` builds a profile's client and
         raises :class:`ConfigError` for a profile that cannot send; ``history`` is the history
@@ -140,6 +142,8 @@ class Session:
         self.demo_profile: Profile | None = profile if demo else None
         """The demo's own profile (the emulator's key pair), to switch back to."""
         self.history = History(history)
+        self.watch = watch or WatchSettings()
+        """How the head screen watches a probe (interval, bell, timer)."""
         self.copied: Copied | None = None
         self.profile_changed: Signal[Session] = Signal(owner, "profile-changed")
         """Published (with this session) after :meth:`use_profile`."""

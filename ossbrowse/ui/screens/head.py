@@ -16,7 +16,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Footer, Input
+from textual.timer import Timer
+from textual.widgets import Button, Input
 
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
@@ -31,10 +32,12 @@ from ossbrowse.ui.screens.head_actions import HEAD_ACTIONS
 from ossbrowse.ui.screens.history import HistoryScreen
 from ossbrowse.ui.screens.probe_actions import ProbeActions
 from ossbrowse.ui.session import Session
+from ossbrowse.ui.watching import Stoppable, Watch
 from ossbrowse.ui.widgets.conditions_view import needs_fetch
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
 from ossbrowse.ui.widgets.request_form import RequestForm
 from ossbrowse.ui.widgets.result_pane import ResultPane
+from ossbrowse.ui.widgets.steady_footer import SteadyFooter
 
 DEMO_HINT = (
     "Demo: [b]F3[/b] explorer · [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
@@ -51,6 +54,10 @@ START_HINT = (
 
 HEAD = "head"
 """The runner group of the screen's requests (the user's sends and fetches)."""
+WATCH = "watch"
+"""The runner group of the watch's ticks: apart, so a tick never cancels the user's send."""
+STATUS_DELAY_S = 0.15
+"""A request still in flight after this long gets its "Sending HEAD … (Esc cancels)" line."""
 
 
 class Purpose(StrEnum):
@@ -80,10 +87,21 @@ class HeadScreen(ProbeActions):
             """Why it was sent."""
             return Purpose(self.ticket.purpose)
 
+    @dataclass
+    class WatchTick(Message):
+        """A watch tick came back."""
+
+        ticket: Ticket
+        result: HeadResult
+
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.runner = RequestRunner(self)
         self._last_input = "key"
+        self._status_timer: Timer | None = None
+        self.watching: Watch | None = None
+        """The probe being watched, if any."""
+        self._next_tick: Stoppable | None = None
 
     @property
     def in_flight(self) -> bool:
@@ -95,12 +113,14 @@ class HeadScreen(ProbeActions):
         yield ProfileBar(id="profile-bar")
         yield LiteralStatic(template(DEMO_HINT), id="demo-hint")
         yield RequestForm(self.session.start, id="form")
+        yield LiteralStatic(id="watch-pane")
         yield ResultPane(id="result")
-        yield Footer(compact=True, show_command_palette=True)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         """Describe the profile and focus the first field to fill in."""
         self.query_one("#demo-hint").display = self.session.demo
+        self.query_one("#watch-pane").display = False
         # Immediate: in flight on the old client is cancelled before that client closes.
         self.session.profile_changed.subscribe(self, self._profile_changed, immediate=True)
         self._show_profile()
@@ -110,6 +130,9 @@ class HeadScreen(ProbeActions):
 
     def _profile_changed(self, session: Session) -> None:
         self.action_cancel()
+        if self.watching is not None:
+            self.stop_watch()
+            notify(self, "The watch stopped: the profile changed.", title="Watch")
         self._show_profile()
 
     def _show_profile(self) -> None:
@@ -186,7 +209,12 @@ class HeadScreen(ProbeActions):
     def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
         target = f"{request.bucket}/{request.key}"
         verb = "Fetching the object's values" if purpose is Purpose.FETCH else "Sending HEAD"
-        self.pane.show_status(f"{verb}: {target} …  (Esc cancels)")
+        status = f"{verb}: {target} …  (Esc cancels)"
+        # Said only when the answer is not there at once: a quick exchange (most of them) then
+        # re-lays the screen out once, for its result, and the line does not flicker.
+        if self._status_timer is not None:
+            self._status_timer.stop()
+        self._status_timer = self.set_timer(STATUS_DELAY_S, lambda: self._still_sending(status))
         # The client is synchronous: it runs in a thread worker, off the event loop, and its
         # timing covers the network exchange only.
         self.runner.run_blocking(
@@ -198,6 +226,11 @@ class HeadScreen(ProbeActions):
         )
         self.refresh_bindings()
 
+    def _still_sending(self, status: str) -> None:
+        self._status_timer = None
+        if self.in_flight:
+            self.pane.show_status(status)
+
     @on(Completed)
     def _completed(self, event: Completed) -> None:
         if not self.runner.finish(event.ticket):
@@ -206,10 +239,7 @@ class HeadScreen(ProbeActions):
             self._fill_object_values(event.result)
         else:
             self.pane.show_result(event.result, now=self.session.now())
-            self.session.history.add(event.result, self.session.now(), self.session.redactor)
-            warning = self.session.history.take_warning()
-            if warning:
-                notify(self, warning, title="History", severity="warning", timeout=12)
+            self._remember(event.result)
             if event.result.status == 404 and event.result.header("x-oss-delete-marker") == "true":
                 notify(
                     self,
@@ -220,10 +250,21 @@ class HeadScreen(ProbeActions):
                 )
         self.refresh_bindings()
 
+    def _remember(self, result: HeadResult) -> None:
+        """Add ``result`` to the history; say so if the history file failed."""
+        history = self.session.history
+        history.add(result, self.session.now(), self.session.redactor)
+        warning = history.take_warning()
+        if warning:
+            notify(self, warning, title="History", severity="warning", timeout=12)
+
     @on(RequestRunner.Failed)
     def _failed(self, event: RequestRunner.Failed) -> None:
         """A bug in the request path: say so, keep the UI usable."""
         if not self.runner.finish(event.ticket):
+            return
+        if event.ticket.group == WATCH:
+            self._watch_failed(event.error)
             return
         self.pane.show_status(None)
         notify(
@@ -323,6 +364,98 @@ class HeadScreen(ProbeActions):
         screen = self.app.screen
         if isinstance(screen, BrowseScreen):
             screen.show_place(values["bucket"].strip(), values["key"])
+
+    # -- watching a probe --------------------------------------------------------------------
+
+    def action_watch(self) -> None:
+        """Start watching the form's probe (sent every N seconds), or stop the watch."""
+        if self.watching is not None:
+            self.stop_watch()
+            notify(self, "Stopped watching.", title="Watch", timeout=4)
+            return
+        client = self.session.client
+        if client is None:
+            notify(self, self.session.client_problem or "No usable profile.", title="Not watched")
+            return
+        try:
+            request = build_head_request(**self.form.values())
+        except InputErrors as errors:
+            self.form.show_errors(errors)
+            notify(self, str(errors), title="Not watched", severity="error", timeout=8)
+            return
+        self.watching = Watch(request, self.session.watch.interval)
+        pane = self.query_one("#watch-pane", LiteralStatic)
+        pane.display = True
+        pane.set_class(False, "-changed")
+        self._show_watch()
+        self._tick()
+
+    def stop_watch(self) -> None:
+        """Stop the watch: no more ticks, the one in flight is dropped."""
+        self.watching = None
+        if self._next_tick is not None:
+            self._next_tick.stop()
+            self._next_tick = None
+        self.runner.cancel(WATCH)
+        self.query_one("#watch-pane").display = False
+
+    def _tick(self) -> None:
+        """Send the watched probe once (the answer schedules the next tick)."""
+        self._next_tick = None
+        watch, client = self.watching, self.session.client
+        if watch is None or client is None:
+            return
+        request = watch.request
+        self.runner.run_blocking(
+            WATCH,
+            lambda: client.head_object(request),
+            self.WatchTick,
+            purpose="watch",
+            description="HEAD object (watch)",
+        )
+
+    def _schedule_tick(self) -> None:
+        watch = self.watching
+        if watch is None:
+            return
+        schedule = self.session.watch.schedule or self.set_timer
+        self._next_tick = schedule(watch.next_delay(), self._tick)
+
+    @on(WatchTick)
+    def _watch_tick(self, event: WatchTick) -> None:
+        if not self.runner.finish(event.ticket) or self.watching is None:
+            return  # stopped since
+        watch, result = self.watching, event.result
+        before = watch.baseline
+        change = watch.take(result, self.session.now())
+        if watch.baseline is not before:  # the first answer, or a change: both are kept
+            self._remember(result)
+        if change:
+            self.query_one("#watch-pane").add_class("-changed")
+            notify(self, change, title="Watch: the answer changed", severity="warning", timeout=20)
+            if self.session.watch.bell:
+                self.app.bell()
+            if not self.in_flight:  # the user's own send, when one is on its way, shows itself
+                self.pane.show_result(result, now=self.session.now())
+        self._show_watch()
+        self._schedule_tick()
+
+    def _watch_failed(self, error: Exception) -> None:
+        watch = self.watching
+        if watch is None:
+            return
+        watch.ticks += 1
+        watch.failures += 1
+        watch.last_problem = (
+            f"Tick {watch.ticks} failed ({self.session.redactor.text(str(error))}); "
+            f"next try in {watch.next_delay():g} s."
+        )
+        self._show_watch()
+        self._schedule_tick()
+
+    def _show_watch(self) -> None:
+        if self.watching is not None:
+            self.query_one("#watch-pane", LiteralStatic).update(self.watching.text())
 
     def action_edit(self) -> None:
         """Focus the form field used last."""

@@ -43,6 +43,9 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "Cancel",
         "Cancel request",
         "Cancel the request in flight; its answer will not be shown",
+        # Not in the footer: the status line of a request in flight says "Esc cancels", and a
+        # key that came and went with each send would rebuild the footer twice per send.
+        show=False,
     ),
     Action(
         "m",
@@ -164,6 +167,16 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "Python",
         "Copy as Python snippet",
         "Copy this probe as alibabacloud-oss-v2 code reading credentials from the environment",
+        show=False,
+    ),
+    Action(
+        "w",
+        "watch",
+        "watch",
+        "Watch",
+        "Watch this probe",
+        "Send the form's probe again every few seconds until w is pressed again; say when the "
+        "answer changes",
         show=False,
     ),
     Action(
