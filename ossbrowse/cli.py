@@ -21,8 +21,12 @@ from .config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
 from .secret_input import SecretInputError, command_line_warning, secret_flag, take_secret_flags
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from .oss.client import OssClient
     from .oss.redact import Redactor
-    from .oss.results import HeadResult
+    from .oss.results import HeadRequest, HeadResult
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -135,6 +139,13 @@ def _add_global_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--connect-timeout", type=float, help="seconds (default 10)")
     g.add_argument("--read-timeout", type=float, help="seconds (default 20)")
     g.add_argument("--retry-times", type=int, help="retries for connection failures and 5xx")
+    g.add_argument(
+        "--keepalive",
+        type=float,
+        metavar="SECONDS",
+        help="keep an idle connection open this long for the next request (default 120; "
+        "0: a new connection each time); also 'keepalive' in the config file",
+    )
     g.add_argument("--proxy", help="proxy URL, or 'env' to use the environment's")
     g.add_argument(
         "--skip-verify-cert", action="store_true", default=None, help="do not verify TLS"
@@ -164,6 +175,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ossbrowse {__version__}")
     _add_global_flags(parser)
     _add_request_flags(parser, required=False)
+    w = parser.add_argument_group("watching a probe (the head screen's w key)")
+    w.add_argument(
+        "--watch-interval",
+        type=float,
+        metavar="SECONDS",
+        help="seconds between the watch's requests (default 5)",
+    )
+    w.add_argument(
+        "--watch-bell",
+        action="store_true",
+        help="ring the terminal bell when a watched probe's answer changes",
+    )
     return parser
 
 
@@ -194,6 +217,24 @@ def build_head_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "-n", "--dry-run", action="store_true", help="print the signed request; send nothing"
+    )
+    parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="do not add this probe to the history the TUI shows (kept in the user data "
+        "directory, or $OSSBROWSE_DATA_DIR)",
+    )
+    w = parser.add_argument_group("watch")
+    w.add_argument(
+        "--watch",
+        type=float,
+        metavar="SECONDS",
+        help="send the probe again every SECONDS until interrupted; print one line per change",
+    )
+    w.add_argument(
+        "--until-change",
+        action="store_true",
+        help="with --watch: exit at the first change, with the new outcome's exit status",
     )
     bulk = parser.add_argument_group("every object under a prefix (instead of --key)")
     bulk.add_argument(
@@ -292,6 +333,10 @@ def _run_head(args: argparse.Namespace) -> int:
     from .oss.profile import ConfigError
     from .oss.validation import InputError, InputErrors
 
+    problem = _check_watch_flags(args)
+    if problem:
+        _say(f"{problem} (nothing was sent)")
+        return EXIT_BAD_INPUT
     flags = _profile_flags(args)
     try:
         head_location(args, flags)
@@ -332,10 +377,141 @@ def _run_head(args: argparse.Namespace) -> int:
         fmt = {None: "raw", "jsonl": "json"}.get(args.output_format, args.output_format)
         print(render_dry_run(client.prepare(request), fmt))
         return EXIT_OK
+    record = _recorder(
+        None if args.no_history else profile.name, client.endpoint_label, client.redactor
+    )
     with client:
+        if args.watch is not None:
+            return _watch(client, request, args, record)  # until a change or Ctrl+C
         result = client.head_object(request)
+    record(result)
     print(_render(result, args.output_format or "raw", client.redactor))
     return exit_status(result.status)
+
+
+def _check_watch_flags(args: argparse.Namespace) -> str | None:
+    """Why the watch flags cannot be used as given, or None."""
+    if args.watch is None:
+        return "--until-change: needs --watch SECONDS" if args.until_change else None
+    if not args.watch > 0 or args.watch != args.watch:  # NaN compares unequal to itself
+        return "--watch: must be a number of seconds above 0"
+    if args.dry_run:
+        return "--watch: cannot be used with --dry-run"
+    if args.output_format == "yaml":
+        return "--watch: prints one raw or JSON line per change; use --output-format raw or json"
+    if args.prefix is not None:
+        return "--watch: watches one object; it cannot be used with --prefix"
+    return None
+
+
+def _recorder(
+    profile: str | None, endpoint: str, redactor: Redactor
+) -> Callable[[HeadResult], None]:
+    """A function that adds a result to the history (does nothing for ``profile=None``).
+
+    A history file that cannot be written is reported once on standard error; the probe's
+    output and exit status are not affected.
+    """
+    if profile is None:
+        return lambda result: None
+    from datetime import UTC, datetime
+
+    from .history_store import HistoryStore, entry_for
+
+    store: HistoryStore | None = HistoryStore()
+
+    def record(result: HeadResult) -> None:
+        nonlocal store
+        if store is None:
+            return
+        entry = entry_for(
+            result, profile=profile, endpoint=endpoint, time=datetime.now(UTC), redactor=redactor
+        )
+        problem = store.append(entry)
+        if problem:
+            _say(f"warning: {problem}")
+            store = None
+
+    return record
+
+
+def _watch(
+    client: OssClient,
+    request: HeadRequest,
+    args: argparse.Namespace,
+    record: Callable[[HeadResult], None],
+) -> int:
+    """``--watch``: send again every ``args.watch`` seconds, one line per change.
+
+    The first answer is printed as the starting point. A failed tick (no answer, 5xx) is said
+    on standard error and the wait doubles (up to a minute) until one succeeds. With
+    ``--until-change`` the first change ends the watch with the new outcome's exit status.
+    """
+    import time
+    from datetime import UTC, datetime
+
+    from .watch import backoff, describe_change, is_failure, observation
+
+    last: HeadResult | None = None
+    failures = tick = 0
+    while True:
+        if tick:
+            time.sleep(backoff(args.watch, failures))
+        tick += 1
+        result = client.head_object(request)
+        at = datetime.now(UTC)
+        if is_failure(result) and tick > 1:
+            failures += 1
+            wait = backoff(args.watch, failures)
+            _say(f"tick {tick} failed ({result.summary}); next try in {wait:g} s")
+            continue
+        failures = 0
+        if last is not None and observation(result) == observation(last):
+            continue
+        change = describe_change(last, result, at) if last is not None else None
+        record(result)
+        json_lines = args.output_format in ("json", "jsonl")
+        line = _watch_line(result, tick, at, change, json_lines, client.redactor)
+        if tick == 1 and not json_lines:
+            line += f"  (watching every {args.watch:g} s; Ctrl+C stops)"
+        print(line, flush=True)
+        if change is not None and args.until_change:
+            return exit_status(result.status)
+        last = None if is_failure(result) else result
+
+
+def _watch_line(
+    result: HeadResult,
+    tick: int,
+    at: datetime,
+    change: str | None,
+    json_lines: bool,
+    redactor: Redactor,
+) -> str:
+    from .watch import status_text
+
+    if json_lines:
+        import json
+
+        return json.dumps(
+            {
+                "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "tick": tick,
+                "status": result.status,
+                "outcome": result.outcome.value,
+                "etag": result.etag,
+                "last_modified": result.last_modified,
+                "version_id": result.version_id,
+                "request_id": result.request_id,
+                "change": change,
+            }
+        )
+    line = f"{at.strftime('%Y-%m-%d %H:%M:%S UTC')}  tick {tick}  {status_text(result)}"
+    if result.etag:
+        line += f"  ETag {result.etag}"
+    if result.status is None:
+        line += f"  {redactor.text(result.summary)}"
+    return f"{line}  {change}" if change else line
 
 
 def _run_bulk_head(args: argparse.Namespace, flags: dict[str, object]) -> int:
@@ -479,7 +655,14 @@ def _open_tui(
         logging_to = f"Logging ({args.loglevel}) to {args.log_file}; secrets are never logged."
         notice = f"{notice}\n{logging_to}" if notice else logging_to
     from .ui.app import make_app
+    from .ui.watching import WatchSettings
+    from .watch import DEFAULT_INTERVAL
 
+    interval = getattr(args, "watch_interval", None)
+    if interval is not None and not interval > 0:
+        _say("--watch-interval: must be a number of seconds above 0")
+        return EXIT_BAD_INPUT
+    watch = WatchSettings(interval or DEFAULT_INTERVAL, bell=getattr(args, "watch_bell", False))
     make_app(
         profile,
         prefill=prefill,
@@ -487,6 +670,7 @@ def _open_tui(
         notice=notice,
         mode=mode,
         flags=flags,
+        watch=watch,
     ).run()
     return EXIT_OK
 
@@ -500,6 +684,16 @@ def run_demo(argv: Sequence[str]) -> int:
     )
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
     parser.add_argument("--sign-version", choices=("v1", "v4"), default="v4")
+    parser.add_argument(
+        "--guided",
+        action="store_true",
+        help="walk through 200, 304, a rewrite of the object, 200 and 412, one key per step",
+    )
+    parser.add_argument(
+        "--presenter",
+        action="store_true",
+        help="for an audience: no AccessKeyId or endpoint on screen, larger outcome digits",
+    )
     args = parser.parse_args(argv)
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
@@ -508,7 +702,20 @@ def run_demo(argv: Sequence[str]) -> int:
         profile = emulator.profile(name="demo", sign_version=args.sign_version)
         from .ui.app import make_app
 
-        make_app(profile, prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY}, demo=True).run()
+        guide = None
+        if args.guided:
+            from .emulator.demo_rewrite import DemoRewriter
+            from .ui.guide import Guide
+
+            rewrite = DemoRewriter(emulator, DEMO_BUCKET, DEMO_KEY)
+            guide = Guide(DEMO_BUCKET, DEMO_KEY, rewrite)
+        make_app(
+            profile,
+            prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY},
+            demo=True,
+            presenter=args.presenter,
+            guide=guide,
+        ).run()
     return EXIT_OK
 
 

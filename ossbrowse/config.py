@@ -35,6 +35,7 @@ OTHER_SETTINGS = (
     "connect_timeout",
     "read_timeout",
     "retry_times",
+    "keepalive",
     "proxy",
     "skip_verify_cert",
 )
@@ -84,7 +85,7 @@ class _Converter:
     def convert(self, setting: str, value: object, source: str) -> object:
         if setting in _SECRET_NAMES:
             return self._secret(setting, value, source)
-        if setting in ("connect_timeout", "read_timeout"):
+        if setting in ("connect_timeout", "read_timeout", "keepalive"):
             try:
                 return float(value)  # type: ignore[arg-type]
             except (TypeError, ValueError):

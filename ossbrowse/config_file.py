@@ -36,6 +36,7 @@ _FILE_KEYS = {
     "connecttimeout": "connect_timeout",
     "readtimeout": "read_timeout",
     "retrytimes": "retry_times",
+    "keepalive": "keepalive",
     "proxy": "proxy",
     "skipverifycert": "skip_verify_cert",
     "sourceprofile": "source_profile",

@@ -19,9 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator  # noqa: E402
+from ossbrowse.emulator.demo_rewrite import DemoRewriter  # noqa: E402
 from ossbrowse.emulator.steady import SteadyTransport, ticking_timer  # noqa: E402
 from ossbrowse.oss.profile import Profile  # noqa: E402
 from ossbrowse.ui.app import make_app  # noqa: E402
+from ossbrowse.ui.guide import Guide  # noqa: E402
 
 OUT = ROOT / "screenshots"
 SIZE = (100, 30)
@@ -122,6 +124,26 @@ async def shoot(emulator: Emulator) -> list[Path]:
             await pilot.app.workers.wait_for_complete()
             await pilot.pause(0.05)
         await save(app, pilot, "10-explorer", "ossbrowse browse oss://demo-bucket/drafts/")
+
+    # Last: its rewrite changes hello.txt, which the pictures above show as it was.
+    rewrite = DemoRewriter(emulator, DEMO_BUCKET, DEMO_KEY, clock=lambda: NOW)
+    app = make_app(
+        profile,
+        transport=SteadyTransport(),
+        clock=lambda: NOW,
+        timer=TIMER,
+        prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY},
+        demo=True,
+        presenter=True,
+        guide=Guide(DEMO_BUCKET, DEMO_KEY, rewrite),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await steady(pilot)
+        for _ in range(5):
+            await pilot.press("space")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        await save(app, pilot, "11-guided-presenter", "ossbrowse demo --guided --presenter")
     return written
 
 

@@ -39,6 +39,8 @@ LEAKY_ENVIRONMENT = (
     "all_proxy",
     "NO_COLOR",
     "TEXTUAL_THEME",
+    "XDG_DATA_HOME",
+    "OSSBROWSE_HISTORY_LIMIT",
 )
 
 
@@ -47,11 +49,14 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     """Every test runs without the developer's credentials, ~/.ossutilconfig or proxies.
 
     HOME points at the test's own temporary directory, so the default config file is absent
-    unless a test writes one. NO_COLOR would grey every snapshot.
+    unless a test writes one. NO_COLOR would grey every snapshot. The probe history goes to
+    ``OSSBROWSE_DATA_DIR``, the test's own ``ossbrowse-data`` directory (also for the processes
+    a test starts), never the user's data directory.
     """
     for name in LEAKY_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("OSSBROWSE_DATA_DIR", str(tmp_path / "ossbrowse-data"))
 
 
 TEST_ACCESS_KEY_ID = "LTAI5tEmuTestKey000000001"

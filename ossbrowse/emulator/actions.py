@@ -88,10 +88,20 @@ SERVED: tuple[Served, ...] = (
     _op("GetBucketLocation", "bucket", "GET HEAD", "location"),
     _op("GetBucketInfo", "bucket", "GET HEAD", "bucketInfo"),
     _op("DeleteMultipleObjects", "bucket", "POST", "delete"),
+    _op("PutBucketLifecycle", "bucket", "PUT", "lifecycle"),
+    _op("GetBucketLifecycle", "bucket", "GET", "lifecycle"),
+    _op("DeleteBucketLifecycle", "bucket", "DELETE", "lifecycle"),
     _op("PutObject", "object", "PUT"),
     _op("GetObject", "object", "GET HEAD", optional=("versionId", *RESPONSE_OVERRIDES)),
     _op("GetObjectMeta", "object", "HEAD", "objectMeta", ("versionId",)),
     _op("DeleteObject", "object", "DELETE", optional=("versionId",)),
+    _op("AppendObject", "object", "POST", "append", ("position",)),
+    _op("PutSymlink", "object", "PUT", "symlink"),
+    _op("GetSymlink", "object", "GET", "symlink", ("versionId",)),
+    _op("PutObjectTagging", "object", "PUT", "tagging", ("versionId",)),
+    _op("GetObjectTagging", "object", "GET", "tagging", ("versionId",)),
+    _op("DeleteObjectTagging", "object", "DELETE", "tagging", ("versionId",)),
+    _op("RestoreObject", "object", "POST", "restore", ("versionId",)),
 )
 
 

@@ -13,9 +13,10 @@ from defusedxml.common import DefusedXmlException
 from ossbrowse.emulator import xmlgen
 from ossbrowse.emulator.batch_delete import delete_multiple
 from ossbrowse.emulator.errors import EC, OssError, invalid_argument, not_implemented
+from ossbrowse.emulator.lifecycle import no_such_lifecycle, parse_lifecycle, render_lifecycle
 from ossbrowse.emulator.listing import ListQuery
 from ossbrowse.emulator.messages import Context, Response
-from ossbrowse.emulator.object_ops import STORAGE_CLASSES
+from ossbrowse.emulator.new_object import STORAGE_CLASSES
 from ossbrowse.emulator.routing import first, int_param
 from ossbrowse.emulator.store import Store
 
@@ -141,6 +142,17 @@ class BucketOps:
                 block_public_access=self.public_access_blocked,
             )
             return Response(200, [XML], body)
+        if operation == "PutBucketLifecycle":
+            self.store.set_lifecycle(bucket, parse_lifecycle(ctx.request.body))
+            return Response(200)
+        if operation == "GetBucketLifecycle":
+            rules = self.store.bucket_info(bucket).lifecycle
+            if not rules:
+                raise no_such_lifecycle(bucket)
+            return Response(200, [XML], render_lifecycle(rules))
+        if operation == "DeleteBucketLifecycle":
+            self.store.set_lifecycle(bucket, ())
+            return Response(204)
         if operation == "DeleteMultipleObjects":
             return delete_multiple(self.store, ctx, bucket)
         if operation == "ListObjectVersions":

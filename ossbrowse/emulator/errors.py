@@ -23,7 +23,8 @@ RECOMMEND_DOC = "https://api.aliyun.com/troubleshoot?q="
 EC: dict[str, str] = {
     "NoSuchKey": "0026-00000001",
     "NoSuchBucket": "0015-00000101",
-    "NoSuchVersion": "0026-00000002",
+    # The OSS page for 0026-00000001 lists NoSuchVersion beside NoSuchKey under that EC.
+    "NoSuchVersion": "0026-00000001",
     "MethodNotAllowed": "0026-00000003",
     "PreconditionFailed": "0026-00000004",
     "BucketNotEmpty": "0015-00000301",
@@ -49,6 +50,28 @@ EC: dict[str, str] = {
     "EntityTooLarge": "0016-00000801",
     "NotImplemented": "0017-00000208",
     "Internal": "0000-00000000",
+    "InvalidObjectState": "0016-00000404",
+    # AppendObject: position missing (0016-00000501) or not a number (0016-00000502) are
+    # documented; the two conflicts are in the same family, their values unverified.
+    "MissingPosition": "0016-00000501",
+    "InvalidPosition": "0016-00000502",
+    "PositionNotEqualToLength": "0016-00000503",
+    "ObjectNotAppendable": "0016-00000504",
+    # Symlinks: both documented (0026-00000012 target missing, 0043-00000101 not a symlink).
+    "SymlinkTargetNotExist": "0026-00000012",
+    "NotSymlink": "0043-00000101",
+    # RestoreObject: Days out of range (Archive 0016-00000708, cold 0016-00000704), a bad Tier
+    # (0016-00000703) and an unknown element (0016-00000714) are documented; the rest are not.
+    "RestoreDaysArchive": "0016-00000708",
+    "RestoreDaysCold": "0016-00000704",
+    "RestoreTier": "0016-00000703",
+    "RestoreMalformed": "0016-00000714",
+    "RestoreAlreadyInProgress": "0016-00000701",
+    "OperationNotSupported": "0016-00000702",
+    # Tags, encryption and lifecycle: values in the same families, unverified.
+    "InvalidTag": "0017-00000301",
+    "InvalidEncryptionAlgorithm": "0016-00000601",
+    "NoSuchLifecycle": "0034-00000001",
 }
 
 

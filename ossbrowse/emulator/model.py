@@ -54,6 +54,23 @@ class DeleteMarkerAddressedError(StoreError):
         self.marker = marker
 
 
+class NotAppendableError(StoreError):
+    """AppendObject on an object that is not Appendable: OSS answers 409 ObjectNotAppendable."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class PositionNotEqualToLengthError(StoreError):
+    """AppendObject at a position other than the object's length: 409 PositionNotEqualToLength."""
+
+    def __init__(self, key: str, length: int) -> None:
+        super().__init__(f"{key} is {length} bytes long")
+        self.key = key
+        self.length = length
+
+
 class DamagedObjectError(StoreError):
     """The version's body on disk no longer matches its digest: 500, never other bytes."""
 
@@ -84,6 +101,19 @@ class ObjectVersion:
     restore: str | None = None
     crc64: int = 0
     content_md5: str | None = None
+    # PutSymlink: the key this symlink points to (object_type "Symlink", no body of its own).
+    symlink_target: str | None = None
+    # Server-side encryption as PUT asked for it (x-oss-server-side-encryption, -key-id,
+    # -data-encryption); the emulator keeps bodies as they are and only reports these.
+    sse: str | None = None
+    sse_key_id: str | None = None
+    sse_data_encryption: str | None = None
+    # Object tags as a URL query string ("k1=v1&k2=v2"), the form of x-oss-tagging.
+    tagging: str | None = None
+    # RestoreObject: when the restored copy becomes readable and when it expires (POSIX
+    # seconds). Unset, ``restore`` (a fixed header value, for demo data) is reported instead.
+    restore_ready: int | None = None
+    restore_until: int | None = None
     # The blob file this version's body was read from when it did not match its digest (the
     # body is then empty and reading the version fails with DamagedObjectError).
     damaged_blob: str | None = None
@@ -92,6 +122,42 @@ class ObjectVersion:
     def size(self) -> int:
         """Content length in bytes."""
         return len(self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleRule:
+    """One bucket lifecycle rule with an Expiration action (days after writing, or a date)."""
+
+    rule_id: str
+    prefix: str
+    enabled: bool
+    days: int | None = None
+    # CreatedBeforeDate, midnight UTC as POSIX seconds: objects written before it expire then.
+    created_before: int | None = None
+
+    def to_change(self) -> dict[str, object]:
+        """The JSON form recorded in the journal."""
+        return {
+            "id": self.rule_id,
+            "prefix": self.prefix,
+            "enabled": self.enabled,
+            "days": self.days,
+            "created_before": self.created_before,
+        }
+
+    @classmethod
+    def from_change(cls, data: dict[str, object]) -> LifecycleRule:
+        """A rule from its journal form; ValueError when a field has the wrong type."""
+        rule_id, prefix, enabled = data["id"], data["prefix"], data["enabled"]
+        days, before = data.get("days"), data.get("created_before")
+        if not (isinstance(rule_id, str) and isinstance(prefix, str)):
+            raise ValueError("a lifecycle rule's id and prefix must be strings")
+        if not isinstance(enabled, bool):
+            raise ValueError("a lifecycle rule's 'enabled' must be true or false")
+        for value in (days, before):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValueError("a lifecycle rule's days and date must be integers or null")
+        return cls(rule_id, prefix, enabled, days, before)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -106,6 +172,7 @@ class Bucket:
     storage_class: str = "Standard"
     objects: dict[str, list[ObjectVersion]] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
+    lifecycle: tuple[LifecycleRule, ...] = ()
 
     def add_version(self, version: ObjectVersion) -> None:
         """Append ``version`` as its key's current version, keeping ``keys`` sorted."""
@@ -115,6 +182,15 @@ class Bucket:
             insort(self.keys, version.key)
         else:
             versions.append(version)
+
+    def replace_version(self, version: ObjectVersion) -> None:
+        """Put ``version`` in place of the stored one with its key and version id."""
+        versions = self.objects.get(version.key, [])
+        for index, stored in enumerate(versions):
+            if stored.version_id == version.version_id:
+                versions[index] = version
+                return
+        raise ValueError(f"no version {version.version_id!r} of {version.key!r} to replace")
 
     def remove_version(self, key: str, version_id: str) -> None:
         """Remove one version of ``key`` (absent ones are ignored); drop the key if none is left."""
@@ -141,6 +217,7 @@ class BucketInfo:
     versioning: str | None
     storage_class: str
     acl: str = "private"
+    lifecycle: tuple[LifecycleRule, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,40 +9,43 @@ names one.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from ossbrowse.emulator.errors import EC, OssError, invalid_argument, no_such_key, not_implemented
+from ossbrowse.emulator.errors import EC, OssError, not_implemented
 from ossbrowse.emulator.messages import Context, Response
+from ossbrowse.emulator.new_object import (
+    check_digests,
+    check_forbid_overwrite,
+    new_object_attributes,
+    storage_class_and_acl,
+)
+from ossbrowse.emulator.object_errors import object_errors
+from ossbrowse.emulator.object_features import ObjectFeatures
+from ossbrowse.emulator.object_state import (
+    decode_tags,
+    expiration_header,
+    readable,
+    restore_header,
+    sse_headers,
+)
 from ossbrowse.emulator.routing import version_id_param
 from ossbrowse.emulator.store import (
-    DeleteMarkerAddressedError,
     NoSuchKeyError,
     NoSuchVersionError,
     ObjectVersion,
     Store,
-    content_md5,
 )
-from ossbrowse.oss.canonical import UNSIGNED_PAYLOAD
 from ossbrowse.oss.conditions import evaluate_preconditions
 from ossbrowse.oss.httpdates import format_http_date
 
-STORAGE_CLASSES = ("Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive")
-OBJECT_ACLS = ("default", "private", "public-read", "public-read-write")
-_FROZEN = ("Archive", "ColdArchive", "DeepColdArchive")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 # Headers that turn PutObject into another operation (CopyObject) or ask for something the
-# emulator does not do (encryption, tags, callbacks): refused rather than silently dropped.
+# emulator does not do (callbacks): refused rather than silently dropped.
 _UNSUPPORTED_PUT_HEADERS = (
     "x-oss-copy-source",
-    "x-oss-server-side-encryption",
-    "x-oss-server-side-data-encryption",
-    "x-oss-server-side-encryption-key-id",
-    "x-oss-tagging",
     "x-oss-callback",
     "x-oss-callback-var",
 )
@@ -78,15 +81,12 @@ def _override(
     return kept + list(replaced.values())
 
 
-def _marker_headers(marker: ObjectVersion) -> list[tuple[str, str]]:
-    return [("x-oss-delete-marker", "true"), ("x-oss-version-id", marker.version_id)]
-
-
 class ObjectOps:
     """Handlers for requests that name a key."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.features = ObjectFeatures(store)
 
     def handle(self, ctx: Context) -> Response:
         """Dispatch an object-level request by its served operation."""
@@ -100,6 +100,8 @@ class ObjectOps:
             return self.get_object(ctx, head=ctx.method == "HEAD")
         if operation == "DeleteObject":
             return self.delete_object(ctx)
+        if operation in self.features.OPERATIONS:
+            return self.features.handle(ctx)
         raise not_implemented(f"{ctx.method} on an object")
 
     # -- reading ----------------------------------------------------------------------------------
@@ -110,27 +112,38 @@ class ObjectOps:
         assert bucket is not None and key is not None
         version_id = version_id_param(ctx.query)
         versioned = self.store.bucket_info(bucket).versioning is not None
-        try:
+        with object_errors(ctx.method, key, version_id):
             return self.store.get_object(bucket, key, version_id), versioned
-        except NoSuchKeyError as exc:
-            raise no_such_key(key, _marker_headers(exc.marker) if exc.marker else ()) from None
-        except NoSuchVersionError:
+
+    def _through_symlink(self, bucket: str, link: ObjectVersion) -> ObjectVersion:
+        """What GET and HEAD of a symlink describe: the target's content, size, ETag and storage
+        class, under the link's key, version, metadata and tags, with the later Last-Modified.
+
+        A missing target (or one that is itself a symlink) is 404 SymlinkTargetNotExist.
+        """
+        target_key = link.symlink_target or ""
+        try:
+            target = self.store.get_object(bucket, target_key)
+        except (NoSuchKeyError, NoSuchVersionError):
+            target = None
+        if target is None or target.object_type == "Symlink":
             raise OssError(
                 404,
-                "NoSuchVersion",
-                "The specified version does not exist.",
-                EC["NoSuchVersion"],
-                (("Key", key), ("VersionId", version_id or "")),
-            ) from None
-        except DeleteMarkerAddressedError as exc:
-            raise OssError(
-                405,
-                "MethodNotAllowed",
-                "The specified method is not allowed against this resource.",
-                EC["MethodNotAllowed"],
-                (("Method", ctx.method), ("ResourceType", "DeleteMarker")),
-                (*_marker_headers(exc.marker), ("Allow", "DELETE")),
-            ) from None
+                "SymlinkTargetNotExist",
+                "The symlink target object does not exist.",
+                EC["SymlinkTargetNotExist"],
+                (("SymlinkTarget", target_key),),
+            )
+        return replace(
+            target,
+            key=link.key,
+            version_id=link.version_id,
+            object_type="Symlink",
+            last_modified=max(link.last_modified, target.last_modified),
+            user_meta=link.user_meta,
+            tagging=link.tagging,
+            symlink_target=link.symlink_target,
+        )
 
     @staticmethod
     def _validators(v: ObjectVersion, versioned: bool) -> list[tuple[str, str]]:
@@ -142,6 +155,10 @@ class ObjectOps:
     def get_object(self, ctx: Context, *, head: bool) -> Response:
         """GetObject / HeadObject / GetObjectMeta, with conditions, versionId and Range."""
         v, versioned = self._lookup(ctx)
+        bucket = ctx.target.bucket
+        assert bucket is not None
+        if v.object_type == "Symlink":
+            v = self._through_symlink(bucket, v)
         if ctx.operation == "GetObjectMeta":
             # The object's size is the message's Content-Length (a HEAD): one header, set by
             # the HTTP layer from content_length.
@@ -170,19 +187,20 @@ class ObjectOps:
                 (),
                 self._validators(v, versioned),
             )
-        if (
-            not head
-            and v.storage_class in _FROZEN
-            and (v.restore is None or 'ongoing-request="true"' in v.restore)
-        ):
+        if not head and not readable(v, ctx.now):
             raise OssError(
                 403,
                 "InvalidObjectState",
                 f"The operation is not valid for the object's state: it is {v.storage_class} "
                 "and not restored.",
-                "0026-00000010",
+                EC["InvalidObjectState"],
             )
-        headers = self._object_headers(v, versioned)
+        headers = self._object_headers(v, versioned, ctx.now)
+        lifecycle = self.store.bucket_info(bucket).lifecycle
+        if lifecycle and self._is_current(bucket, v):
+            expires = expiration_header(v, lifecycle)
+            if expires:
+                headers.append(("x-oss-expiration", expires))
         body, status = v.body, 200
         range_header = h.get("range")
         if range_header and not head:
@@ -218,7 +236,13 @@ class ObjectOps:
             )
         return v.body[start : end + 1], 206, [("Content-Range", f"bytes {start}-{end}/{size}")]
 
-    def _object_headers(self, v: ObjectVersion, versioned: bool) -> list[tuple[str, str]]:
+    def _is_current(self, bucket: str, v: ObjectVersion) -> bool:
+        versions = self.store.versions_of(bucket, v.key)
+        return bool(versions) and versions[0].version_id == v.version_id
+
+    def _object_headers(
+        self, v: ObjectVersion, versioned: bool, now: float
+    ) -> list[tuple[str, str]]:
         headers = [("Content-Type", v.content_type), ("Accept-Ranges", "bytes")]
         headers += self._validators(v, versioned)
         headers += [
@@ -228,94 +252,43 @@ class ObjectOps:
         ]
         if v.content_md5:
             headers.append(("Content-MD5", v.content_md5))
+        if v.object_type == "Appendable":
+            headers.append(("x-oss-next-append-position", str(v.size)))
         for name, value in (
             ("Cache-Control", v.cache_control),
             ("Content-Disposition", v.content_disposition),
             ("Content-Encoding", v.content_encoding),
             ("Expires", v.expires),
-            ("x-oss-restore", v.restore),
+            ("x-oss-restore", restore_header(v, now)),
         ):
             if value:
                 headers.append((name, value))
+        headers += sse_headers(v)
+        tags = decode_tags(v.tagging)
+        if tags:
+            headers.append(("x-oss-tagging-count", str(len(tags))))
         headers += [(f"x-oss-meta-{name}", value) for name, value in v.user_meta]
         return headers
 
     # -- writing ----------------------------------------------------------------------------------
-
-    def _check_digests(self, ctx: Context) -> None:
-        body = ctx.request.body
-        md5 = ctx.headers.get("content-md5")
-        if md5 is not None:
-            try:
-                valid = len(base64.b64decode(md5, validate=True)) == 16
-            except (binascii.Error, ValueError):
-                valid = False
-            if not valid or md5 != content_md5(body):
-                raise OssError(
-                    400,
-                    "InvalidDigest",
-                    "The Content-MD5 you specified is not valid.",
-                    EC["InvalidDigest"],
-                )
-        sha = ctx.headers.get("x-oss-content-sha256")
-        if sha and sha != UNSIGNED_PAYLOAD and sha.lower() != hashlib.sha256(body).hexdigest():
-            raise invalid_argument(
-                "x-oss-content-sha256 does not match the body.",
-                "x-oss-content-sha256",
-                sha,
-                "0002-00000214",
-            )
 
     def put_object(self, ctx: Context) -> Response:
         """PutObject with HTTP metadata, x-oss-meta-*, storage class and ACL."""
         bucket, key = ctx.target.bucket, ctx.target.key
         assert bucket is not None and key is not None
         h = ctx.headers
-        self._check_digests(ctx)
+        check_digests(h, ctx.request.body)
         info = self.store.bucket_info(bucket)
-        # Without x-oss-storage-class a new object gets its bucket's storage class.
-        storage_class = h.get("x-oss-storage-class", info.storage_class)
-        if storage_class not in STORAGE_CLASSES:
-            raise invalid_argument(
-                "The storage class is not valid.", "x-oss-storage-class", storage_class
-            )
-        acl = h.get("x-oss-object-acl", "default")
-        if acl not in OBJECT_ACLS:
-            raise invalid_argument("The object ACL is not valid.", "x-oss-object-acl", acl)
-        if h.get("x-oss-forbid-overwrite", "").lower() == "true":
-            try:
-                self.store.get_object(bucket, key)
-            except NoSuchKeyError:
-                pass
-            else:
-                raise OssError(
-                    409,
-                    "FileAlreadyExists",
-                    "The object you specified already exists.",
-                    "0016-00000905",
-                )
-        meta = tuple(
-            (name[len("x-oss-meta-") :], value)
-            for name, value in sorted(h.items())
-            if name.startswith("x-oss-meta-")
-        )
+        storage_class, acl = storage_class_and_acl(h, info.storage_class)
+        check_forbid_overwrite(self.store, bucket, key, h)
         version = self.store.put_object(
-            bucket,
-            key,
-            ctx.request.body,
-            content_type=h.get("content-type") or "application/octet-stream",
-            cache_control=h.get("cache-control"),
-            content_disposition=h.get("content-disposition"),
-            content_encoding=h.get("content-encoding"),
-            expires=h.get("expires"),
-            user_meta=meta,
-            storage_class=storage_class,
-            acl=acl,
+            bucket, key, ctx.request.body, **new_object_attributes(h, storage_class, acl)
         )
         headers = [
             ("ETag", version.etag),
             ("x-oss-hash-crc64ecma", str(version.crc64)),
             ("Content-MD5", version.content_md5 or ""),
+            *sse_headers(version),
         ]
         if info.versioning is not None:
             headers.append(("x-oss-version-id", version.version_id))

@@ -66,12 +66,26 @@ _CHANGE_FIELDS: dict[str, dict[str, type]] = {
     "versioning": {"name": str, "status": str},
     "add": {"bucket": str, "version": dict},
     "remove": {"bucket": str, "key": str, "version_id": str},
+    "replace": {"bucket": str, "version": dict},
+    "lifecycle": {"name": str, "rules": list},
 }
 # ObjectVersion's JSON-typed fields by their annotation; body and user_meta are decoded apart,
 # damaged_blob is never written (a damaged version is written back as its original blob name).
-_VERSION_TYPES = {"str": (str,), "int": (int,), "bool": (bool,), "str | None": (str, type(None))}
+_VERSION_TYPES = {
+    "str": (str,),
+    "int": (int,),
+    "bool": (bool,),
+    "str | None": (str, type(None)),
+    "int | None": (int, type(None)),
+}
 _VERSION_FIELDS = {f.name: f for f in fields(ObjectVersion) if f.name != "damaged_blob"}
-_TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "an object"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    bool: "true or false",
+    dict: "an object",
+    list: "a list",
+}
 
 
 class DataDirError(RuntimeError):
@@ -278,6 +292,8 @@ class Persistence:
                 )
         if kind == "versioning" and op["status"] not in VERSIONING_STATES:
             raise ValueError(f"unknown versioning status {_short(op['status'])}")
+        if kind == "lifecycle" and not all(isinstance(rule, dict) for rule in op["rules"]):
+            raise ValueError("field 'rules' of change 'lifecycle' is not a list of objects")
         if "version" in op:
             op["version"] = self._decode_version(op["version"])
         return op

@@ -10,6 +10,7 @@ Each bucket keeps its keys sorted for the listings in :mod:`ossbrowse.emulator.l
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -30,10 +31,13 @@ from ossbrowse.emulator.model import (
     DamagedObjectError,
     DeleteMarkerAddressedError,
     DeleteResult,
+    LifecycleRule,
     NoSuchBucketError,
     NoSuchKeyError,
     NoSuchVersionError,
+    NotAppendableError,
     ObjectVersion,
+    PositionNotEqualToLengthError,
     StoreError,
     content_md5,
     make_etag,
@@ -58,11 +62,14 @@ __all__ = [
     "BucketNotEmptyError",
     "DeleteMarkerAddressedError",
     "DeleteResult",
+    "LifecycleRule",
     "ListPage",
     "NoSuchBucketError",
     "NoSuchKeyError",
     "NoSuchVersionError",
+    "NotAppendableError",
     "ObjectVersion",
+    "PositionNotEqualToLengthError",
     "Store",
     "StoreError",
     "VersionPage",
@@ -78,6 +85,17 @@ def _bucket_change(
     if storage_class != "Standard":  # journals written before storage classes stay readable
         change["storage_class"] = storage_class
     return change
+
+
+def _lifecycle_change(name: str, rules: Iterable[LifecycleRule]) -> dict[str, Any]:
+    return {"op": "lifecycle", "name": name, "rules": [rule.to_change() for rule in rules]}
+
+
+def _append_etag(previous: str, data: bytes) -> str:
+    """An Appendable object's ETag: it changes with every append and is not the content's MD5
+    (OSS documents only that much; this one chains the previous ETag with the new bytes)."""
+    digest = hashlib.md5(previous.encode("ascii") + data)  # noqa: S324 (not for security)
+    return '"' + digest.hexdigest().upper() + '"'
 
 
 class Store:
@@ -121,6 +139,11 @@ class Store:
             self._bucket(op["bucket"]).add_version(op["version"])
         elif kind == "remove":
             self._bucket(op["bucket"]).remove_version(op["key"], op["version_id"])
+        elif kind == "replace":
+            self._bucket(op["bucket"]).replace_version(op["version"])
+        elif kind == "lifecycle":
+            rules = tuple(LifecycleRule.from_change(rule) for rule in op["rules"])
+            self._bucket(op["name"]).lifecycle = rules
         else:
             raise ValueError(f"unknown change {kind!r}")
 
@@ -173,6 +196,8 @@ class Store:
                 ops.append(_bucket_change(name, b.region, b.created, b.acl, b.storage_class))
                 if b.versioning:
                     ops.append({"op": "versioning", "name": name, "status": b.versioning})
+                if b.lifecycle:
+                    ops.append(_lifecycle_change(name, b.lifecycle))
                 for key in b.keys:
                     ops.extend({"op": "add", "bucket": name, "version": v} for v in b.objects[key])
             return self._counter, ops
@@ -229,7 +254,15 @@ class Store:
         """The bucket's settings; raises NoSuchBucketError."""
         with self._lock:
             b = self._bucket(name)
-            return BucketInfo(b.name, b.region, b.created, b.versioning, b.storage_class, acl=b.acl)
+            return BucketInfo(
+                b.name,
+                b.region,
+                b.created,
+                b.versioning,
+                b.storage_class,
+                acl=b.acl,
+                lifecycle=b.lifecycle,
+            )
 
     def list_buckets(self) -> list[BucketInfo]:
         """All buckets by name."""
@@ -251,6 +284,15 @@ class Store:
         with self._lock:
             self._bucket(name)
             seq = self._commit([{"op": "versioning", "name": name, "status": status}])
+        self._sync(seq)
+
+    def set_lifecycle(self, name: str, rules: Iterable[LifecycleRule]) -> None:
+        """Replace the bucket's lifecycle rules (none: DeleteBucketLifecycle)."""
+        rules = tuple(rules)
+        with self._lock:
+            if self._bucket(name).lifecycle == rules:
+                return
+            seq = self._commit([_lifecycle_change(name, rules)])
         self._sync(seq)
 
     # -- objects --------------------------------------------------------------------------------
@@ -295,6 +337,87 @@ class Store:
             seq = self._commit(changes, blobs)
         self._sync(seq)
         return version
+
+    def append_object(
+        self,
+        bucket_name: str,
+        key: str,
+        position: int,
+        data: bytes,
+        *,
+        last_modified: int | None = None,
+        **attributes: object,
+    ) -> ObjectVersion:
+        """AppendObject: ``data`` added at ``position``, which must be the object's length.
+
+        The first append (position 0, no object) creates an Appendable object with
+        ``attributes``; later ones keep its version and settings and only change the content,
+        Last-Modified, the CRC-64 and the ETag. Raises NotAppendableError for an object of
+        another type and PositionNotEqualToLengthError (with the length) for a wrong position.
+        """
+        with self._lock:
+            bucket = self._bucket(bucket_name)
+            versions = bucket.objects.get(key, ())
+            current = versions[-1] if versions else None
+            when = self.now() if last_modified is None else last_modified
+            if current is None or current.is_delete_marker:
+                if position != 0:
+                    raise PositionNotEqualToLengthError(key, 0)
+                prepared = ObjectVersion(
+                    key=key,
+                    version_id="",
+                    last_modified=when,
+                    body=bytes(data),
+                    etag=_append_etag("", data),
+                    crc64=crc64(data),
+                    **{"object_type": "Appendable", **attributes},  # type: ignore[arg-type]
+                )
+                changes, version = put_changes(bucket, prepared, self._new_version_id)
+            else:
+                if current.object_type != "Appendable":
+                    raise NotAppendableError(key)
+                if position != current.size:
+                    raise PositionNotEqualToLengthError(key, current.size)
+                body = current.body + data
+                version = replace(
+                    current,
+                    body=body,
+                    etag=_append_etag(current.etag, data),
+                    crc64=crc64(body),
+                    last_modified=when,
+                )
+                changes = [{"op": "replace", "bucket": bucket_name, "version": version}]
+            persistence = self._persistence
+            blob = persistence.store_body(version.body) if persistence is not None else None
+            seq = self._commit(changes, {id(version.body): blob} if blob is not None else None)
+        self._sync(seq)
+        return version
+
+    def update_version(
+        self,
+        bucket_name: str,
+        key: str,
+        version_id: str | None,
+        change: Callable[[ObjectVersion], ObjectVersion],
+    ) -> ObjectVersion:
+        """Replace the addressed version by ``change(version)`` (same key and version id).
+
+        Used for what OSS changes in place: tags, restore state. Addressing and its errors are
+        :meth:`get_object`'s; ``change`` may raise to refuse (nothing is recorded then).
+        """
+        with self._lock:
+            versions = self._bucket(bucket_name).objects.get(key, ())
+            version = resolve(versions, key, version_id)
+            if version.damaged_blob is not None:
+                raise DamagedObjectError(version)
+            changed = change(version)
+            if changed.key != version.key or changed.version_id != version.version_id:
+                raise ValueError("update_version cannot change the key or the version id")
+            if changed == version:
+                return version
+            seq = self._commit([{"op": "replace", "bucket": bucket_name, "version": changed}])
+        self._sync(seq)
+        return changed
 
     def get_object(
         self, bucket_name: str, key: str, version_id: str | None = None

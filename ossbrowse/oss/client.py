@@ -25,6 +25,7 @@ from .addressing import (
     region_mismatch,
 )
 from .conditions import request_headers
+from .errors import error_headline
 from .explain import explain
 from .httpdates import parse_http_date
 from .list_ops import ListOperations
@@ -32,8 +33,8 @@ from .listing import MAX_LISTING_BYTES
 from .paging import ListingFailed, Query, Response
 from .profile import ConfigError, Profile, check_usable
 from .results import HeadRequest, HeadResult, Outcome, PreparedHead
-from .transport import DEFAULT_KEEPALIVE_S, Exchange, RequestPath
-from .validation import InputError
+from .transport import Exchange, RequestPath
+from .validation import InputError, has_dot_segments
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +64,13 @@ class OssClient(ListOperations):
         clock: Callable[[], datetime] | None = None,
         sleep: Callable[[float], None] | None = None,
         timer: Callable[[], float] | None = None,
-        keepalive_s: float = DEFAULT_KEEPALIVE_S,
+        keepalive_s: float | None = None,
         listing_transport: httpx.BaseTransport | None = None,
     ) -> None:
         """``transport`` replaces the network; ``clock`` signs requests, ``sleep`` waits between
         retries and ``timer`` measures; tests and screenshots inject them to be deterministic.
-        ``keepalive_s`` is how long an idle connection is kept for the next request.
+        ``keepalive_s`` is how long an idle connection is kept for the next request (default:
+        the profile's ``keepalive``).
         ``listing_transport`` serves when ``transport`` is not given: listings and HEADs share
         one request path."""
         check_usable(profile)
@@ -139,8 +141,9 @@ class OssClient(ListOperations):
             return self._no_answer(request, exchange)
         return self._result(request, exchange)
 
-    def _warnings(self) -> list[str]:
-        warnings = []
+    def _warnings(self, request: HeadRequest) -> list[str]:
+        # What reading the input assumed or changed comes first: it is about what was sent.
+        warnings = list(request.notes)
         if self.profile.skip_verify_cert:
             warnings.append("TLS certificate verification is off (--skip-verify-cert).")
         return warnings
@@ -158,7 +161,7 @@ class OssClient(ListOperations):
             conditions=checks,
             summary=exchange.failure.message,
             failure=exchange.failure,
-            warnings=tuple(self._warnings()),
+            warnings=tuple(self._warnings(request)),
             sign_version=self.profile.sign_version,
         )
 
@@ -174,16 +177,25 @@ class OssClient(ListOperations):
         checks, summary = explain(request, status, etag, last_modified)
         error = exchange.error
         if error is not None:
-            if status not in (404, 412):
+            delete_marker = response_headers.get("x-oss-delete-marker") == "true"
+            if status == 404 and not delete_marker:
+                # NoSuchBucket, NoSuchKey and NoSuchVersion are three different mistakes.
+                summary = f"{error_headline(error)}. {summary}"
+                if has_dot_segments(request.key):
+                    summary += (
+                        " The key holds a '.' or '..' segment: OSS does not resolve them (keys "
+                        "are names, not paths), so it looked for the key exactly as typed."
+                    )
+            elif status not in (404, 412):
                 summary = f"{error.summary.rstrip('.')}. {summary}".strip()
-            if response_headers.get("x-oss-delete-marker") == "true":
+            if delete_marker:
                 marker = response_headers.get("x-oss-version-id", "")
                 summary = (
                     f"The {'version asked for' if status == 405 else 'current version'} is a "
                     f"delete marker{f' ({marker})' if marker else ''}: "
                     f"OSS answered {status} {error.code}. {summary}"
                 ).strip()
-        warnings = self._warnings() + _header_warnings(status, response_headers)
+        warnings = self._warnings(request) + _header_warnings(status, response_headers)
         return HeadResult(
             request=request,
             url=exchange.url,

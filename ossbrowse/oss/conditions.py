@@ -22,8 +22,8 @@ from ossbrowse.oss.etags import (
 )
 from ossbrowse.oss.httpdates import (
     format_http_date,
-    parse_date_input,
     parse_http_date,
+    read_date_input,
     whole_seconds,
 )
 from ossbrowse.oss.results import HeadRequest
@@ -33,6 +33,7 @@ from ossbrowse.oss.validation import (
     check_bucket,
     check_key,
     check_version_id,
+    key_notes,
 )
 
 __all__ = [
@@ -68,21 +69,26 @@ def build_head_request(
             errors.append(exc)
             return None
 
+    notes: list[str] = []
+
+    def date(text: str, field: str, label: str) -> datetime | None:
+        if not text.strip():
+            return None
+        read = attempt(read_date_input, text, field)
+        if read is None:
+            return None
+        value, date_notes = read
+        notes.extend(f"{label}: {note} (sent as {format_http_date(value)})." for note in date_notes)
+        return value
+
     attempt(check_bucket, bucket)
-    attempt(check_key, key)
+    if attempt(check_key, key) is not None:
+        notes.extend(f"Key: {note}." for note in key_notes(key))
     vid = attempt(check_version_id, version_id) if version_id else None
     im = attempt(normalize_etag, if_match, "if_match") if if_match.strip() else None
     inm = attempt(normalize_etag, if_none_match, "if_none_match") if if_none_match.strip() else None
-    ims = (
-        attempt(parse_date_input, if_modified_since, "if_modified_since")
-        if if_modified_since.strip()
-        else None
-    )
-    ius = (
-        attempt(parse_date_input, if_unmodified_since, "if_unmodified_since")
-        if if_unmodified_since.strip()
-        else None
-    )
+    ims = date(if_modified_since, "if_modified_since", "If-Modified-Since")
+    ius = date(if_unmodified_since, "if_unmodified_since", "If-Unmodified-Since")
     if errors:
         raise InputErrors(errors)
     return HeadRequest(
@@ -93,6 +99,7 @@ def build_head_request(
         if_none_match=inm,
         if_modified_since=ims,
         if_unmodified_since=ius,
+        notes=tuple(notes),
     )
 
 

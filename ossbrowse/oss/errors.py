@@ -24,11 +24,20 @@ from ossbrowse.oss.safetext import shorten
 
 __all__ = [
     "BAD_ERROR_RESPONSE",
+    "ERROR_MEANINGS",
     "decode_service_error",
+    "error_headline",
 ]
 
 BAD_ERROR_RESPONSE = "BadErrorResponse"
 """The code used when no error document could be read (as the official SDKs do)."""
+
+ERROR_MEANINGS = {
+    "NoSuchBucket": "the bucket does not exist",
+    "NoSuchKey": "there is no such key in this bucket",
+    "NoSuchVersion": "there is no such version of this key",
+}
+"""What the 404 codes of a HEAD mean, in words: they tell apart three different mistakes."""
 
 _WRONG_REGION_EC = "0002-00000226"  # "Invalid signing region in Authorization header."
 _SKEW_EC = "0002-00000504"
@@ -101,6 +110,15 @@ def _region_hint(
         if _REGION_RE.match(candidate) and candidate != region:
             return candidate
     return None
+
+
+def error_headline(error: ServiceError) -> str:
+    """The error named with what it means: ``NoSuchKey: there is no such key in this bucket``.
+
+    A code without a known meaning is named with OSS's own message.
+    """
+    meaning = ERROR_MEANINGS.get(error.code) or error.message.rstrip(".")
+    return f"{error.code}: {meaning}" if meaning else error.code
 
 
 def decode_service_error(

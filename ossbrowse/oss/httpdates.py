@@ -1,7 +1,9 @@
 """HTTP dates: writing them, reading them strictly from the wire, and reading them from a user.
 
 Dates have one-second granularity on the wire (HTTP-date), so sub-seconds are dropped on input
-and in every comparison. A date-only or naive ISO 8601 value is taken as UTC.
+and in every comparison. A date-only or naive ISO 8601 value is taken as UTC. Whatever the
+reading assumed or changed (no time zone, a wrong weekday, dropped fractional seconds) is said
+in words by :func:`read_date_input`, so no date is changed silently.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ _ASCTIME_RE = re.compile(
     re.IGNORECASE,
 )
 _DATE_EXAMPLE = "e.g. 'Sun, 06 Nov 1994 08:49:37 GMT' or '1994-11-06T08:49:37Z'"
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_RE = re.compile(r"([a-z]+)", re.IGNORECASE)
+_TIME_RE = re.compile(r"[Tt ]\d{2}")
+_FRACTION_RE = re.compile(r"\d{2}:\d{2}:\d{2}([.,]\d+)")
 
 
 def format_http_date(dt: datetime) -> str:
@@ -97,12 +103,27 @@ def parse_date_input(text: str, field: str) -> datetime:
     (``2024-05-01``) is taken as UTC. Sub-seconds are dropped: HTTP dates carry whole seconds.
     Raises :class:`InputError` naming ``field`` when the text is neither.
     """
+    return read_date_input(text, field)[0]
+
+
+def read_date_input(text: str, field: str) -> tuple[datetime, tuple[str, ...]]:
+    """:func:`parse_date_input`, with a note for each thing the reading assumed or changed.
+
+    The notes, in words a user can check: a value without a time zone read as UTC, a weekday
+    that does not match the date (the date is kept, the weekday corrected), fractional seconds
+    dropped. A date read exactly as typed has none.
+    """
     value = text.strip()
     if not value:
         raise InputError(field, f"is empty; give a date, {_DATE_EXAMPLE}")
+    notes: list[str] = []
     parsed = parse_http_date(value)
-    if parsed is None:
+    if parsed is not None:
+        notes += _weekday_notes(value, parsed)
+    else:
         parsed = _parse_iso(value)
+        if parsed is not None:
+            notes += _iso_notes(value)
     if parsed is None:
         shown = shorten(value, 41)
         raise InputError(
@@ -110,7 +131,37 @@ def parse_date_input(text: str, field: str) -> datetime:
         )
     if parsed.year < 1970:
         raise InputError(field, f"{format_http_date(parsed)} is before 1970; OSS has no such dates")
-    return parsed.replace(microsecond=0)
+    return parsed.replace(microsecond=0), tuple(notes)
+
+
+def _weekday_notes(value: str, parsed: datetime) -> list[str]:
+    """An HTTP date whose weekday is not that of its date: the date wins (as OSS reads it)."""
+    match = _WEEKDAY_RE.match(value)
+    typed = match.group(1)[:3].lower() if match else ""
+    actual = _DAY_NAMES[parsed.weekday()]
+    if typed == actual[:3].lower():
+        return []
+    named = next((name for name in _DAY_NAMES if name[:3].lower() == typed), typed)
+    day = f"{parsed.day:02d} {_MONTHS[parsed.month - 1]} {parsed.year}"
+    return [f"wrong weekday corrected: {day} is a {actual}, not a {named}"]
+
+
+def _iso_notes(value: str) -> list[str]:
+    """An ISO 8601 value without a time zone, or with fractional seconds."""
+    notes: list[str] = []
+    try:
+        naive = datetime.fromisoformat(value).tzinfo is None
+    except ValueError:  # read by date.fromisoformat: a date alone
+        naive = True
+    if naive and not _TIME_RE.search(value):
+        notes.append("no time and no time zone given, read as 00:00:00 UTC")
+    elif naive:
+        notes.append("no time zone given, read as UTC")
+    if fraction := _FRACTION_RE.search(value):
+        notes.append(
+            f"fractional seconds ({fraction.group(1)}) dropped: HTTP dates carry whole seconds"
+        )
+    return notes
 
 
 def _parse_iso(value: str) -> datetime | None:

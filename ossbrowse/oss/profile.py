@@ -15,6 +15,12 @@ from .addressing import region_in_text
 from .secret import HIDDEN_VALUE, Secret, looks_like_secret, quote_value, shares_secret
 from .validation import InputError, check_region
 
+DEFAULT_KEEPALIVE_S = 120.0
+"""How long an idle connection is kept for the next request: long enough for a person probing
+by hand (httpx's own default of 5 s would open a new connection, and a TLS handshake, for almost
+every send)."""
+MAX_KEEPALIVE_S = 86_400.0
+
 # Named in hints when no config file was read; ossutil's default file name.
 _DEFAULT_CONFIG_HINT = "~/.ossutilconfig"
 
@@ -40,6 +46,8 @@ class Profile:
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     retry_times: int = 2
+    keepalive: float = DEFAULT_KEEPALIVE_S
+    """Seconds an idle connection is kept open for the next request; 0 closes it after each."""
     proxy: str | None = None
     skip_verify_cert: bool = False
     sources: tuple[tuple[str, str], ...] = ()
@@ -214,6 +222,10 @@ def check_usable(profile: Profile) -> None:
                 f"{setting.replace('_', '-')} must be a positive number of seconds "
                 f"(got {seconds:g})"
             )
+    if not 0 <= profile.keepalive <= MAX_KEEPALIVE_S:  # also refuses NaN
+        raise ConfigError(
+            f"keepalive must be 0 to {MAX_KEEPALIVE_S:g} seconds (got {profile.keepalive:g})"
+        )
     if profile.proxy and profile.proxy != "env":
         _check_proxy(profile.proxy)
     if not 0 <= profile.retry_times <= 100:

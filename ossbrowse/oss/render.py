@@ -297,18 +297,19 @@ def _condition_line(check: dict[str, Any]) -> str:
     )
 
 
-def _raw_value(name: str, value: str) -> str:
-    """Header values as shown in raw output; the base64 error document is shown decoded."""
+def shown_header_value(name: str, value: str, decoded_under: str = "Error") -> str:
+    """A header value as shown to a person: the base64 error document (``x-oss-err``, whatever
+    the status) is named as such, and where it is shown decoded (``decoded_under``)."""
     if name.lower() == "x-oss-err" and len(value) > 60:
-        return f"{value[:24]}... ({len(value)} characters of base64; decoded under Error)"
+        return f"{value[:24]}... ({len(value)} characters of base64; decoded under {decoded_under})"
     return value
 
 
 def render_raw(
     result: HeadResult, *, now: datetime | None = None, redactor: Redactor = NO_SECRETS
 ) -> str:
-    """A readable block: status, why, ETag, conditions, grouped headers (each OSS header with
-    what it means for the object), error, warnings."""
+    """A readable block: status, why, the decoded error, ETag, conditions, grouped headers (each
+    OSS header with what it means for the object), warnings."""
     data = result_to_dict(result, now=now, redactor=redactor)
     meanings: dict[tuple[str, str], str] = {
         (item["header"], item["value"]): item["meaning"] for item in data["explained"]
@@ -316,6 +317,9 @@ def render_raw(
     lines = [_status_line(data)]
     if data["summary"]:
         lines.append(data["summary"])
+    if data["error"] is not None:
+        # What OSS said comes right after the status, before the details of the exchange.
+        lines += [*_error_lines(data["error"]), ""]
     lines.append(f"URL: {data['url']}")
     if data["etag"]:
         lines.append(f"ETag: {data['etag']}  ({data['etag_kind']})")
@@ -334,11 +338,9 @@ def render_raw(
         title = group if group == "User metadata" else f"{group} headers"
         lines += ["", title]
         for name, value in items:
-            lines.append(f"  {name}: {_raw_value(name, value)}")
+            lines.append(f"  {name}: {shown_header_value(name, value)}")
             if (name, value) in meanings:
                 lines.append(f"      means: {meanings[name, value]}")
-    if data["error"] is not None:
-        lines += ["", *_error_lines(data["error"])]
     if data["failure"] is not None:
         failure = data["failure"]
         lines += ["", f"Failure ({failure['kind']}): {failure['message']}"]

@@ -54,6 +54,10 @@ class HeadRequest:
     if_none_match: str | None = None
     if_modified_since: datetime | None = None
     if_unmodified_since: datetime | None = None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+    """What reading the input assumed or changed, one sentence each naming its field (a date
+    read as UTC, a weekday corrected, a key's ``..`` segment that OSS does not resolve). They are
+    shown as warnings with the result; two requests that send the same thing are equal."""
 
     @property
     def has_conditions(self) -> bool:

@@ -48,7 +48,6 @@ from .transport_errors import transport_failure
 __all__ = [
     "BACKOFF_BASE_S",
     "BACKOFF_CAP_S",
-    "DEFAULT_KEEPALIVE_S",
     "DEFAULT_MAX_BODY",
     "POOL_CONNECTIONS",
     "RETRYABLE_FAILURES",
@@ -65,8 +64,6 @@ RETRYABLE_FAILURES = frozenset({"refused", "connect_timeout", "reset", "protocol
 _PROXY_KINDS = frozenset({"refused", "connect_timeout", "dns", "proxy", "reset", "protocol"})
 BACKOFF_BASE_S = 0.2
 BACKOFF_CAP_S = 5.0
-DEFAULT_KEEPALIVE_S = 120.0
-"""How long an idle connection is kept: long enough for a person probing by hand."""
 POOL_CONNECTIONS = 64
 """Connections the pool may hold: bulk HEAD runs up to this many requests at once."""
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
@@ -189,7 +186,7 @@ class RequestPath:
         clock: Callable[[], datetime] | None = None,
         sleep: Callable[[float], None] | None = None,
         timer: Callable[[], float] | None = None,
-        keepalive_s: float = DEFAULT_KEEPALIVE_S,
+        keepalive_s: float | None = None,
         user_agent: str = "ossbrowse",
     ) -> None:
         assert profile.access_key_id and profile.access_key_secret  # check_usable ran
@@ -204,7 +201,7 @@ class RequestPath:
         self._clock = clock or utc_now
         self._sleep = sleep or time.sleep
         self._timer = timer or time.perf_counter
-        self._keepalive_s = keepalive_s
+        self._keepalive_s = profile.keepalive if keepalive_s is None else keepalive_s
         self._user_agent = user_agent
         self._given = http
         self._pools: dict[str | None, httpx.BaseTransport] = {}

@@ -70,6 +70,24 @@ def check_key(key: str) -> str:
     return key
 
 
+def has_dot_segments(key: str) -> bool:
+    """True when a ``/``-separated segment of ``key`` is ``.`` or ``..``."""
+    return any(segment in (".", "..") for segment in key.split("/"))
+
+
+def key_notes(key: str) -> tuple[str, ...]:
+    """What a valid key does that its writer may not expect, in words (empty when nothing).
+
+    OSS keys are names, not paths: ``docs/../hello.txt`` is its own key, never ``hello.txt``.
+    """
+    if has_dot_segments(key):
+        return (
+            "a '.' or '..' segment is not resolved: OSS keys are names, not paths, so OSS looks "
+            "for this key exactly as typed",
+        )
+    return ()
+
+
 def check_region(region: str) -> str:
     """Return the region id (e.g. ``cn-hangzhou``) or raise InputError("region", ...)."""
     if not region:

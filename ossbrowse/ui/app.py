@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
@@ -26,22 +27,28 @@ from textual.screen import Screen
 
 from ossbrowse.config import resolve_profile
 from ossbrowse.config_file import list_profiles
+from ossbrowse.history_store import HistoryStore
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.redact import NO_SECRETS
 from ossbrowse.ui.actions import action_keys, key_help, typing_focus
 from ossbrowse.ui.crash_report import crash_traceback
+from ossbrowse.ui.guide import Guide
 from ossbrowse.ui.literal import notify
 from ossbrowse.ui.screens.base import SessionScreen
 from ossbrowse.ui.screens.browse import BrowseScreen
 from ossbrowse.ui.screens.copied import CopiedScreen
+from ossbrowse.ui.screens.guided import GuidedHeadScreen
 from ossbrowse.ui.screens.head import HeadScreen
 from ossbrowse.ui.screens.help import HelpScreen
 from ossbrowse.ui.screens.profiles import DEMO_CHOICE, ProfileScreen
 from ossbrowse.ui.session import Session
+from ossbrowse.ui.watching import WatchSettings
 from ossbrowse.ui.widgets.profile_bar import endpoint_text, flag_settings
 
 DARK_THEME = "textual-dark"
+PRESENTER_CLASS = "-presenter"
+"""The app's CSS class in presenter mode."""
 LIGHT_THEME = "textual-light"
 
 # Badge colours, overridable by a theme's ``variables``. Each is a mid-tone that keeps its
@@ -101,9 +108,13 @@ class OssBrowseApp(App[None]):
         prefill: Mapping[str, str] | None = None,
         config_file: str | None = None,
         demo: bool = False,
+        presenter: bool = False,
+        guide: Guide | None = None,
         notice: str | None = None,
         mode: str | None = None,
+        history: HistoryStore | None = None,
         flags: Mapping[str, object] | None = None,
+        watch: WatchSettings | None = None,
     ) -> None:
         """``connect`` builds a profile's client (tests inject one with a transport); see
         :func:`make_app` for the rest."""
@@ -120,12 +131,21 @@ class OssBrowseApp(App[None]):
             connect=connect,
             clock=clock,
             demo=demo,
+            presenter=presenter,
             config_file=config_file,
             start=prefill,
+            history=history,
             flags=flags,
+            watch=watch,
         )
+        # Presenter mode restyles widgets (e.g. larger outcome glyphs) through this class.
+        self.set_class(presenter, PRESENTER_CLASS)
         for mode, screen in self.SCREEN_MODES.items():
-            self.add_mode(mode, partial(screen, self.session))
+            if mode == "head" and guide is not None:
+                # The guided demo tells its story on the head screen.
+                self.add_mode(mode, partial(GuidedHeadScreen, self.session, guide))
+            else:
+                self.add_mode(mode, partial(screen, self.session))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The app's one-letter keys (t, o) never fire while the focus is on a form."""
@@ -141,6 +161,13 @@ class OssBrowseApp(App[None]):
         """Show the start-up notice, if any (the default mode's screen is already up)."""
         if self.notice:
             notify(self, self.notice, title="Configuration", severity="warning", timeout=12)
+        self.show_history_warning()
+
+    def show_history_warning(self) -> None:
+        """Say what went wrong with the history file, if anything did since last asked."""
+        warning = self.session.history.take_warning()
+        if warning:
+            notify(self, warning, title="History", severity="warning", timeout=12)
 
     def _fatal_error(self) -> None:
         """Exit after an unhandled exception, with a crash report that cannot carry a secret.
@@ -228,6 +255,7 @@ class OssBrowseApp(App[None]):
                 notify(self, str(exc), title=f"Profile {name}", severity="error", timeout=10)
                 return
         await session.use_profile(profile)
+        self.show_history_warning()
         flags = flag_settings(profile)
         kept = f" Kept from the command line: {' '.join(flags)}." if flags else ""
         if session.client is not None:
@@ -291,9 +319,14 @@ def make_app(
     prefill: Mapping[str, str] | None = None,
     config_file: str | None = None,
     demo: bool = False,
+    presenter: bool = False,
+    guide: Guide | None = None,
     notice: str | None = None,
     mode: str | None = None,
+    data_dir: Path | None = None,
+    keep_history: bool = True,
     flags: Mapping[str, object] | None = None,
+    watch: WatchSettings | None = None,
 ) -> OssBrowseApp:
     """Build the app for ``profile``.
 
@@ -302,9 +335,14 @@ def make_app(
     ``prefill`` fills the form (keys as the CLI flags, ``version_id``, or the field ids,
     ``version-id``);
     ``config_file`` is where the profile switcher looks; ``demo`` shows the demo hint line;
+    ``presenter`` hides the AccessKeyId and endpoint and shows larger outcome glyphs;
+    ``guide`` makes the head screen walk through its story (``ossbrowse demo --guided``);
     ``notice`` is shown once at start (e.g. why the configuration could not be read);
     ``mode`` is the first screen: ``"head"`` (the default) or ``"browse"`` (the explorer, at
     ``prefill``'s bucket and prefix, or the bucket list without a bucket);
+    ``data_dir`` is where the probe history is kept (default: ``$OSSBROWSE_DATA_DIR`` or the
+    user data directory) and ``keep_history=False`` keeps it in memory only;
+    ``watch`` says how the head screen watches a probe (every 5 s, no bell, by default).
     ``flags`` are the profile settings given on the command line (``resolve_profile``'s
     ``flags``): they keep their precedence over every profile picked with F2.
     """
@@ -325,7 +363,11 @@ def make_app(
         prefill=prefill,
         config_file=config_file,
         demo=demo,
+        presenter=presenter,
+        guide=guide,
         notice=notice,
         mode=mode,
+        history=HistoryStore(data_dir) if keep_history else None,
         flags=flags,
+        watch=watch,
     )

@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from textual.validation import ValidationResult, Validator
 
 from ossbrowse.oss.etags import normalize_etag
-from ossbrowse.oss.httpdates import format_http_date, parse_date_input
-from ossbrowse.oss.validation import InputError, check_bucket, check_key, check_version_id
+from ossbrowse.oss.httpdates import format_http_date, parse_date_input, read_date_input
+from ossbrowse.oss.validation import (
+    InputError,
+    check_bucket,
+    check_key,
+    check_version_id,
+    key_notes,
+)
 
 
 @dataclass(frozen=True)
@@ -116,3 +122,19 @@ def preview_text(spec: FieldSpec, text: str) -> str | None:
     if spec.id.startswith("if-") and (sent != text.strip() or "since" in spec.id):
         return sent
     return None
+
+
+def field_notes(spec: FieldSpec, text: str) -> tuple[str, ...]:
+    """What sending ``text`` assumes or changes, from the core's own reading (empty: nothing).
+
+    The same notes ``build_head_request`` attaches to the request: a date without a time zone
+    read as UTC, a weekday corrected, fractional seconds dropped, a key's ``..`` segment that
+    OSS does not resolve. Raises InputError for an invalid value.
+    """
+    if is_blank(spec, text):
+        return ()
+    if spec.id == "key":
+        return key_notes(check_key(text))
+    if spec.id.endswith("-since"):
+        return read_date_input(text, spec.name)[1]
+    return ()

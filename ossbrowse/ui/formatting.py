@@ -74,11 +74,28 @@ def format_ms(ms: float) -> str:
     return f"{ms / 1000:.2f} s"
 
 
+def connection_text(result: HeadResult) -> str | None:
+    """Whether the answer came over a kept-alive connection: ``connection reused``, ``new
+    connection (connect 41 ms)``, or None when not known (no answer, or no timing trace)."""
+    if not result.attempts or result.status is None:
+        return None
+    attempt = result.attempts[-1]
+    if attempt.reused is None:
+        return None
+    if attempt.reused:
+        return "connection reused"
+    if attempt.connect_ms is not None:
+        return f"new connection (connect {format_ms(attempt.connect_ms)})"
+    return "new connection"
+
+
 def timing_text(result: HeadResult) -> str:
-    """Elapsed time and retries, e.g. ``12 ms · no retries``."""
+    """Elapsed time, the connection and retries, e.g. ``12 ms · connection reused · no retries``."""
     retries = result.retries
     tries = "no retries" if retries == 0 else f"{retries} retr{'y' if retries == 1 else 'ies'}"
-    return f"{format_ms(result.elapsed_ms)} · {tries}"
+    connection = connection_text(result)
+    middle = f" · {connection}" if connection else ""
+    return f"{format_ms(result.elapsed_ms)}{middle} · {tries}"
 
 
 def format_skew(seconds: float) -> str:

@@ -1,8 +1,9 @@
 """The UI session: what every screen shares, and the signal that says the profile changed.
 
 One :class:`Session` lives as long as the app. It holds the active profile and its client (or
-why there is none), the clock requests are signed with, the probe history, the demo flag, the
-start-up target and the last copied text. Screens get it in their constructor (see
+why there is none), the clock requests are signed with, the probe history (of the active
+profile and endpoint, see :class:`History`), the demo flag, the start-up target and the last
+copied text. Screens get it in their constructor (see
 :mod:`ossbrowse.ui.screens.base`) and never reach into the app for it.
 
 A screen that shows anything derived from the profile subscribes in ``on_mount``::
@@ -23,38 +24,74 @@ from textual.dom import DOMNode
 from textual.signal import Signal
 
 from ossbrowse.config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
+from ossbrowse.history_store import DEFAULT_LIMIT, HistoryEntry, HistoryStore, entry_for
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadResult
 from ossbrowse.oss.secret import Secret
 from ossbrowse.oss.signing import utc_now
+from ossbrowse.ui.watching import WatchSettings
 
 _NOT_SETTINGS = ("profile", "config_file")
 """Flags that choose the profile rather than set one of its values."""
 
-HISTORY_SIZE = 100
-"""Probes kept in the session's history."""
-
 
 class History:
-    """This session's answers to the user's own requests, oldest first (memory only)."""
+    """The probes of the active profile and endpoint, oldest first, kept in memory and on disk.
 
-    def __init__(self, size: int = HISTORY_SIZE) -> None:
-        self.size = size
-        self._results: list[HeadResult] = []
+    ``store`` is the history file shared with other ossbrowse processes (None: memory only).
+    Problems with the file never raise: they are kept in :attr:`warning` for the UI to show,
+    and after a failed write the history stays in memory only.
+    """
+
+    def __init__(self, store: HistoryStore | None, *, limit: int | None = None) -> None:
+        self.store = store
+        self.limit = limit or (store.limit if store is not None else DEFAULT_LIMIT)
+        self._entries: list[HistoryEntry] = []
+        self.profile = ""
+        self.endpoint = ""
+        self.warning: str | None = None
+        """The last problem with the history file, until the UI shows it (:meth:`take_warning`)."""
 
     @property
-    def results(self) -> list[HeadResult]:
-        """A copy of the answers kept, oldest first."""
-        return list(self._results)
+    def entries(self) -> list[HistoryEntry]:
+        """A copy of the entries kept, oldest first."""
+        return list(self._entries)
 
-    def add(self, result: HeadResult) -> None:
-        """Keep ``result``; the oldest goes once ``size`` are kept."""
-        self._results = [*self._results[-(self.size - 1) :], result]
+    def show(self, profile: str, endpoint: str) -> None:
+        """Keep (and load from the file) the history of ``profile`` at ``endpoint``."""
+        self.profile, self.endpoint = profile, endpoint
+        if self.store is None:
+            self._entries = []
+            return
+        loaded = self.store.load(profile, endpoint)
+        self._entries = loaded.entries[-self.limit :]
+        if loaded.warning:
+            self.warning = loaded.warning
+
+    def add(
+        self, result: HeadResult, time: datetime, redactor: Redactor = NO_SECRETS
+    ) -> HistoryEntry:
+        """Keep ``result`` (answered at ``time``); the oldest goes past the limit."""
+        entry = entry_for(
+            result, profile=self.profile, endpoint=self.endpoint, time=time, redactor=redactor
+        )
+        self._entries = [*self._entries[-(self.limit - 1) :], entry]
+        if self.store is not None:
+            problem = self.store.append(entry)
+            if problem:
+                self.warning = f"{problem} This session's probes are kept in memory only."
+                self.store = None
+        return entry
+
+    def take_warning(self) -> str | None:
+        """The problem to show, once."""
+        warning, self.warning = self.warning, None
+        return warning
 
     def __len__(self) -> int:
-        return len(self._results)
+        return len(self._entries)
 
 
 @dataclass(frozen=True)
@@ -77,16 +114,22 @@ class Session:
         connect: Callable[[Profile], OssClient],
         clock: Callable[[], datetime] | None = None,
         demo: bool = False,
+        presenter: bool = False,
         config_file: str | None = None,
         start: Mapping[str, str] | None = None,
         flags: Mapping[str, object] | None = None,
+        history: HistoryStore | None = None,
+        watch: WatchSettings | None = None,
     ) -> None:
         """``owner`` (the app) carries the signal; ``connect`` builds a profile's client and
-        raises :class:`ConfigError` for a profile that cannot send."""
+        raises :class:`ConfigError` for a profile that cannot send; ``history`` is the history
+        file (None: the history is kept in memory only)."""
         self._connect = connect
         self._clock = clock or utc_now
         self.demo = demo
         """Started by ``ossbrowse demo``: against the local emulator."""
+        self.presenter = presenter
+        """Shown to an audience: no AccessKeyId or endpoint on screen, larger outcome glyphs."""
         self.config_file = config_file
         """Where the profile switcher looks for profiles (None: ossutil's default)."""
         self.start: dict[str, str] = dict(start or {})
@@ -98,7 +141,9 @@ class Session:
         their precedence over every profile picked later, as over the first one."""
         self.demo_profile: Profile | None = profile if demo else None
         """The demo's own profile (the emulator's key pair), to switch back to."""
-        self.history = History()
+        self.history = History(history)
+        self.watch = watch or WatchSettings()
+        """How the head screen watches a probe (interval, bell, timer)."""
         self.copied: Copied | None = None
         self.profile_changed: Signal[Session] = Signal(owner, "profile-changed")
         """Published (with this session) after :meth:`use_profile`."""
@@ -119,6 +164,8 @@ class Session:
             self.client, self.client_problem = self._connect(profile), None
         except ConfigError as exc:
             self.client, self.client_problem = None, str(exc)
+        endpoint = self.client.endpoint_label if self.client else (profile.endpoint or "")
+        self.history.show(profile.name, endpoint)
 
     @property
     def on_demo_profile(self) -> bool:

@@ -7,14 +7,16 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
+from textual.app import App, ComposeResult
 from textual.widgets import Input
-from tui_helpers import NOW, profile_for
+from tui_helpers import NOW, profile_for, screen_text
 
 from ossbrowse.emulator import DEMO_BUCKET, Emulator
 from ossbrowse.oss.listing import CommonPrefix, DeleteMarker, ObjectEntry
 from ossbrowse.ui.app import OssBrowseApp, make_app
 from ossbrowse.ui.screens.browse import BrowseScreen
 from ossbrowse.ui.screens.head import HeadScreen
+from ossbrowse.ui.widgets.object_list import OBJECT_COLUMNS, ObjectList
 
 
 def browse_app(emu: Emulator, bucket: str = DEMO_BUCKET, **prefill: str) -> OssBrowseApp:
@@ -33,8 +35,12 @@ async def settled(pilot: object, screen: BrowseScreen) -> None:
 
 
 def names(screen: BrowseScreen) -> list[str]:
+    return names_of(screen.table)
+
+
+def names_of(table: ObjectList) -> list[str]:
     out = []
-    for e in screen.table.entries:
+    for e in table.entries:
         out.append(e.prefix if isinstance(e, CommonPrefix) else getattr(e, "key", ""))
     return out
 
@@ -301,3 +307,29 @@ async def test_a_404_from_a_delete_marker_offers_the_versions(emulator: Emulator
         entries = screen.table.entries
         assert entries and {getattr(e, "key", "") for e in entries} == {"drafts/toto-10"}
         assert isinstance(entries[0], DeleteMarker) and entries[0].is_latest
+
+
+async def test_folders_a_later_page_brings_join_the_folders_and_the_cursor_stays() -> None:
+    # ListObjectsV2 lists folders and objects together in name order, so a later page can
+    # bring folders after objects already shown.
+    class ListApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ObjectList()
+
+    page1 = [CommonPrefix("a/"), ObjectEntry("b.txt", 1, None, None, None)]
+    page1 += [ObjectEntry(f"c{n}.txt", 1, None, None, None) for n in range(3)]
+    page2 = [CommonPrefix("d/"), ObjectEntry("e.txt", 1, None, None, None), CommonPrefix("f/")]
+    app = ListApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        table = app.query_one(ObjectList)
+        table.start(OBJECT_COLUMNS)
+        table.add_entries(page1)
+        table.move_cursor(row=3)  # c1.txt
+        await pilot.pause()
+        table.add_entries(page2)
+        await pilot.pause()
+        assert names_of(table) == ["a/", "d/", "f/", "b.txt", "c0.txt", "c1.txt", "c2.txt", "e.txt"]
+        highlighted = table.highlighted
+        assert isinstance(highlighted, ObjectEntry) and highlighted.key == "c1.txt"
+        assert table.cursor_row == 5
+        assert "c1.txt" in screen_text(app)

@@ -55,6 +55,16 @@ def test_timing_counts_retries() -> None:
     assert timing_text(result(200, Outcome.OK, 4)).endswith("3 retries")
 
 
+def test_timing_says_whether_the_connection_was_new_or_kept_alive() -> None:
+    def over(reused: bool | None, connect_ms: float | None = None) -> HeadResult:
+        attempt = Attempt(1, 200, None, 3.0, connect_ms=connect_ms, reused=reused)
+        return HeadResult(REQUEST, "", 200, Outcome.OK, elapsed_ms=3.0, attempts=(attempt,))
+
+    assert timing_text(over(True)) == "3 ms · connection reused · no retries"
+    assert timing_text(over(False, 1.4)) == "3 ms · new connection (connect 1 ms) · no retries"
+    assert timing_text(over(None)) == "3 ms · no retries"  # not known: not claimed
+
+
 def test_skew_says_which_clock_is_ahead() -> None:
     assert format_skew(1205) == "your clock is 20 min 5 s behind the server's"
     assert format_skew(-3600) == "your clock is 1 h ahead of the server's"

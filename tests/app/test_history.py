@@ -41,7 +41,7 @@ async def test_empty_history_says_so(demo_app, counting) -> None:
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
-        assert app.screen.results == []
+        assert app.screen.entries == []
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HistoryScreen)

@@ -91,3 +91,31 @@ def test_demo_runs_the_app_against_a_live_loopback_emulator(recorder: Recorder) 
     assert seen["profile"].endpoint.startswith("http://127.0.0.1:")
     assert seen["kwargs"]["demo"] is True
     assert seen["kwargs"]["prefill"] == {"bucket": DEMO_BUCKET, "key": DEMO_KEY}
+
+
+def test_demo_guided_presenter_rewrites_the_live_emulators_object(recorder: Recorder) -> None:
+    """``demo --guided --presenter``: the guide's rewrite is a real PUT to the demo's emulator."""
+    seen: dict[str, Any] = {}
+
+    def while_running(profile: Any, kwargs: dict[str, Any]) -> None:
+        guide = kwargs["guide"]
+        seen["guide"], seen["presenter"] = guide, kwargs["presenter"]
+        request = build_head_request(bucket=DEMO_BUCKET, key=DEMO_KEY)
+        with OssClient(profile) as client:
+            before = client.head_object(request)
+            rewritten = guide.rewrite()
+            after = client.head_object(request)
+        seen["etags"] = (before.etag, rewritten.etag, after.etag)
+
+    recorder.on_run = while_running
+    assert cli.main(["demo", "--guided", "--presenter"]) == cli.EXIT_OK
+    assert (seen["guide"].bucket, seen["guide"].key) == (DEMO_BUCKET, DEMO_KEY)
+    assert seen["presenter"] is True
+    before, rewritten, after = seen["etags"]
+    assert rewritten == after != before
+
+
+def test_plain_demo_has_no_guide_and_no_presenter(recorder: Recorder) -> None:
+    assert cli.main(["demo"]) == cli.EXIT_OK
+    [(_, kwargs)] = recorder.calls
+    assert kwargs["guide"] is None and kwargs["presenter"] is False

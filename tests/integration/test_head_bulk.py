@@ -176,6 +176,18 @@ def test_bad_flags_name_the_flag_and_send_nothing(
     assert f"ossbrowse: {named}:" in err and "nothing was sent" in err
 
 
+def test_keepalive_decides_whether_connections_are_reused(run: Run) -> None:
+    code, out, _ = run("--bucket", BUCKET, "--prefix", f"{PREFIX}k-1", "--jobs", "1")
+    # One worker: every HEAD goes over the connection the listing opened.
+    assert code == 0 and [r["reused"] for r in records(out)] == [True] * 10
+    code, out, _ = run(
+        "--bucket", BUCKET, "--prefix", f"{PREFIX}k-1", "--jobs", "1", "--keepalive", "0"
+    )  # fmt: skip
+    assert code == 0 and [r["reused"] for r in records(out)] == [False] * 10
+    code, out, err = run("--bucket", BUCKET, "--prefix", PREFIX, "--keepalive", "-5")
+    assert (code, out) == (cli.EXIT_BAD_INPUT, "") and "keepalive must be 0 to" in err
+
+
 def test_jobs_without_prefix_is_refused(run: Run) -> None:
     code, _, err = run("--bucket", BUCKET, "--key", "p/k-01", "--jobs", "4")
     assert code == cli.EXIT_BAD_INPUT and "--jobs: only with --prefix" in err

@@ -15,8 +15,10 @@ from datetime import UTC, datetime
 import pytest
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator
+from ossbrowse.emulator.demo_rewrite import DemoRewriter
 from ossbrowse.emulator.steady import SteadyListingTransport, SteadyTransport, ticking_timer
 from ossbrowse.ui.app import OssBrowseApp, make_app
+from ossbrowse.ui.guide import Guide
 
 NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
 SHOWN_ENDPOINT = "http://127.0.0.1:8085"
@@ -42,7 +44,8 @@ def emulator() -> Iterator[Emulator]:
 
 @pytest.fixture
 def snapshot_app(emulator: Emulator) -> Callable[..., OssBrowseApp]:
-    """Build a deterministic app against the emulator (keyword args: secret, refuse, demo)."""
+    """Build a deterministic app against the emulator (keyword args: secret, refuse, demo,
+    presenter, guided: the guided demo)."""
 
     def build(
         *,
@@ -51,7 +54,13 @@ def snapshot_app(emulator: Emulator) -> Callable[..., OssBrowseApp]:
         demo: bool = True,
         prefill: dict[str, str] | None = None,
         mode: str | None = None,
+        presenter: bool = False,
+        guided: bool = False,
     ) -> OssBrowseApp:
+        guide = None
+        if guided:  # the rewrite PUTs to the emulator's real port, signed at NOW
+            rewrite = DemoRewriter(emulator, DEMO_BUCKET, DEMO_KEY, clock=lambda: NOW)
+            guide = Guide(DEMO_BUCKET, DEMO_KEY, rewrite)
         profile = emulator.profile(access_key_secret=secret, endpoint=SHOWN_ENDPOINT)
         port = int(emulator.endpoint.rsplit(":", 1)[1])
         return make_app(
@@ -64,6 +73,8 @@ def snapshot_app(emulator: Emulator) -> Callable[..., OssBrowseApp]:
             prefill=prefill if prefill is not None else {"bucket": DEMO_BUCKET, "key": DEMO_KEY},
             demo=demo,
             mode=mode,
+            presenter=presenter,
+            guide=guide,
         )
 
     return build

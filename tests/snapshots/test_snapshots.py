@@ -105,3 +105,17 @@ def test_explorer_bucket_top(snap_compare, snapshot_app, size) -> None:
 def test_explorer_drafts_with_preview(snap_compare, snapshot_app, size) -> None:
     app = snapshot_app(prefill={"bucket": "demo-bucket", "prefix": "drafts/"}, mode="browse")
     assert snap_compare(app, run_before=explorer_driver(), terminal_size=size)
+
+
+def test_guided_demo_after_the_rewrite(snap_compare, snapshot_app) -> None:
+    """Steps 1-4: the same If-None-Match probe now answers 200 with the new ETag."""
+    app = snapshot_app(guided=True)
+    keys = ("space",) * 4
+    assert snap_compare(app, run_before=driver(*keys), terminal_size=(100, 30))
+
+
+def test_guided_demo_presenter_412(snap_compare, snapshot_app) -> None:
+    """The last step in presenter mode: no endpoint, five-row digits."""
+    app = snapshot_app(guided=True, presenter=True)
+    keys = ("space",) * 5
+    assert snap_compare(app, run_before=driver(*keys), terminal_size=(100, 30))

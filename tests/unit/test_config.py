@@ -437,11 +437,20 @@ def test_environment_defaults_to_os_environ(
         ({"connect_timeout": "soon"}, "connect-timeout must be a number"),
         ({"retry_times": "2.5"}, "retry-times must be a whole number"),
         ({"skip_verify_cert": "maybe"}, "skip-verify-cert must be true or false"),
+        ({"keepalive": "long"}, "keepalive must be a number of seconds"),
     ],
 )
 def test_malformed_numbers_name_the_setting(flags: dict[str, object], match: str) -> None:
     with pytest.raises(ConfigError, match=match):
         resolve(flags=flags)
+
+
+def test_keepalive_from_the_file_a_flag_beats_it(tmp_path: Path) -> None:
+    assert Profile().keepalive == 120.0  # long enough for a person probing by hand
+    path = write(tmp_path, "[default]\nkeep-alive = 30\n")
+    assert resolve(path).keepalive == 30.0
+    profile = resolve(path, flags={"keepalive": 0.0})
+    assert profile.keepalive == 0.0 and profile.source_of("keepalive") == "flag"
 
 
 def test_malformed_number_in_file_names_the_file(tmp_path: Path) -> None:
@@ -558,6 +567,8 @@ def test_missing_region_for_v4_uses_ossutils_words_and_a_hint() -> None:
         ({"connect_timeout": 0.0}, "connect-timeout must be a positive"),
         ({"read_timeout": float("nan")}, "read-timeout must be a positive"),
         ({"retry_times": -1}, "retry-times must be between"),
+        ({"keepalive": -1.0}, "keepalive must be 0 to"),
+        ({"keepalive": float("nan")}, "keepalive must be 0 to"),
     ],
 )
 def test_bad_settings_are_named(fields: dict[str, object], match: str) -> None:

@@ -282,6 +282,7 @@ class BrowseScreen(SessionScreen):
             session.client.endpoint_label if session.client else None,
             usable=session.client is not None,
             demo=session.on_demo_profile,
+            presenter=session.presenter,
         )
 
     # -- listing -----------------------------------------------------------------------------

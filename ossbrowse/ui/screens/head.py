@@ -26,12 +26,12 @@ from ossbrowse.oss.validation import InputErrors
 from ossbrowse.ui.actions import EXPLAIN, Action, bindings, typing_focus
 from ossbrowse.ui.fields import BY_NAME
 from ossbrowse.ui.literal import LiteralStatic, notify, plain, template
-from ossbrowse.ui.probes import form_values
 from ossbrowse.ui.runner import RequestRunner, Ticket
 from ossbrowse.ui.screens.head_actions import HEAD_ACTIONS
 from ossbrowse.ui.screens.history import HistoryScreen
 from ossbrowse.ui.screens.probe_actions import ProbeActions
 from ossbrowse.ui.session import Session
+from ossbrowse.ui.watching import Stoppable, Watch
 from ossbrowse.ui.widgets.conditions_view import needs_fetch
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
 from ossbrowse.ui.widgets.request_form import RequestForm
@@ -56,6 +56,8 @@ _NEEDS = {a.action: a.needs for a in HEAD_ACTIONS if a.needs}
 
 HEAD = "head"
 """The runner group of the screen's requests (the user's sends and fetches)."""
+WATCH = "watch"
+"""The runner group of the watch's ticks: apart, so a tick never cancels the user's send."""
 
 
 class Purpose(StrEnum):
@@ -85,10 +87,20 @@ class HeadScreen(ProbeActions):
             """Why it was sent."""
             return Purpose(self.ticket.purpose)
 
+    @dataclass
+    class WatchTick(Message):
+        """A watch tick came back."""
+
+        ticket: Ticket
+        result: HeadResult
+
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.runner = RequestRunner(self)
         self._last_input = "key"
+        self.watching: Watch | None = None
+        """The probe being watched, if any."""
+        self._next_tick: Stoppable | None = None
 
     @property
     def in_flight(self) -> bool:
@@ -100,12 +112,14 @@ class HeadScreen(ProbeActions):
         yield ProfileBar(id="profile-bar")
         yield LiteralStatic(template(DEMO_HINT), id="demo-hint")
         yield RequestForm(self.session.start, id="form")
+        yield LiteralStatic(id="watch-pane")
         yield ResultPane(id="result")
         yield Footer(compact=True, show_command_palette=True)
 
     def on_mount(self) -> None:
         """Describe the profile and focus the first field to fill in."""
         self.query_one("#demo-hint").display = self.session.demo
+        self.query_one("#watch-pane").display = False
         # Immediate: in flight on the old client is cancelled before that client closes.
         self.session.profile_changed.subscribe(self, self._profile_changed, immediate=True)
         self._show_profile()
@@ -115,6 +129,9 @@ class HeadScreen(ProbeActions):
 
     def _profile_changed(self, session: Session) -> None:
         self.action_cancel()
+        if self.watching is not None:
+            self.stop_watch()
+            notify(self, "The watch stopped: the profile changed.", title="Watch")
         self._show_profile()
 
     def _show_profile(self) -> None:
@@ -125,6 +142,7 @@ class HeadScreen(ProbeActions):
             session.client.endpoint_label if session.client else None,
             usable=session.client is not None,
             demo=session.on_demo_profile,
+            presenter=session.presenter,
         )
         if session.client is None:
             self.pane.show_placeholder(
@@ -210,7 +228,7 @@ class HeadScreen(ProbeActions):
             self._fill_object_values(event.result)
         else:
             self.pane.show_result(event.result, now=self.session.now())
-            self.session.history.add(event.result)
+            self._remember(event.result)
             if event.result.status == 404 and event.result.header("x-oss-delete-marker") == "true":
                 notify(
                     self,
@@ -221,10 +239,21 @@ class HeadScreen(ProbeActions):
                 )
         self.refresh_bindings()
 
+    def _remember(self, result: HeadResult) -> None:
+        """Add ``result`` to the history; say so if the history file failed."""
+        history = self.session.history
+        history.add(result, self.session.now(), self.session.redactor)
+        warning = history.take_warning()
+        if warning:
+            notify(self, warning, title="History", severity="warning", timeout=12)
+
     @on(RequestRunner.Failed)
     def _failed(self, event: RequestRunner.Failed) -> None:
         """A bug in the request path: say so, keep the UI usable."""
         if not self.runner.finish(event.ticket):
+            return
+        if event.ticket.group == WATCH:
+            self._watch_failed(event.error)
             return
         self.pane.show_status(None)
         notify(
@@ -306,13 +335,15 @@ class HeadScreen(ProbeActions):
         )
 
     def action_history(self) -> None:
-        """Show this session's probes; the one picked is sent again."""
-        self.app.push_screen(HistoryScreen(self.session.history.results), callback=self._replay)
+        """Show the profile's probes; the one picked is sent again."""
+        history = self.session.history
+        where = f"of profile {history.profile} at {history.endpoint}"
+        self.app.push_screen(HistoryScreen(history.entries, where), callback=self._replay)
 
-    def _replay(self, request: HeadRequest | None) -> None:
-        if request is None:
+    def _replay(self, form: dict[str, str] | None) -> None:
+        if form is None:
             return
-        for name, value in form_values(request).items():
+        for name, value in form.items():
             self.form.set_value(name, value)
         self.action_send()
 
@@ -339,6 +370,98 @@ class HeadScreen(ProbeActions):
         screen = self.app.screen
         if isinstance(screen, BrowseScreen):
             screen.show_place(values["bucket"].strip(), values["key"])
+
+    # -- watching a probe --------------------------------------------------------------------
+
+    def action_watch(self) -> None:
+        """Start watching the form's probe (sent every N seconds), or stop the watch."""
+        if self.watching is not None:
+            self.stop_watch()
+            notify(self, "Stopped watching.", title="Watch", timeout=4)
+            return
+        client = self.session.client
+        if client is None:
+            notify(self, self.session.client_problem or "No usable profile.", title="Not watched")
+            return
+        try:
+            request = build_head_request(**self.form.values())
+        except InputErrors as errors:
+            self.form.show_errors(errors)
+            notify(self, str(errors), title="Not watched", severity="error", timeout=8)
+            return
+        self.watching = Watch(request, self.session.watch.interval)
+        pane = self.query_one("#watch-pane", LiteralStatic)
+        pane.display = True
+        pane.set_class(False, "-changed")
+        self._show_watch()
+        self._tick()
+
+    def stop_watch(self) -> None:
+        """Stop the watch: no more ticks, the one in flight is dropped."""
+        self.watching = None
+        if self._next_tick is not None:
+            self._next_tick.stop()
+            self._next_tick = None
+        self.runner.cancel(WATCH)
+        self.query_one("#watch-pane").display = False
+
+    def _tick(self) -> None:
+        """Send the watched probe once (the answer schedules the next tick)."""
+        self._next_tick = None
+        watch, client = self.watching, self.session.client
+        if watch is None or client is None:
+            return
+        request = watch.request
+        self.runner.run_blocking(
+            WATCH,
+            lambda: client.head_object(request),
+            self.WatchTick,
+            purpose="watch",
+            description="HEAD object (watch)",
+        )
+
+    def _schedule_tick(self) -> None:
+        watch = self.watching
+        if watch is None:
+            return
+        schedule = self.session.watch.schedule or self.set_timer
+        self._next_tick = schedule(watch.next_delay(), self._tick)
+
+    @on(WatchTick)
+    def _watch_tick(self, event: WatchTick) -> None:
+        if not self.runner.finish(event.ticket) or self.watching is None:
+            return  # stopped since
+        watch, result = self.watching, event.result
+        before = watch.baseline
+        change = watch.take(result, self.session.now())
+        if watch.baseline is not before:  # the first answer, or a change: both are kept
+            self._remember(result)
+        if change:
+            self.query_one("#watch-pane").add_class("-changed")
+            notify(self, change, title="Watch: the answer changed", severity="warning", timeout=20)
+            if self.session.watch.bell:
+                self.app.bell()
+            if not self.in_flight:  # the user's own send, when one is on its way, shows itself
+                self.pane.show_result(result, now=self.session.now())
+        self._show_watch()
+        self._schedule_tick()
+
+    def _watch_failed(self, error: Exception) -> None:
+        watch = self.watching
+        if watch is None:
+            return
+        watch.ticks += 1
+        watch.failures += 1
+        watch.last_problem = (
+            f"Tick {watch.ticks} failed ({self.session.redactor.text(str(error))}); "
+            f"next try in {watch.next_delay():g} s."
+        )
+        self._show_watch()
+        self._schedule_tick()
+
+    def _show_watch(self) -> None:
+        if self.watching is not None:
+            self.query_one("#watch-pane", LiteralStatic).update(self.watching.text())
 
     def action_edit(self) -> None:
         """Focus the form field used last."""

@@ -190,6 +190,16 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     Action(
+        "w",
+        "watch",
+        "watch",
+        "Watch",
+        "Watch this probe",
+        "Send the form's probe again every few seconds until w is pressed again; say when the "
+        "answer changes",
+        show=False,
+    ),
+    Action(
         "e",
         "edit",
         "edit",

@@ -1,84 +1,280 @@
-"""The probe history (kept in memory): pick an earlier request to send it again."""
+"""The probe history of the active profile and endpoint: search, send again, compare two probes.
+
+The list shows the newest probe first, each with its time and request id. Typing in the search
+box keeps the probes whose object, outcome, ETag, request id or conditions contain the text.
+Enter dismisses with the probe's form values (the head screen fills the form and sends);
+``space`` marks a probe for comparison and ``d`` compares the marked one with the highlighted one
+(two probes of the same object), side by side (:class:`CompareScreen`).
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
-from ossbrowse.oss.conditions import request_headers
-from ossbrowse.oss.results import HeadRequest, HeadResult
-from ossbrowse.ui.formatting import badge_text
-from ossbrowse.ui.literal import LiteralStatic, option, plain, template
+from ossbrowse.history_store import HistoryEntry
+from ossbrowse.ui.formatting import reason_phrase
+from ossbrowse.ui.literal import LiteralStatic, LiteralTable, notify, option, plain, template
 from ossbrowse.ui.screens.dialog import Dialog
 
+CONDITION_HEADERS = ("If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")
+FORM_OF_HEADER = {h: h.lower().replace("-", "_") for h in CONDITION_HEADERS}
 
-def describe(result: HeadResult) -> Content:
-    """One line: status, object, and the conditions sent."""
-    digits, words = badge_text(result)
-    request = result.request
-    target = f"{request.bucket}/{request.key}"
-    if request.version_id:
-        target += f"?versionId={request.version_id}"
-    conditions = ", ".join(f"{name}: {value}" for name, value in request_headers(request).items())
-    return Content.assemble(
-        (f"{digits} {words}".ljust(24), "bold"),
-        plain(target, limit=80),
-        ("  " if conditions else "", "dim"),
-        plain(conditions, "dim", limit=120),
+
+def status_words(entry: HistoryEntry) -> str:
+    """``304 Not Modified``, or ``--- No answer``."""
+    if entry.status is None:
+        return "--- No answer"
+    return f"{entry.status} {reason_phrase(entry.status)}"
+
+
+def shown_time(entry: HistoryEntry) -> str:
+    """The entry's time as shown: ``2026-03-14 10:00:00 UTC``."""
+    return entry.time.replace("T", " ").replace("Z", " UTC")
+
+
+def conditions_text(entry: HistoryEntry) -> str:
+    """The conditions sent, e.g. ``If-None-Match: "abc"``."""
+    return ", ".join(
+        f"{h}: {entry.form[FORM_OF_HEADER[h]]}"
+        for h in CONDITION_HEADERS
+        if entry.form.get(FORM_OF_HEADER[h])
     )
 
 
-class HistoryScreen(Dialog[HeadRequest | None]):
-    """Earlier probes, newest first; dismisses with the request to send again."""
+def describe(entry: HistoryEntry, *, marked: bool = False) -> Content:
+    """Two lines: time, status, object, conditions; then the request id and ETag."""
+    conditions = conditions_text(entry)
+    details = f"request id {entry.request_id or '-'}"
+    if entry.etag:
+        details += f" · ETag {entry.etag}"
+    return Content.assemble(
+        ("● " if marked else "  ", "bold $accent"),
+        plain(shown_time(entry), "dim"),
+        "  ",
+        (status_words(entry).ljust(24), "bold"),
+        plain(entry.target, limit=80),
+        ("  " if conditions else "", "dim"),
+        plain(conditions, "dim", limit=120),
+        "\n    ",
+        plain(details, "dim", limit=160),
+    )
+
+
+def matches(entry: HistoryEntry, text: str) -> bool:
+    """True when ``text`` (any case) is in the probe's object, outcome, ids or conditions."""
+    needle = text.strip().lower()
+    if not needle:
+        return True
+    haystack = " ".join(
+        [
+            entry.target,
+            status_words(entry),
+            entry.outcome,
+            entry.etag or "",
+            entry.request_id or "",
+            entry.version_id or "",
+            conditions_text(entry),
+            shown_time(entry),
+        ]
+    )
+    return needle in haystack.lower()
+
+
+class HistoryScreen(Dialog[dict[str, str] | None]):
+    """The probes, newest first; dismisses with the form values of the probe to send again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", id="close-history", tooltip="Close"),
+        Binding("space", "mark", "Mark", id="history-mark", tooltip="Mark a probe to compare"),
+        Binding(
+            "d", "compare", "Compare", id="history-compare", tooltip="Compare with the marked probe"
+        ),
     ]
 
     DEFAULT_CSS = """
-    HistoryScreen > Vertical { width: 96%; max-width: 140; height: auto; max-height: 80%; }
-    HistoryScreen OptionList { height: auto; max-height: 20; }
+    HistoryScreen > Vertical { width: 96%; max-width: 150; height: auto; max-height: 90%; }
+    HistoryScreen OptionList { height: auto; max-height: 24; }
+    HistoryScreen Input { margin: 0 0 1 0; }
     """
 
-    def __init__(self, results: list[HeadResult]) -> None:
+    def __init__(self, entries: list[HistoryEntry], where: str = "") -> None:
         super().__init__()
-        self.results = list(reversed(results))
+        self.entries = list(reversed(entries))
+        """Every probe, newest first."""
+        self.shown: list[HistoryEntry] = list(self.entries)
+        """Those the search keeps, in the list's order."""
+        self.marked: HistoryEntry | None = None
+        self.where = where
 
     def compose(self) -> ComposeResult:
-        """The list, or a word that it is empty."""
+        """The search box and the list, or a word that it is empty."""
         with Vertical():
-            yield LiteralStatic(
-                template("[b]History[/b] (this session only; nothing is written to disk)")
-            )
-            if self.results:
+            yield LiteralStatic(template("[b]History[/b] $where", where=self.where))
+            if self.entries:
                 yield LiteralStatic(
-                    "Enter sends the probe again, Esc closes.",
+                    "Type to search. Enter sends the probe again; space marks one, d compares "
+                    "it with the highlighted one (same object). Esc closes.",
                     id="history-help",
                     classes="dialog-help",
                 )
-                yield OptionList(
-                    *(option(describe(r), id=str(i)) for i, r in enumerate(self.results)),
-                    id="history",
+                yield Input(
+                    placeholder="search: key, status, ETag, request id…", id="history-search"
                 )
+                yield OptionList(id="history")
             else:
                 yield LiteralStatic(
                     "No probes yet. Esc closes.", id="history-help", classes="dialog-help"
                 )
 
     def on_mount(self) -> None:
-        """Focus the list."""
-        if self.results:
+        """Fill the list and focus it."""
+        if self.entries:
+            self._refill()
             self.query_one(OptionList).focus()
 
+    def _refill(self) -> None:
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options(
+            option(describe(e, marked=e is self.marked), id=str(i))
+            for i, e in enumerate(self.shown)
+        )
+        if self.shown:
+            options.highlighted = min(highlighted or 0, len(self.shown) - 1)
+
+    @on(Input.Changed, "#history-search")
+    def _search(self, event: Input.Changed) -> None:
+        self.shown = [e for e in self.entries if matches(e, event.value)]
+        self._refill()
+
+    @on(Input.Submitted, "#history-search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(OptionList).focus()
+
+    @property
+    def highlighted(self) -> HistoryEntry | None:
+        """The probe under the cursor."""
+        if not self.entries:
+            return None
+        index = self.query_one(OptionList).highlighted
+        return self.shown[index] if index is not None and index < len(self.shown) else None
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Dismiss with the chosen request."""
-        self.dismiss(self.results[int(event.option.id or 0)].request)
+        """Dismiss with the chosen probe's form values."""
+        self.dismiss(dict(self.shown[int(event.option.id or 0)].form))
+
+    def action_mark(self) -> None:
+        """Mark (or unmark) the highlighted probe for comparison."""
+        entry = self.highlighted
+        if entry is None:
+            return
+        self.marked = None if entry is self.marked else entry
+        self._refill()
+
+    def action_compare(self) -> None:
+        """Compare the marked probe with the highlighted one."""
+        entry = self.highlighted
+        if entry is None:
+            return
+        if self.marked is None or self.marked is entry:
+            notify(
+                self,
+                "Mark one probe with space, then highlight another of the same object and press d.",
+                title="Compare",
+                severity="warning",
+            )
+            return
+        if not self.marked.same_object(entry):
+            notify(
+                self,
+                f"These probes are of different objects ({self.marked.target} and "
+                f"{entry.target}); compare two probes of the same object.",
+                title="Compare",
+                severity="warning",
+            )
+            return
+        older, newer = sorted((self.marked, entry), key=lambda e: e.time)
+        self.app.push_screen(CompareScreen(older, newer))
 
     def action_cancel(self) -> None:
         """Close without sending."""
+        self.dismiss(None)
+
+
+def compare_rows(older: HistoryEntry, newer: HistoryEntry) -> list[tuple[str, str, str, bool]]:
+    """(what, older value, newer value, changed) for each thing two probes can differ in."""
+    rows: list[tuple[str, str, str]] = [
+        ("Time", shown_time(older), shown_time(newer)),
+        ("Outcome", status_words(older), status_words(newer)),
+        ("ETag", older.etag or "-", newer.etag or "-"),
+        ("Last-Modified", older.last_modified or "-", newer.last_modified or "-"),
+        ("Size", _size(older), _size(newer)),
+        ("Version", older.version_id or "-", newer.version_id or "-"),
+        ("Storage class", older.storage_class or "-", newer.storage_class or "-"),
+    ]
+    for header in CONDITION_HEADERS:
+        field = FORM_OF_HEADER[header]
+        if older.form.get(field) or newer.form.get(field):
+            rows.append((f"{header} sent", older.form[field] or "-", newer.form[field] or "-"))
+            rows.append((f"{header} verdict", _verdict(older, header), _verdict(newer, header)))
+    rows.append(("Request id", older.request_id or "-", newer.request_id or "-"))
+    return [(what, a, b, a != b and what not in ("Time", "Request id")) for what, a, b in rows]
+
+
+def _size(entry: HistoryEntry) -> str:
+    return f"{int(entry.size):,} bytes" if entry.size and entry.size.isdigit() else "-"
+
+
+def _verdict(entry: HistoryEntry, header: str) -> str:
+    return (entry.verdicts or {}).get(header, "not sent")
+
+
+class CompareScreen(Dialog[None]):
+    """Two probes of one object side by side, what changed highlighted."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="close-compare", tooltip="Close"),
+    ]
+
+    DEFAULT_CSS = """
+    CompareScreen > Vertical { width: 96%; max-width: 150; height: auto; max-height: 90%; }
+    """
+
+    def __init__(self, older: HistoryEntry, newer: HistoryEntry) -> None:
+        super().__init__()
+        self.older, self.newer = older, newer
+        self.rows = compare_rows(older, newer)
+
+    @property
+    def changed(self) -> list[str]:
+        """What differs between the two probes (e.g. ``ETag``, ``If-Match verdict``)."""
+        return [what for what, _, _, changed in self.rows if changed]
+
+    def compose(self) -> ComposeResult:
+        """A title, a table (changed rows marked and coloured) and a line saying what changed."""
+        table = LiteralTable("", "Older", "Newer", expand=True, box=None, padding=(0, 1))
+        for what, a, b, changed in self.rows:
+            style = "bold yellow" if changed else ""
+            table.add_row(("≠ " if changed else "  ") + what, a, b, style=style)
+        with Vertical():
+            yield LiteralStatic(template("[b]Compare[/b] $target", target=self.older.target))
+            yield LiteralStatic(table, id="compare-table")
+            what_changed = self.changed
+            yield LiteralStatic(
+                "Changed: " + ", ".join(what_changed) if what_changed else "Nothing changed.",
+                id="compare-summary",
+            )
+            yield LiteralStatic("Esc closes.", classes="dialog-help")
+
+    def action_close(self) -> None:
+        """Back to the history."""
         self.dismiss(None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ossbrowse.oss.results import HeadResult, Outcome, ServiceError, TransportFailure
+from ossbrowse.oss.results import HeadResult, ServiceError, TransportFailure
 from ossbrowse.ui.formatting import differing_lines, format_skew, safe
 from ossbrowse.ui.literal import LiteralStatic, LiteralTable, rich_plain
 from ossbrowse.ui.widgets.themed import tone
@@ -54,9 +54,9 @@ class ErrorPanel(LiteralStatic):
     def show_result(self, result: HeadResult) -> None:
         """Show ``result``'s error or failure; hide the panel when it has neither."""
         self._result = result
-        # 304 and 412 are outcomes, explained by the conditions table, not errors.
-        outcome_only = result.outcome in (Outcome.NOT_MODIFIED, Outcome.PRECONDITION_FAILED)
-        self.display = not outcome_only and (result.error is not None or result.failure is not None)
+        # Every error document is decoded and shown the same way, a 412's too (the result pane
+        # puts it after the conditions table, which explains that outcome).
+        self.display = result.error is not None or result.failure is not None
         self._render_result()
 
     def _render_result(self) -> None:

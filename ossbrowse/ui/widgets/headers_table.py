@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.coordinate import Coordinate
 
-from ossbrowse.oss.render import group_headers
+from ossbrowse.oss.render import group_headers, shown_header_value
 from ossbrowse.ui.formatting import MAX_SHOWN
 from ossbrowse.ui.literal import LiteralDataTable, rich_plain
 
@@ -44,8 +44,10 @@ class HeadersTable(LiteralDataTable):
                 # Every row is a header, so the cursor (row 0 after clear()) always selects
                 # one and never needs moving; the group name marks where a group starts.
                 label = Text(group, style="bold italic") if position == 0 else Text("")
+                # The base64 error document is shown decoded in the error panel.
+                shown = shown_header_value(name, value, "What OSS said")
                 self.add_row(
-                    label, rich_plain(name, limit=60), rich_plain(value, limit=MAX_SHOWN), key=key
+                    label, rich_plain(name, limit=60), rich_plain(shown, limit=MAX_SHOWN), key=key
                 )
 
     def selected_header(self) -> tuple[str, str] | None:

@@ -1,8 +1,9 @@
 """The outcome badge: the status in big digits on a colour that says what happened.
 
 Meant to be read from across a room: 200 green, 304 blue, 412 amber, 404 violet, 403 red, other
-errors crimson, no answer grey. The colours are theme variables (see ``OssBrowseApp``), so a
-theme can change them and light and dark themes both read well.
+errors crimson, no answer grey (five rows tall in presenter mode). The colours are theme
+variables (see ``OssBrowseApp``), so a theme can change them and light and dark themes both read
+well.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from textual.widgets import Digits
 from ossbrowse.oss.results import HeadResult
 from ossbrowse.ui.formatting import BADGE_CLASSES, badge_class, badge_text
 from ossbrowse.ui.literal import LiteralStatic
+from ossbrowse.ui.widgets.big_digits import BigDigits
 
 
 class OutcomeBadge(Horizontal):
@@ -27,6 +29,7 @@ class OutcomeBadge(Horizontal):
         background: $panel;
         color: $foreground;
         Digits { width: auto; }
+        BigDigits { display: none; }
         #badge-words { width: auto; max-width: 16; padding: 0 0 0 2; text-style: bold; }
         &.-ok { background: $outcome-ok; color: $outcome-text; }
         &.-not-modified { background: $outcome-not-modified; color: $outcome-text; }
@@ -41,12 +44,14 @@ class OutcomeBadge(Horizontal):
     def compose(self) -> ComposeResult:
         """The digits and the words beside them."""
         yield Digits("", id="badge-digits")
+        yield BigDigits(id="badge-big")  # shown instead in presenter mode (see app.tcss)
         yield LiteralStatic(id="badge-words")
 
     def show_result(self, result: HeadResult) -> None:
         """Show the status and outcome of ``result``."""
         digits, words = badge_text(result)
         self.query_one(Digits).update(digits)
+        self.query_one(BigDigits).show(digits)
         # Break the phrase over the badge's three rows: "Precondition / Failed".
         self.query_one("#badge-words", LiteralStatic).update("\n".join(words.split(" ", 2)))
         wanted = badge_class(result)

@@ -2,6 +2,7 @@
 
 It never shows a secret: only the profile name, where it points, whether an STS token is in
 use (not the token), and which settings the command line set (their flag names, not values).
+It never shows the AccessKeyId either, and in presenter mode not the endpoint.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from ossbrowse.oss.addressing import endpoint_for_region
 from ossbrowse.oss.profile import Profile
 from ossbrowse.oss.secret import HIDDEN_VALUE, shares_secret
 from ossbrowse.ui.literal import LiteralStatic, plain
+
+ENDPOINT_HIDDEN = "endpoint hidden"
+"""Where the endpoint would be, in presenter mode."""
 
 
 def endpoint_text(profile: Profile, endpoint_label: str | None) -> str:
@@ -55,9 +59,18 @@ class ProfileBar(LiteralStatic):
     """
 
     def show_profile(
-        self, profile: Profile, endpoint_label: str | None, *, usable: bool, demo: bool
+        self,
+        profile: Profile,
+        endpoint_label: str | None,
+        *,
+        usable: bool,
+        demo: bool,
+        presenter: bool = False,
     ) -> None:
-        """Describe ``profile``; ``usable`` False marks a profile that cannot send."""
+        """Describe ``profile``; ``usable`` False marks a profile that cannot send.
+
+        ``presenter`` (an audience is watching) leaves the endpoint out.
+        """
         parts: list[str | tuple[str, str] | Content] = [("ossbrowse", "bold")]
         if demo:
             parts.append((" DEMO ", "bold $background on $accent"))
@@ -66,7 +79,9 @@ class ProfileBar(LiteralStatic):
             ("  profile ", "dim"),
             plain(profile.name, "bold", limit=60),
             ("  ", ""),
-            plain(endpoint_text(profile, endpoint_label), limit=120),
+            (ENDPOINT_HIDDEN, "dim")
+            if presenter
+            else plain(endpoint_text(profile, endpoint_label), limit=120),
             ("  ", ""),
             plain(
                 _unless_secret(profile, profile.region) if profile.region else "no region", limit=60

@@ -24,6 +24,7 @@ from ossbrowse.ui.fields import (
     FIELDS,
     CoreRule,
     FieldSpec,
+    field_notes,
     is_blank,
     preview_text,
 )
@@ -83,12 +84,14 @@ class FormField(Vertical):
         spec = self.spec
         self._error = None
         status: Content = Content("")
+        notes: tuple[str, ...] = ()
         if not spec.optional and not text:
             # An empty required field is not an error until the user tries to send.
             status = Content.styled("required", "dim")
         else:
             try:
                 sent = preview_text(spec, text)
+                notes = field_notes(spec, text)
             except InputError as exc:
                 self._error = exc.message
             else:
@@ -98,13 +101,19 @@ class FormField(Vertical):
             self._show(self._error)
             return
         self.input.set_class(False, "-invalid")
+        # The line may cut a note: the tooltip holds every note whole.
         self.input.tooltip = None
+        if notes:
+            self.input.tooltip = plain("\n".join(f"⚠ {note}" for note in notes))
+        warning = Content("\n").join(plain(f"⚠ {note}", "$text-warning") for note in notes)
         if self.is_date:
             self._label(Content(""))
             hint = status if text.strip() else Content.styled("sent as an RFC 1123 date", "dim")
-            self.query_one(".field-preview", LiteralStatic).update(hint)
+            preview = self.query_one(".field-preview", LiteralStatic)
+            preview.set_class(bool(notes), "-noted")
+            preview.update(Content("\n").join([hint, warning]) if notes else hint)
         else:
-            self._label(status)
+            self._label(Content.assemble(status, " ", warning) if notes else status)
 
     def _label(self, status: Content) -> None:
         label = Content.assemble((self.spec.label, "bold"), " ", status)
@@ -113,6 +122,8 @@ class FormField(Vertical):
     def _show(self, message: str) -> None:
         self._error = message
         self.input.set_class(True, "-invalid")
+        if self.is_date:
+            self.query_one(".field-preview").set_class(False, "-noted")
         # The line may cut a long message: the tooltip (and the notice on send) hold it whole.
         self.input.tooltip = plain(message)
         error = plain(f"✘ {message}", "$text-error")

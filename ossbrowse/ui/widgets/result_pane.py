@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 
 from ossbrowse.oss.meaning import etag_kind
-from ossbrowse.oss.results import HeadResult
+from ossbrowse.oss.results import HeadResult, Outcome
 from ossbrowse.ui.formatting import timing_text
 from ossbrowse.ui.literal import LiteralStatic, plain
 from ossbrowse.ui.widgets.conditions_view import ConditionsView
@@ -120,8 +120,15 @@ class ResultPane(VerticalScroll):
         warnings.update(
             Content("\n").join(Content.assemble("⚠ ", plain(w, limit=300)) for w in result.warnings)
         )
-        self.query_one(ErrorPanel).show_result(result)
-        self.query_one(ConditionsView).show_result(result, fetched)
+        error_panel = self.query_one(ErrorPanel)
+        error_panel.show_result(result)
+        conditions = self.query_one(ConditionsView)
+        conditions.show_result(result, fetched)
+        # A 304 or 412 is explained by the conditions: what OSS said comes after them.
+        if result.outcome in (Outcome.NOT_MODIFIED, Outcome.PRECONDITION_FAILED):
+            self.move_child(error_panel, after=conditions)
+        else:
+            self.move_child(error_panel, before=conditions)
         headers = self.query_one(HeadersTable)
         headers.display = bool(result.headers)
         headers.show_headers(result.headers)
