@@ -102,7 +102,7 @@ async def test_a_quick_probe_sends_only_the_condition_it_names(demo_app) -> None
         assert result.request.if_match == etag and result.request.if_none_match is None
         assert [c.header for c in result.conditions] == ["If-Match"]
         # The probes before are in the history.
-        assert [r.status for r in app.session.history.results] == [200, 304, 412, 200]
+        assert [e.status for e in app.session.history.entries] == [200, 304, 412, 200]
 
 
 async def test_footer_and_help_state_the_quick_probe_rule(demo_app) -> None:
