@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator  # noqa: E402
+from ossbrowse.emulator.demo import DEMO_EXPIRED_ARCHIVE_KEY  # noqa: E402
 from ossbrowse.emulator.demo_rewrite import DemoRewriter  # noqa: E402
 from ossbrowse.emulator.steady import SteadyTransport, ticking_timer  # noqa: E402
 from ossbrowse.oss.profile import Profile  # noqa: E402
@@ -111,6 +112,17 @@ async def shoot(emulator: Emulator) -> list[Path]:
         await steady(pilot)
         await pilot.press("f5")
         await save(app, pilot, "07-invalid-input", "nothing invalid is sent")
+
+    # An Archive object whose restored copy expired: what each OSS header means, right now.
+    app = app_for(profile, bucket=DEMO_BUCKET, key=DEMO_EXPIRED_ARCHIVE_KEY)
+    async with app.run_test(size=SIZE) as pilot:
+        await steady(pilot)
+        await pilot.press("f5")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        pane = app.screen.query_one("#result")
+        pane.scroll_to_widget(app.screen.query_one("#meanings"), animate=False, top=True)
+        await save(app, pilot, "15-archive-explained", "an Archive object, explained")
 
     app = make_app(
         profile,
