@@ -16,7 +16,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Footer, Input
+from textual.timer import Timer
+from textual.widgets import Button, Input
 
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
@@ -36,6 +37,7 @@ from ossbrowse.ui.widgets.conditions_view import needs_fetch
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
 from ossbrowse.ui.widgets.request_form import RequestForm
 from ossbrowse.ui.widgets.result_pane import ResultPane
+from ossbrowse.ui.widgets.steady_footer import SteadyFooter
 
 DEMO_HINT = (
     "Demo: [b]F3[/b] explorer · [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
@@ -58,6 +60,8 @@ HEAD = "head"
 """The runner group of the screen's requests (the user's sends and fetches)."""
 WATCH = "watch"
 """The runner group of the watch's ticks: apart, so a tick never cancels the user's send."""
+STATUS_DELAY_S = 0.15
+"""A request still in flight after this long gets its "Sending HEAD … (Esc cancels)" line."""
 
 
 class Purpose(StrEnum):
@@ -98,6 +102,7 @@ class HeadScreen(ProbeActions):
         super().__init__(session)
         self.runner = RequestRunner(self)
         self._last_input = "key"
+        self._status_timer: Timer | None = None
         self.watching: Watch | None = None
         """The probe being watched, if any."""
         self._next_tick: Stoppable | None = None
@@ -114,7 +119,7 @@ class HeadScreen(ProbeActions):
         yield RequestForm(self.session.start, id="form")
         yield LiteralStatic(id="watch-pane")
         yield ResultPane(id="result")
-        yield Footer(compact=True, show_command_palette=True)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         """Describe the profile and focus the first field to fill in."""
@@ -208,7 +213,12 @@ class HeadScreen(ProbeActions):
     def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
         target = f"{request.bucket}/{request.key}"
         verb = "Fetching the object's values" if purpose is Purpose.FETCH else "Sending HEAD"
-        self.pane.show_status(f"{verb}: {target} …  (Esc cancels)")
+        status = f"{verb}: {target} …  (Esc cancels)"
+        # Said only when the answer is not there at once: a quick exchange (most of them) then
+        # re-lays the screen out once, for its result, and the line does not flicker.
+        if self._status_timer is not None:
+            self._status_timer.stop()
+        self._status_timer = self.set_timer(STATUS_DELAY_S, lambda: self._still_sending(status))
         # The client is synchronous: it runs in a thread worker, off the event loop, and its
         # timing covers the network exchange only.
         self.runner.run_blocking(
@@ -219,6 +229,11 @@ class HeadScreen(ProbeActions):
             description="HEAD object",
         )
         self.refresh_bindings()
+
+    def _still_sending(self, status: str) -> None:
+        self._status_timer = None
+        if self.in_flight:
+            self.pane.show_status(status)
 
     @on(Completed)
     def _completed(self, event: Completed) -> None:

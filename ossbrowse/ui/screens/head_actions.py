@@ -47,6 +47,9 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "Cancel",
         "Cancel request",
         "Cancel the request in flight; its answer will not be shown",
+        # Not in the footer: the status line of a request in flight says "Esc cancels", and a
+        # key that came and went with each send would rebuild the footer twice per send.
+        show=False,
     ),
     Action(
         "escape",
