@@ -80,7 +80,13 @@ async def test_search_keeps_the_matching_probes(demo_app) -> None:
         screen = await _open_history(pilot)
         options = screen.query_one(OptionList)
         assert options.option_count == 2
-        screen.query_one("#history-search", Input).focus()
+        search = screen.query_one("#history-search", Input)
+        search.focus()
+        # Typing in the search box types: space and d do not mark or compare there.
+        await pilot.press("space", "d")
+        await pilot.pause()
+        assert search.value == " d" and screen.marked is None and app.screen is screen
+        search.value = ""
         await pilot.press(*"412")
         await pilot.pause()
         assert [e.status for e in screen.shown] == [412]
