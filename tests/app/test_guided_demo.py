@@ -18,6 +18,8 @@ from ossbrowse.oss.results import Verdict
 from ossbrowse.ui.app import OssBrowseApp, make_app
 from ossbrowse.ui.guide import STEPS, Guide
 from ossbrowse.ui.screens.guided import GuidedHeadScreen
+from ossbrowse.ui.screens.history import HistoryScreen
+from ossbrowse.ui.screens.profiles import ProfileScreen
 from ossbrowse.ui.widgets.big_digits import BigDigits
 from ossbrowse.ui.widgets.guide_panel import GuidePanel
 from ossbrowse.ui.widgets.profile_bar import ENDPOINT_HIDDEN
@@ -159,6 +161,17 @@ async def test_presenter_hides_key_id_and_endpoint(hello: Emulator) -> None:
         badge = app.screen.query_one(BigDigits)
         assert badge.display and badge.region.height == 5
         assert "█" in str(badge.visual)
+        # The dialogs that name the endpoint elsewhere: the history and the profile switcher.
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        seen.append(screen_text(app))
+        assert "of profile demo" in seen[-1]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, GuidedHeadScreen))
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen))
+        seen.append(screen_text(app))
+        assert "The demo profile is active: the local emulator with" in seen[-1]
     port = hello.endpoint.rsplit(":", 1)[1]
     assert [m.result.status for m in completed(messages)] == [200, 304, 200, 412]
     for text in seen:
@@ -168,10 +181,18 @@ async def test_presenter_hides_key_id_and_endpoint(hello: Emulator) -> None:
 
 
 async def test_without_presenter_the_endpoint_shows(hello: Emulator) -> None:
-    """The check above can fail: the endpoint is on screen outside presenter mode."""
+    """The checks above can fail: outside presenter mode the endpoint is on those screens."""
     app, _ = guided_app(hello)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert hello.endpoint in text and ENDPOINT_HIDDEN not in text
         assert not app.screen.query_one(BigDigits).display
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        assert hello.endpoint.removeprefix("http://") in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, GuidedHeadScreen))
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen))
+        assert hello.endpoint in screen_text(app)
