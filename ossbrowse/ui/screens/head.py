@@ -352,7 +352,9 @@ class HeadScreen(ProbeActions):
     def action_history(self) -> None:
         """Show the profile's probes; the one picked is sent again."""
         history = self.session.history
-        where = f"of profile {history.profile} at {history.endpoint}"
+        where = f"of profile {history.profile}"
+        if not self.session.presenter:  # an audience does not see the endpoint
+            where += f" at {history.endpoint}"
         self.app.push_screen(HistoryScreen(history.entries, where), callback=self._replay)
 
     def _replay(self, form: dict[str, str] | None) -> None:
