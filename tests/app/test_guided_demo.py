@@ -6,11 +6,11 @@ its rewrite is a signed PUT through the emulator's HTTP path, so the new version
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from textual.message import Message
-from tui_helpers import NOW, completed, screen_text, wait_for
+from tui_helpers import NOW, completed, notifications, screen_text, wait_for
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator
 from ossbrowse.emulator.demo_rewrite import DemoRewriter
@@ -20,6 +20,7 @@ from ossbrowse.ui.guide import STEPS, Guide
 from ossbrowse.ui.screens.guided import GuidedHeadScreen
 from ossbrowse.ui.screens.history import HistoryScreen
 from ossbrowse.ui.screens.profiles import ProfileScreen
+from ossbrowse.ui.watching import WatchSettings
 from ossbrowse.ui.widgets.big_digits import BigDigits
 from ossbrowse.ui.widgets.guide_panel import GuidePanel
 from ossbrowse.ui.widgets.profile_bar import ENDPOINT_HIDDEN
@@ -196,3 +197,50 @@ async def test_without_presenter_the_endpoint_shows(hello: Emulator) -> None:
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen))
         assert hello.endpoint in screen_text(app)
+
+
+async def test_the_rewrite_is_seen_by_a_watch_and_the_history(hello: Emulator) -> None:
+    """The guide's PUT is a real new version: a watch of the 304 probe flips on it."""
+    ticks: list[Callable[[], object]] = []
+
+    class Pending:
+        def stop(self) -> None:
+            pass
+
+    def schedule(delay: float, call: Callable[[], object]) -> Pending:
+        ticks.append(call)  # the test fires each tick
+        return Pending()
+
+    messages: list[Message] = []
+    guide = Guide(
+        DEMO_BUCKET, DEMO_KEY, DemoRewriter(hello, DEMO_BUCKET, DEMO_KEY, clock=lambda: NOW)
+    )
+    app = make_app(
+        hello.profile(name="demo", connect_timeout=30.0, read_timeout=30.0),
+        clock=lambda: NOW,
+        prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY},
+        demo=True,
+        guide=guide,
+        watch=WatchSettings(schedule=schedule),
+    )
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        screen = app.screen
+        assert isinstance(screen, GuidedHeadScreen)
+        await next_step(pilot, guide)  # 200
+        await next_step(pilot, guide)  # 304: the form holds the ETag as If-None-Match
+        await pilot.press("w")
+        await wait_for(pilot, lambda: screen.watching is not None and screen.watching.ticks == 1)
+        assert screen.watching.last_change is None
+        await next_step(pilot, guide)  # the rewrite
+        new_etag = hello.store.get_object(DEMO_BUCKET, DEMO_KEY).etag
+        ticks[-1]()
+        await wait_for(pilot, lambda: screen.watching.ticks == 2)
+        change = screen.watching.last_change
+        assert change is not None and change.startswith("If-None-Match would now pass (200 OK)")
+        assert new_etag in change
+        await wait_for(
+            pilot,
+            lambda: any(n.startswith("Watch: the answer changed") for n in notifications(messages)),
+        )
+        # The history keeps the watch's answer with the new version's ETag.
+        assert app.session.history.entries[-1].etag == new_etag
