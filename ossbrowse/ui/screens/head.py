@@ -455,7 +455,14 @@ class HeadScreen(ProbeActions):
             self._remember(result)
         if change:
             self.query_one("#watch-pane").add_class("-changed")
-            notify(self, change, title="Watch: the answer changed", severity="warning", timeout=20)
+            # The pane holds the whole sentence; the notification says what it means.
+            notify(
+                self,
+                watch.last_headline or change,
+                title="Watch: the answer changed",
+                severity="warning",
+                timeout=10,
+            )
             if self.session.watch.bell:
                 self.app.bell()
             if not self.in_flight:  # the user's own send, when one is on its way, shows itself
