@@ -22,6 +22,7 @@ from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.explain import explain
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
+from ossbrowse.oss.safetext import shorten
 from ossbrowse.oss.validation import InputErrors
 from ossbrowse.ui.actions import Action, bindings
 from ossbrowse.ui.fields import BY_NAME
@@ -202,7 +203,7 @@ class HeadScreen(ProbeActions):
         self.pane.focus()
 
     def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
-        target = f"{request.bucket}/{request.key}"
+        target = shorten(f"{request.bucket}/{request.key}", 120, middle=True)
         verb = "Fetching the object's values" if purpose is Purpose.FETCH else "Sending HEAD"
         self.pane.show_status(f"{verb}: {target} …  (Esc cancels)")
         # The client is synchronous: it runs in a thread worker, off the event loop, and its

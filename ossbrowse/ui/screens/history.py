@@ -59,7 +59,7 @@ def describe(entry: HistoryEntry, *, marked: bool = False) -> Content:
         plain(shown_time(entry), "dim"),
         "  ",
         (status_words(entry).ljust(24), "bold"),
-        plain(entry.target, limit=80),
+        plain(entry.target, limit=80, middle=True),
         ("  " if conditions else "", "dim"),
         plain(conditions, "dim", limit=120),
         "\n    ",
