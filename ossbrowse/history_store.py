@@ -29,9 +29,10 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.httpdates import format_http_date
@@ -140,9 +141,18 @@ class HistoryEntry:
             raise ValueError(f"not JSON: {exc.msg}") from None
         if not isinstance(data, dict):
             raise ValueError("not an object")
+        return cls.from_data(data)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> HistoryEntry:
+        """Re-validate one parsed line; raises ValueError when it is not a valid entry."""
         known = {f.name for f in fields(cls)}
         # Fields a newer ossbrowse added are ignored, so an older one can still read the file.
-        entry = cls(**{k: v for k, v in data.items() if k in known})
+        try:
+            entry = cls(**{k: v for k, v in data.items() if k in known})
+        except TypeError:
+            missing = sorted({f.name for f in fields(cls) if f.default is MISSING} - set(data))
+            raise ValueError(f"missing {', '.join(missing)}") from None
         entry._check()
         return entry
 
@@ -244,6 +254,20 @@ class Loaded:
     """Something the user should know (a file set aside, a file that cannot be read)."""
 
 
+@dataclass
+class _Scan:
+    """One read of the file, for one profile and endpoint."""
+
+    lines: list[bytes]
+    """Every non-empty line, in order."""
+    mine: list[int] = field(default_factory=list)
+    """The indexes in :attr:`lines` of the profile and endpoint's valid entries."""
+    entries: list[HistoryEntry] = field(default_factory=list)
+    """Those entries, in the same order."""
+    bad: dict[int, str] = field(default_factory=dict)
+    """The index of each invalid line, and why it is invalid."""
+
+
 class HistoryStore:
     """The history file in ``directory`` (default :func:`data_dir`), ``limit`` per key."""
 
@@ -258,38 +282,54 @@ class HistoryStore:
     def load(self, profile: str, endpoint: str) -> Loaded:
         """The entries of ``profile`` at ``endpoint`` (the newest ``limit``), oldest first.
 
-        A file with an invalid line is set aside (renamed ``history-corrupt-<time>.jsonl``) and
-        rewritten with its valid entries; never raises for the file's content or access.
+        Those entries are re-validated in full; of the other lines only the profile and
+        endpoint are read (they are judged when their own profile loads them). A file with an
+        invalid line is set aside (renamed ``history-corrupt-<time>-<pid>.jsonl``) and rewritten
+        with its valid lines; never raises for the file's content or access.
         """
+        key = (profile, endpoint)
         try:
             with self._locked():
-                entries, bad = self._read()
+                scan = self._scan(key)
                 warning = None
-                if bad:
-                    warning = self._set_aside(entries, bad)
-                elif self._count(entries, (profile, endpoint)) > self.limit:
-                    self._rewrite(entries, (profile, endpoint))
+                if scan.bad:
+                    warning = self._set_aside(scan)
+                elif len(scan.mine) > self.limit:
+                    self._trim(scan)
         except OSError as exc:
             return Loaded([], self._unreadable(exc))
-        mine = [e for e in entries if e.profile == profile and e.endpoint == endpoint]
-        return Loaded(mine[-self.limit :], warning)
+        return Loaded(scan.entries[-self.limit :], warning)
 
-    def _read(self) -> tuple[list[HistoryEntry], list[str]]:
-        """Every valid entry, and why each invalid line is invalid. Raises OSError."""
+    def _scan(self, key: tuple[str, str]) -> _Scan:
+        """The file's lines, ``key``'s valid entries, and what is wrong with the bad lines.
+
+        Raises OSError when the file exists but cannot be read.
+        """
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
-            return [], []
-        entries: list[HistoryEntry] = []
-        bad: list[str] = []
-        for number, raw in enumerate(data.split(b"\n"), start=1):
-            if not raw.strip():
-                continue
+            data = b""
+        scan = _Scan([line for line in data.split(b"\n") if line.strip()])
+        # The key as JSON text: a line without both is another profile's (read no further).
+        spelled = [json.dumps(part, ensure_ascii=False).encode() for part in key]
+        for index, raw in enumerate(scan.lines):
             try:
-                entries.append(HistoryEntry.from_json(raw.decode("utf-8")))
-            except (ValueError, TypeError) as exc:  # TypeError: missing or unknown fields
-                bad.append(f"line {number}: {exc}")
-        return entries, bad
+                if not all(part in raw for part in spelled):
+                    # Another profile's entry: judged in full when that profile loads it; here
+                    # only what no entry can look like (a torn or foreign line) is refused.
+                    if not (raw.startswith(b"{") and raw.rstrip().endswith(b"}")):
+                        raise ValueError("not a JSON object")
+                    raw.decode("utf-8")
+                    continue
+                parsed = json.loads(raw)
+                if not isinstance(parsed, dict):
+                    raise ValueError("not an object")
+                if (parsed.get("profile"), parsed.get("endpoint")) == key:
+                    scan.entries.append(HistoryEntry.from_data(parsed))
+                    scan.mine.append(index)
+            except (ValueError, TypeError) as exc:  # ValueError: also a line that is not UTF-8
+                scan.bad[index] = str(exc)
+        return scan
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -311,34 +351,26 @@ class HistoryStore:
 
     def _compact_if_needed(self, entry: HistoryEntry) -> None:
         """Drop the oldest entries of ``entry``'s profile and endpoint past the limit (with some
-        slack, to rewrite rarely). Every other line is kept byte for byte, even one this version
-        cannot read: the next load judges it."""
-        key = [entry.profile, entry.endpoint]
-        lines = [line for line in self.path.read_bytes().split(b"\n") if line.strip()]
-        mine = [i for i, line in enumerate(lines) if _key_of(line) == key]
-        excess = len(mine) - self.limit
-        if excess <= self.limit // 10:
+        slack, to rewrite rarely)."""
+        # A cheap count first: the profile and endpoint as every entry spells them (a line that
+        # merely contains the same text only costs a scan).
+        fragment = _key_fragment(entry.profile, entry.endpoint)
+        if self.path.read_bytes().count(fragment) <= self.limit + self.limit // 10:
             return
-        dropped = set(mine[:excess])
-        self._replace(b"".join(line + b"\n" for i, line in enumerate(lines) if i not in dropped))
+        scan = self._scan((entry.profile, entry.endpoint))
+        if len(scan.mine) > self.limit + self.limit // 10:
+            self._trim(scan)
 
-    @staticmethod
-    def _count(entries: list[HistoryEntry], key: tuple[str, str]) -> int:
-        return sum(1 for e in entries if (e.profile, e.endpoint) == key)
+    def _trim(self, scan: _Scan) -> None:
+        """Rewrite the file without the oldest of the scanned key's entries past the limit.
 
-    def _rewrite(self, entries: list[HistoryEntry], key: tuple[str, str] | None = None) -> None:
-        """Replace the file with ``entries``, keeping the newest ``limit`` of ``key``'s.
-
-        Only ``key``'s entries are trimmed: another process may keep another limit for its own.
+        Only that key's entries are dropped; every other line is kept byte for byte (another
+        process may keep another limit for its own, a newer ossbrowse may write more fields).
         """
-        drop = self._count(entries, key) - self.limit if key is not None else 0
-        kept: list[HistoryEntry] = []
-        for e in entries:
-            if drop > 0 and (e.profile, e.endpoint) == key:
-                drop -= 1
-                continue
-            kept.append(e)
-        self._replace("".join(e.to_json() + "\n" for e in kept).encode("utf-8"))
+        dropped = set(scan.mine[: max(0, len(scan.mine) - self.limit)])
+        self._replace(
+            b"".join(line + b"\n" for i, line in enumerate(scan.lines) if i not in dropped)
+        )
 
     def _replace(self, data: bytes) -> None:
         """Replace the file's content at once (readers see the old file or the new one)."""
@@ -370,14 +402,19 @@ class HistoryStore:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         return self.path.with_name(f"history-corrupt-{stamp}-{os.getpid()}.jsonl")
 
-    def _set_aside(self, entries: list[HistoryEntry], bad: list[str]) -> str:
+    def _set_aside(self, scan: _Scan) -> str:
+        """Rename the file aside and write back its valid lines; say what was done."""
         aside = self._aside_path()
         os.replace(self.path, aside)
-        self._rewrite(entries)
+        self._replace(
+            b"".join(line + b"\n" for i, line in enumerate(scan.lines) if i not in scan.bad)
+        )
+        bad = [f"line {i + 1}: {why}" for i, why in scan.bad.items()]
         shown = "; ".join(bad[:3]) + (f"; and {len(bad) - 3} more" if len(bad) > 3 else "")
+        kept = len(scan.lines) - len(bad)
         return (
             f"The history file had {len(bad)} unreadable line(s) ({shown}). It was set aside as "
-            f"{aside}; its {len(entries)} valid entries were kept."
+            f"{aside}; its {kept} valid entries were kept."
         )
 
     @contextlib.contextmanager
@@ -394,13 +431,10 @@ class HistoryStore:
             os.close(fd)  # closing releases the lock
 
 
-def _key_of(line: bytes) -> list[object] | None:
-    """``[profile, endpoint]`` of a line, without validating the rest (None: not an entry)."""
-    try:
-        data = json.loads(line)
-    except ValueError:
-        return None
-    return [data.get("profile"), data.get("endpoint")] if isinstance(data, dict) else None
+def _key_fragment(profile: str, endpoint: str) -> bytes:
+    """How every entry of ``profile`` at ``endpoint`` spells them (see :meth:`to_json`)."""
+    spell = json.dumps(profile, ensure_ascii=False), json.dumps(endpoint, ensure_ascii=False)
+    return f',"profile":{spell[0]},"endpoint":{spell[1]},'.encode()
 
 
 def _why(exc: OSError) -> str:

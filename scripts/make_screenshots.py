@@ -10,8 +10,11 @@ pinned so that re-running only changes the files when the UI changes: the client
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sys
+import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,11 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator  # noqa: E402
+from ossbrowse.emulator.demo import DEMO_EXPIRED_ARCHIVE_KEY  # noqa: E402
 from ossbrowse.emulator.demo_rewrite import DemoRewriter  # noqa: E402
 from ossbrowse.emulator.steady import SteadyTransport, ticking_timer  # noqa: E402
 from ossbrowse.oss.profile import Profile  # noqa: E402
 from ossbrowse.ui.app import make_app  # noqa: E402
 from ossbrowse.ui.guide import Guide  # noqa: E402
+from ossbrowse.ui.watching import WatchSettings  # noqa: E402
 
 OUT = ROOT / "screenshots"
 SIZE = (100, 30)
@@ -108,6 +113,17 @@ async def shoot(emulator: Emulator) -> list[Path]:
         await pilot.press("f5")
         await save(app, pilot, "07-invalid-input", "nothing invalid is sent")
 
+    # An Archive object whose restored copy expired: what each OSS header means, right now.
+    app = app_for(profile, bucket=DEMO_BUCKET, key=DEMO_EXPIRED_ARCHIVE_KEY)
+    async with app.run_test(size=SIZE) as pilot:
+        await steady(pilot)
+        await pilot.press("f5")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        pane = app.screen.query_one("#result")
+        pane.scroll_to_widget(app.screen.query_one("#meanings"), animate=False, top=True)
+        await save(app, pilot, "15-archive-explained", "an Archive object, explained")
+
     app = make_app(
         profile,
         transport=SteadyTransport(),
@@ -144,7 +160,55 @@ async def shoot(emulator: Emulator) -> list[Path]:
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
         await save(app, pilot, "11-guided-presenter", "ossbrowse demo --guided --presenter")
+
+    # Watching an If-None-Match probe while the object is rewritten, then the history of those
+    # probes and two of them compared. The script fires each tick of the watch itself.
+    ticks = ManualTicks()
+    app = make_app(
+        profile,
+        transport=SteadyTransport(),
+        clock=lambda: NOW,
+        timer=TIMER,
+        prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY},
+        demo=True,
+        watch=WatchSettings(schedule=ticks),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await steady(pilot)
+        for key in ("f5", "n", "w"):
+            await pilot.press(key)
+            await pilot.app.workers.wait_for_complete()
+        ticks.fire()
+        await pilot.app.workers.wait_for_complete()
+        rewrite()
+        ticks.fire()
+        await save(app, pilot, "12-watch", "watching a probe: the answer changed")
+        await pilot.press("w", "h")
+        await save(app, pilot, "13-history", "the history: time, request id, search")
+        await pilot.press("space", "down", "d")
+        await save(app, pilot, "14-compare", "two probes of one object compared")
     return written
+
+
+class ManualTicks:
+    """Schedules the watch's ticks for the script to fire, so each picture is repeatable."""
+
+    def __init__(self) -> None:
+        self.pending: Callable[[], object] | None = None
+
+    def __call__(self, delay: float, call: Callable[[], object]) -> ManualTicks:
+        self.pending = call
+        return self
+
+    def stop(self) -> None:
+        """Call the pending tick off."""
+        self.pending = None
+
+    def fire(self) -> None:
+        """Run the pending tick."""
+        call, self.pending = self.pending, None
+        if call is not None:
+            call()
 
 
 # One timer for every app, as before: readings continue from one app to the next.
@@ -154,6 +218,9 @@ TIMER = ticking_timer(0.001)
 def main() -> None:
     """Start the emulator, take the screenshots, stop it."""
     OUT.mkdir(parents=True, exist_ok=True)  # save/export do not create directories
+    # The probes sent here go to a history of their own, not the user's.
+    history = tempfile.TemporaryDirectory()
+    os.environ["OSSBROWSE_DATA_DIR"] = history.name
     port = PREFERRED_PORT if free(PREFERRED_PORT) else 0
     with Emulator(
         port=port,
@@ -165,6 +232,7 @@ def main() -> None:
     ) as emulator:
         for path in asyncio.run(shoot(emulator)):
             print(path.relative_to(ROOT))
+    history.cleanup()
 
 
 if __name__ == "__main__":

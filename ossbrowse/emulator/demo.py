@@ -8,13 +8,18 @@
 * ``reports/q2.csv`` — deleted: its current version is a delete marker (404 with
   ``x-oss-delete-marker: true``; its marker's version id gives 405);
 * ``media/launch-video.mp4`` — a multipart upload (``"<HEX>-3"`` ETag, no Content-MD5);
-* ``archive/`` — Archive objects: frozen, restoring, and restored (``x-oss-restore``);
+* ``archive/`` — Archive objects: frozen, restoring, restored, and one whose restored copy
+  expired a week ago (``x-oss-restore``; a GET of it fails again);
 * ``docs/`` — keys with spaces, ``+`` and unicode, user metadata, Cache-Control;
 * ``photos/`` — a small folder tree;
 * ``drafts/toto`` — four versions with a delete marker between them (deleted, then written
   again), beside ``drafts/toto-1`` and ``drafts/toto-10``, whose names it prefixes: the
   versions of exactly one key are not the versions of every key it prefixes;
-* ``bulk/`` — 10,000 tiny objects for browsing and paging.
+* ``bulk/`` — 10,000 tiny objects for browsing and paging;
+* one object of each other kind the metadata pane explains: ``logs/app.log`` (Appendable, two
+  appends), ``media/latest.mp4`` (a symlink to the launch video), ``docs/payroll-2026.csv``
+  (SSE-KMS with a key id), ``docs/contract.pdf`` (three tags) and ``logs/tmp/debug.log``
+  (expiring: the bucket's lifecycle rule ``expire-tmp-logs`` removes ``logs/tmp/`` after 30 days).
 
 ``demo-unversioned`` is a plain bucket. Every Last-Modified is fixed (in 2026), independent of
 the clock, so screenshots and tests see the same values on every run.
@@ -25,6 +30,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+from ossbrowse.emulator.model import LifecycleRule
 from ossbrowse.emulator.store import Store
 
 DEMO_BUCKET = "demo-bucket"
@@ -34,6 +40,14 @@ DEMO_VERSIONED_KEY = "reports/q3.csv"
 DEMO_DELETED_KEY = "reports/q2.csv"
 DEMO_MULTIPART_KEY = "media/launch-video.mp4"
 DEMO_ARCHIVE_KEY = "archive/2024-logs.tar.gz"
+DEMO_EXPIRED_ARCHIVE_KEY = "archive/2021-logs.tar.gz"
+DEMO_APPENDABLE_KEY = "logs/app.log"
+DEMO_SYMLINK_KEY = "media/latest.mp4"
+DEMO_SSE_KEY = "docs/payroll-2026.csv"
+DEMO_TAGGED_KEY = "docs/contract.pdf"
+DEMO_EXPIRING_KEY = "logs/tmp/debug.log"
+DEMO_LIFECYCLE_RULE = "expire-tmp-logs"
+DEMO_KMS_KEY_ID = "0e4a2f7c-6b1d-4c8e-9f3a-5d7b2e1c8a90"
 DEMO_TOTO_KEY = "drafts/toto"
 DEMO_BULK_PREFIX = "bulk/"
 DEMO_BULK_COUNT = 10_000
@@ -163,8 +177,9 @@ def populate(store: Store, *, region: str) -> None:
             content_type="text/plain",
         )
 
-    # Last, so the version ids of everything above stay what they were before it existed.
+    # Last, so the version ids of everything above stay what they were before they existed.
     _drafts(store)
+    _kinds(store)
 
     store.create_bucket(DEMO_UNVERSIONED_BUCKET, region=region, created=_at(200))
     put(
@@ -172,6 +187,70 @@ def populate(store: Store, *, region: str) -> None:
         "readme.txt",
         b"A bucket without versioning: every write replaces the object.\n",
         last_modified=_at(5),
+        content_type="text/plain",
+    )
+
+
+def _kinds(store: Store) -> None:
+    """One object of each kind the metadata pane explains, beyond the Archive ones above."""
+    store.put_object(
+        DEMO_BUCKET,
+        DEMO_EXPIRED_ARCHIVE_KEY,
+        b"log archive 2021\n",
+        last_modified=_at(500),
+        content_type="application/gzip",
+        storage_class="Archive",
+        restore='ongoing-request="false", expiry-date="Sat, 07 Mar 2026 09:26:53 GMT"',
+    )
+    store.append_object(
+        DEMO_BUCKET,
+        DEMO_APPENDABLE_KEY,
+        0,
+        b"2026-03-12T08:00:00Z service started\n",
+        last_modified=_at(2),
+        content_type="text/plain",
+    )
+    store.append_object(
+        DEMO_BUCKET,
+        DEMO_APPENDABLE_KEY,
+        len(b"2026-03-12T08:00:00Z service started\n"),
+        b"2026-03-14T09:00:00Z health check ok\n",
+        last_modified=_at(0.02),
+    )
+    store.put_object(
+        DEMO_BUCKET,
+        DEMO_SYMLINK_KEY,
+        b"",
+        last_modified=_at(3),
+        object_type="Symlink",
+        symlink_target=DEMO_MULTIPART_KEY,
+        content_type="video/mp4",
+    )
+    store.put_object(
+        DEMO_BUCKET,
+        DEMO_SSE_KEY,
+        b"employee,amount\n1001,4200\n",
+        last_modified=_at(4),
+        content_type="text/csv",
+        sse="KMS",
+        sse_key_id=DEMO_KMS_KEY_ID,
+    )
+    store.put_object(
+        DEMO_BUCKET,
+        DEMO_TAGGED_KEY,
+        b"%PDF-1.7 contract\n",
+        last_modified=_at(6),
+        content_type="application/pdf",
+        tagging="department=legal&retention=7y&status=signed",
+    )
+    store.set_lifecycle(
+        DEMO_BUCKET, [LifecycleRule(DEMO_LIFECYCLE_RULE, "logs/tmp/", True, days=30)]
+    )
+    store.put_object(
+        DEMO_BUCKET,
+        DEMO_EXPIRING_KEY,
+        b"debug: cache warm-up took 1.2 s\n",
+        last_modified=_at(2),
         content_type="text/plain",
     )
 

@@ -31,7 +31,7 @@ from ossbrowse.history_store import HistoryStore
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.redact import NO_SECRETS
-from ossbrowse.ui.actions import key_help
+from ossbrowse.ui.actions import action_keys, key_help, typing_focus
 from ossbrowse.ui.crash_report import crash_traceback
 from ossbrowse.ui.guide import Guide
 from ossbrowse.ui.literal import notify
@@ -146,6 +146,12 @@ class OssBrowseApp(App[None]):
                 self.add_mode(mode, partial(GuidedHeadScreen, self.session, guide))
             else:
                 self.add_mode(mode, partial(screen, self.session))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The app's one-letter keys (t, o) never fire while the focus is on a form."""
+        if action in ("toggle_theme", "show_copied") and typing_focus(self.screen):
+            return False
+        return True
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The outcome colours, for any theme that does not set its own."""
@@ -268,17 +274,29 @@ class OssBrowseApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The built-in commands and the app's own (a screen's come from its ``COMMANDS``)."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Switch profile", "Pick another ossutil profile", self.action_profiles)
+
+        def titled(title: str, action: str) -> str:
+            # The app's keys, as bound now (remapped keys included), after the title.
+            keys = action_keys(self, action)
+            return f"{title}  ({' / '.join(keys)})" if keys else title
+
         yield SystemCommand(
-            "Toggle light/dark theme",
+            titled("Switch profile", "profiles"),
+            "Pick another ossutil profile",
+            self.action_profiles,
+        )
+        yield SystemCommand(
+            titled("Toggle light/dark theme", "toggle_theme"),
             "Switch between the light and dark themes",
             self.action_toggle_theme,
         )
         yield SystemCommand(
-            "Show the last copied text", "Open it to select it by hand", self.action_show_copied
+            titled("Show the last copied text", "show_copied"),
+            "Open it to select it by hand",
+            self.action_show_copied,
         )
         yield SystemCommand(
-            "Help", "Every key, and how to read a result", partial(self.action_help)
+            titled("Help", "help"), "Every key, and how to read a result", partial(self.action_help)
         )
 
 

@@ -80,7 +80,13 @@ async def test_search_keeps_the_matching_probes(demo_app) -> None:
         screen = await _open_history(pilot)
         options = screen.query_one(OptionList)
         assert options.option_count == 2
-        screen.query_one("#history-search", Input).focus()
+        search = screen.query_one("#history-search", Input)
+        search.focus()
+        # Typing in the search box types: space and d do not mark or compare there.
+        await pilot.press("space", "d")
+        await pilot.pause()
+        assert search.value == " d" and screen.marked is None and app.screen is screen
+        search.value = ""
         await pilot.press(*"412")
         await pilot.pause()
         assert [e.status for e in screen.shown] == [412]
@@ -194,6 +200,7 @@ async def test_compare_two_probes_of_an_object_that_changed(make_emulator) -> No
         assert isinstance(compare, CompareScreen)
         assert {"Outcome", "ETag", "If-Match verdict"} <= set(compare.changed)
         assert "If-Match sent" not in compare.changed  # the same probe, sent twice
+        assert "Size" not in compare.changed  # a 412 does not say the size: not a change
         assert "If-Match verdict" in screen_text(app) and "passed" in screen_text(app)
         await pilot.press("escape")
         await pilot.press("escape")

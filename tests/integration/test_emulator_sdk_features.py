@@ -394,6 +394,10 @@ def test_encryption_headers_are_kept_from_put(client: Client) -> None:
     assert aes.header("x-oss-server-side-encryption") == "AES256"
     assert aes.header("x-oss-server-side-encryption-key-id") is None
 
+    # KMS without a key id: OSS uses the default managed key and says which.
+    assert client.put("default.txt", b"x", {"x-oss-server-side-encryption": "KMS"}).status == 200
+    assert client.head("default.txt").header("x-oss-server-side-encryption-key-id")
+
     bad = client.put("bad.txt", b"x", {"x-oss-server-side-encryption": "ROT13"})
     assert (bad.status, bad.code) == (400, "InvalidEncryptionAlgorithmError")
     assert client.head("bad.txt").status == 404

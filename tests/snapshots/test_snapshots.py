@@ -107,6 +107,39 @@ def test_explorer_drafts_with_preview(snap_compare, snapshot_app, size) -> None:
     assert snap_compare(app, run_before=explorer_driver(), terminal_size=size)
 
 
+EXPLAINED = {
+    "archive-frozen": "archive/2022-logs.tar.gz",
+    "archive-restoring": "archive/2023-logs.tar.gz",
+    "archive-restored": "archive/2024-logs.tar.gz",
+    "archive-expired": "archive/2021-logs.tar.gz",
+    "appendable": "logs/app.log",
+    "symlink": "media/latest.mp4",
+    "sse-kms": "docs/payroll-2026.csv",
+    "tagged": "docs/contract.pdf",
+    "expiring": "logs/tmp/debug.log",
+}
+
+
+def explained_driver():
+    """HEAD the prefilled object, then scroll the result so 'What the headers mean' is on top."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await driver("f5")(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#result").scroll_to_widget(
+            screen.query_one("#meanings"), animate=False, top=True
+        )
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("kind", list(EXPLAINED))
+def test_explained_headers(snap_compare, snapshot_app, kind: str) -> None:
+    app = snapshot_app(prefill={"bucket": "demo-bucket", "key": EXPLAINED[kind]})
+    assert snap_compare(app, run_before=explained_driver(), terminal_size=(100, 30))
+
+
 def test_guided_demo_after_the_rewrite(snap_compare, snapshot_app) -> None:
     """Steps 1-4: the same If-None-Match probe now answers 200 with the new ETag."""
     app = snapshot_app(guided=True)

@@ -224,3 +224,18 @@ def test_the_limit_is_settable_in_the_environment(
 ) -> None:
     monkeypatch.setenv("OSSBROWSE_HISTORY_LIMIT", value)
     assert HistoryStore().limit == limit
+
+
+def test_another_profiles_entries_are_judged_when_that_profile_loads(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path)
+    store.append(entry(1))
+    broken = {**json.loads(entry(2, profile="ops").to_json()), "outcome": "exploded"}
+    with store.path.open("a") as f:
+        f.write(json.dumps(broken) + "\n")
+    # Loading "default" reads only its own entries in full: the ops line is kept as it is.
+    assert store.load("default", ENDPOINT).warning is None
+    assert json.dumps(broken) in store.path.read_text()
+    ops = store.load("ops", ENDPOINT)
+    assert ops.entries == []
+    assert ops.warning is not None and "unknown outcome 'exploded'" in ops.warning
+    assert [e.form["key"] for e in store.load("default", ENDPOINT).entries] == ["k1"]

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from ossbrowse.oss.listing import (
     MAX_PAGE_SIZE,
@@ -51,6 +51,7 @@ from ossbrowse.ui.widgets.object_list import (
     entry_name,
 )
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
+from ossbrowse.ui.widgets.steady_footer import SteadyFooter
 
 LIST = "list"
 """The runner group of the listing requests."""
@@ -260,7 +261,7 @@ class BrowseScreen(SessionScreen):
         yield Input(placeholder="text in the names of the loaded rows", id="filter")
         yield ObjectList(id="objects")
         yield LiteralStatic(id="preview")
-        yield Footer(compact=True, show_command_palette=True)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         """Describe the profile and list the start place."""

@@ -16,7 +16,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Footer, Input
+from textual.timer import Timer
+from textual.widgets import Button, Input
 
 from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
@@ -24,7 +25,7 @@ from ossbrowse.oss.explain import explain
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
 from ossbrowse.oss.safetext import shorten
 from ossbrowse.oss.validation import InputErrors
-from ossbrowse.ui.actions import Action, bindings
+from ossbrowse.ui.actions import EXPLAIN, Action, bindings, typing_focus
 from ossbrowse.ui.fields import BY_NAME
 from ossbrowse.ui.literal import LiteralStatic, notify, plain, template
 from ossbrowse.ui.runner import RequestRunner, Ticket
@@ -37,6 +38,7 @@ from ossbrowse.ui.widgets.conditions_view import needs_fetch
 from ossbrowse.ui.widgets.profile_bar import ProfileBar
 from ossbrowse.ui.widgets.request_form import RequestForm
 from ossbrowse.ui.widgets.result_pane import ResultPane
+from ossbrowse.ui.widgets.steady_footer import SteadyFooter
 
 DEMO_HINT = (
     "Demo: [b]F3[/b] explorer · [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
@@ -44,17 +46,23 @@ DEMO_HINT = (
 )
 START_HINT = (
     "Fill in [b]bucket[/b] and [b]key[/b], then press [b]Enter[/b] or [b]F5[/b] to send a HEAD.\n"
-    "After an answer, one key sets up the next probe: [b]m[/b]/[b]n[/b] use its ETag as "
-    "If-Match/If-None-Match, [b]l[/b]/[b]u[/b] its Last-Modified as "
-    "If-Modified-Since/If-Unmodified-Since, and send.\n"
+    "After an answer, one key sends the next probe with only the condition it names: "
+    "[b]m[/b]/[b]n[/b] its ETag as If-Match/If-None-Match, [b]l[/b]/[b]u[/b] its "
+    "Last-Modified as If-Modified-Since/If-Unmodified-Since (other conditions cleared).\n"
     "[b]F1[/b] lists every key; [b]ctrl+p[/b] opens the command palette."
 )
 
+
+_ONE_LETTER = {a.action for a in HEAD_ACTIONS if a.one_letter} | {EXPLAIN}
+"""Actions on a one-letter key: off while the focus is on the form."""
+_NEEDS = {a.action: a.needs for a in HEAD_ACTIONS if a.needs}
 
 HEAD = "head"
 """The runner group of the screen's requests (the user's sends and fetches)."""
 WATCH = "watch"
 """The runner group of the watch's ticks: apart, so a tick never cancels the user's send."""
+STATUS_DELAY_S = 0.15
+"""A request still in flight after this long gets its "Sending HEAD … (Esc cancels)" line."""
 
 
 class Purpose(StrEnum):
@@ -95,6 +103,7 @@ class HeadScreen(ProbeActions):
         super().__init__(session)
         self.runner = RequestRunner(self)
         self._last_input = "key"
+        self._status_timer: Timer | None = None
         self.watching: Watch | None = None
         """The probe being watched, if any."""
         self._next_tick: Stoppable | None = None
@@ -111,7 +120,7 @@ class HeadScreen(ProbeActions):
         yield RequestForm(self.session.start, id="form")
         yield LiteralStatic(id="watch-pane")
         yield ResultPane(id="result")
-        yield Footer(compact=True, show_command_palette=True)
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         """Describe the profile and focus the first field to fill in."""
@@ -205,7 +214,12 @@ class HeadScreen(ProbeActions):
     def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
         target = shorten(f"{request.bucket}/{request.key}", 120, middle=True)
         verb = "Fetching the object's values" if purpose is Purpose.FETCH else "Sending HEAD"
-        self.pane.show_status(f"{verb}: {target} …  (Esc cancels)")
+        status = f"{verb}: {target} …  (Esc cancels)"
+        # Said only when the answer is not there at once: a quick exchange (most of them) then
+        # re-lays the screen out once, for its result, and the line does not flicker.
+        if self._status_timer is not None:
+            self._status_timer.stop()
+        self._status_timer = self.set_timer(STATUS_DELAY_S, lambda: self._still_sending(status))
         # The client is synchronous: it runs in a thread worker, off the event loop, and its
         # timing covers the network exchange only.
         self.runner.run_blocking(
@@ -216,6 +230,11 @@ class HeadScreen(ProbeActions):
             description="HEAD object",
         )
         self.refresh_bindings()
+
+    def _still_sending(self, status: str) -> None:
+        self._status_timer = None
+        if self.in_flight:
+            self.pane.show_status(status)
 
     @on(Completed)
     def _completed(self, event: Completed) -> None:
@@ -262,6 +281,10 @@ class HeadScreen(ProbeActions):
         )
         self.refresh_bindings()
 
+    def action_leave_form(self) -> None:
+        """Move the focus from the form to the result pane (Escape in a field)."""
+        self.pane.focus()
+
     def action_cancel(self) -> None:
         """Cancel the request in flight; a late answer will be dropped."""
         if self.runner.cancel(HEAD) is None:
@@ -270,9 +293,22 @@ class HeadScreen(ProbeActions):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Show Cancel only while a request is in flight, Fetch only when it can help."""
+        """Offer only what applies now.
+
+        One-letter keys never fire while the focus is on the form (they type, or the user
+        thinks they do); Cancel only while a request is in flight, Escape otherwise leaves a
+        field; an action that needs the ETag or Last-Modified only when the answer has one;
+        Fetch only when it can help.
+        """
+        if action in _ONE_LETTER and self.is_mounted and typing_focus(self):
+            return False
         if action == "cancel":
             return self.in_flight
+        if action == "leave_form":
+            return self.is_mounted and not self.in_flight and typing_focus(self)
+        need = _NEEDS.get(action)
+        if need is not None:
+            return self.is_mounted and self._object_value(need) is not None
         if action == "fetch":
             shown = self.pane.shown if self.is_mounted else None
             return shown is not None and shown.fetched is None and needs_fetch(shown.result)

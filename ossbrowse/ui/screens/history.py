@@ -49,7 +49,7 @@ def conditions_text(entry: HistoryEntry) -> str:
 
 
 def describe(entry: HistoryEntry, *, marked: bool = False) -> Content:
-    """Two lines: time, status, object, conditions; then the request id and ETag."""
+    """Time, status and object; then the request id and ETag; then the conditions sent."""
     conditions = conditions_text(entry)
     details = f"request id {entry.request_id or '-'}"
     if entry.etag:
@@ -58,12 +58,12 @@ def describe(entry: HistoryEntry, *, marked: bool = False) -> Content:
         ("● " if marked else "  ", "bold $accent"),
         plain(shown_time(entry), "dim"),
         "  ",
-        (status_words(entry).ljust(24), "bold"),
+        (status_words(entry).ljust(20), "bold"),
         plain(entry.target, limit=80, middle=True),
-        ("  " if conditions else "", "dim"),
-        plain(conditions, "dim", limit=120),
         "\n    ",
         plain(details, "dim", limit=160),
+        "\n    " if conditions else "",
+        plain(conditions, "dim", limit=160),
     )
 
 
@@ -210,28 +210,52 @@ class HistoryScreen(Dialog[dict[str, str] | None]):
         self.dismiss(None)
 
 
+UNKNOWN = "-"
+"""A value the answer did not carry (a 304 or 412 may not say the size or storage class)."""
+ALWAYS_COMPARED = ("Outcome",)
+"""Rows where an unknown value on one side still counts as a change."""
+
+
 def compare_rows(older: HistoryEntry, newer: HistoryEntry) -> list[tuple[str, str, str, bool]]:
-    """(what, older value, newer value, changed) for each thing two probes can differ in."""
+    """(what, older value, newer value, changed) for each thing two probes can differ in.
+
+    A value one answer did not carry (``-``) is not a change: a 304 says nothing of the size.
+    """
     rows: list[tuple[str, str, str]] = [
         ("Time", shown_time(older), shown_time(newer)),
         ("Outcome", status_words(older), status_words(newer)),
-        ("ETag", older.etag or "-", newer.etag or "-"),
-        ("Last-Modified", older.last_modified or "-", newer.last_modified or "-"),
+        ("ETag", older.etag or UNKNOWN, newer.etag or UNKNOWN),
+        ("Last-Modified", older.last_modified or UNKNOWN, newer.last_modified or UNKNOWN),
         ("Size", _size(older), _size(newer)),
-        ("Version", older.version_id or "-", newer.version_id or "-"),
-        ("Storage class", older.storage_class or "-", newer.storage_class or "-"),
+        ("Version", older.version_id or UNKNOWN, newer.version_id or UNKNOWN),
+        ("Storage class", older.storage_class or UNKNOWN, newer.storage_class or UNKNOWN),
     ]
     for header in CONDITION_HEADERS:
         field = FORM_OF_HEADER[header]
         if older.form.get(field) or newer.form.get(field):
-            rows.append((f"{header} sent", older.form[field] or "-", newer.form[field] or "-"))
+            rows.append(
+                (f"{header} sent", older.form[field] or "not sent", newer.form[field] or "not sent")
+            )
             rows.append((f"{header} verdict", _verdict(older, header), _verdict(newer, header)))
-    rows.append(("Request id", older.request_id or "-", newer.request_id or "-"))
-    return [(what, a, b, a != b and what not in ("Time", "Request id")) for what, a, b in rows]
+    rows.append(("Request id", older.request_id or UNKNOWN, newer.request_id or UNKNOWN))
+
+    def changed(what: str, a: str, b: str) -> bool:
+        if a == b or what in ("Time", "Request id"):
+            return False
+        return what in ALWAYS_COMPARED or what.startswith("If-") or UNKNOWN not in (a, b)
+
+    return [(what, a, b, changed(what, a, b)) for what, a, b in rows]
+
+
+def _label(what: str) -> str:
+    """The row's label on screen: ``If-Match`` for what was sent, an indented verdict below."""
+    if what.endswith(" sent"):
+        return what.removesuffix(" sent")
+    return "└ verdict" if what.endswith(" verdict") else what
 
 
 def _size(entry: HistoryEntry) -> str:
-    return f"{int(entry.size):,} bytes" if entry.size and entry.size.isdigit() else "-"
+    return f"{int(entry.size):,} bytes" if entry.size and entry.size.isdigit() else UNKNOWN
 
 
 def _verdict(entry: HistoryEntry, header: str) -> str:
@@ -246,7 +270,7 @@ class CompareScreen(Dialog[None]):
     ]
 
     DEFAULT_CSS = """
-    CompareScreen > Vertical { width: 96%; max-width: 150; height: auto; max-height: 90%; }
+    CompareScreen > Vertical { width: 100%; max-width: 150; height: auto; max-height: 90%; }
     """
 
     def __init__(self, older: HistoryEntry, newer: HistoryEntry) -> None:
@@ -261,10 +285,15 @@ class CompareScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         """A title, a table (changed rows marked and coloured) and a line saying what changed."""
-        table = LiteralTable("", "Older", "Newer", expand=True, box=None, padding=(0, 1))
+        table = LiteralTable(expand=True, box=None, padding=(0, 1))
+        # Wide enough for the marker, the longest label and a space (ratio columns take the rest).
+        label_width = max(len(_label(what)) for what, *_ in self.rows) + 3
+        table.add_column("", no_wrap=True, min_width=label_width)
+        for heading in ("Older", "Newer"):
+            table.add_column(heading, ratio=1, overflow="fold")
         for what, a, b, changed in self.rows:
             style = "bold yellow" if changed else ""
-            table.add_row(("≠ " if changed else "  ") + what, a, b, style=style)
+            table.add_row(("≠ " if changed else "  ") + _label(what), a, b, style=style)
         with Vertical():
             yield LiteralStatic(template("[b]Compare[/b] $target", target=self.older.target))
             yield LiteralStatic(table, id="compare-table")

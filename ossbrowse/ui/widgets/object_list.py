@@ -178,6 +178,19 @@ _CELL_STYLES = {
 }
 
 
+class RowMessage(Message):
+    """Something happened to the row under an object list's cursor."""
+
+    def __init__(self, object_list: ObjectList, cursor_row: int) -> None:
+        super().__init__()
+        self.object_list = object_list
+        self.cursor_row = cursor_row
+
+    @property
+    def control(self) -> ObjectList:
+        return self.object_list
+
+
 class ObjectList(ScrollView, can_focus=True):
     """Listing rows grown a page at a time; ``entries[i]`` is what row ``i`` stands for.
 
@@ -236,29 +249,11 @@ class ObjectList(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False, init=False)
     """The row under the cursor (0 when there are no rows)."""
 
-    class RowHighlighted(Message):
+    class RowHighlighted(RowMessage):
         """The cursor moved onto another row."""
 
-        def __init__(self, object_list: ObjectList, cursor_row: int) -> None:
-            super().__init__()
-            self.object_list = object_list
-            self.cursor_row = cursor_row
-
-        @property
-        def control(self) -> ObjectList:
-            return self.object_list
-
-    class RowSelected(Message):
+    class RowSelected(RowMessage):
         """Enter (or a click on the highlighted row) chose the row under the cursor."""
-
-        def __init__(self, object_list: ObjectList, cursor_row: int) -> None:
-            super().__init__()
-            self.object_list = object_list
-            self.cursor_row = cursor_row
-
-        @property
-        def control(self) -> ObjectList:
-            return self.object_list
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -92,8 +92,12 @@ class ResultPane(VerticalScroll):
         ``text`` may hold the user's bucket and key: it is shown literally.
         """
         status = self.query_one("#status", LiteralStatic)
-        status.display = bool(text)
-        status.update(plain(text or ""))
+        if not text:
+            # Clearing a line that is not shown changes nothing: no re-layout for it.
+            status.display = False
+            return
+        status.update(plain(text))
+        status.display = True
 
     def show_result(
         self,

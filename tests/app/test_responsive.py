@@ -1,0 +1,109 @@
+"""Sending stays cheap however often it is done: nothing grows, the footer is not rebuilt, and
+the screen is laid out once per send (for the result).
+
+Textual's own footer rebuilt all its key widgets on every binding refresh (twice per send) and
+left the old ones alive; the "Sending HEAD" line appeared and vanished around every loopback
+exchange, re-laying the screen out each time. These tests send 200 times and count.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import httpx
+import pytest
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets._footer import FooterKey
+from tui_helpers import completed, screen_text, settle, wait_for
+
+from ossbrowse.ui.screens import head
+from ossbrowse.ui.widgets.steady_footer import SteadyFooter
+
+SENDS = 200
+
+
+def live_widgets() -> int:
+    """Widget objects alive in the process, mounted or not (a leak shows here)."""
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Widget))
+
+
+async def test_200_sends_grow_nothing_and_rebuild_no_footer(
+    demo_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The "Sending HEAD" line is for requests still out after a moment; on a loaded machine a
+    # loopback HEAD can take that long, which is not what this test is about.
+    monkeypatch.setattr(head, "STATUS_DELAY_S", 600.0)
+    messages: list[Message] = []
+    app = demo_app()
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        footer = screen.query_one(SteadyFooter)
+        keys = list(footer.query(FooterKey))
+        rebuilds = footer.rebuilds
+        widgets = len(list(screen.walk_children()))
+        alive = live_widgets()
+        layouts = 0
+        # Textual has no public count of layout passes: count the screen's (Textual 8.2.8).
+        refresh_layout = screen._refresh_layout
+
+        def counting(*args: object, **kwargs: object) -> None:
+            nonlocal layouts
+            layouts += 1
+            refresh_layout(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(screen, "_refresh_layout", counting)
+
+        for _ in range(SENDS):
+            await pilot.press("f5")
+            await settle(pilot)
+
+        assert len(completed(messages)) == SENDS + 1
+        assert all(done.result.status == 200 for done in completed(messages))
+        assert list(footer.query(FooterKey)) == keys  # the very same key widgets
+        assert footer.rebuilds == rebuilds
+        assert [k.key for k in keys] == ["f5", "m", "n", "x", "f1", "f2", "ctrl+p"]
+        assert len(list(screen.walk_children())) == widgets
+        assert live_widgets() == alive
+        # Once per send for the result; a result line of another width may take a second pass.
+        assert SENDS <= layouts <= SENDS + SENDS // 10
+
+
+class Held(httpx.BaseTransport):
+    """The emulator's transport, holding the second request until released."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.release = threading.Event()
+        self.count = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.count += 1
+        if self.count == 2:
+            assert self.release.wait(60)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.release.set()
+        self.inner.close()
+
+
+async def test_a_slow_request_still_says_it_is_on_its_way(demo_app) -> None:
+    held = Held()
+    app = demo_app(transport=held)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f5")  # the first send also moves the focus to the result
+        await settle(pilot)
+        screen = app.screen
+        rebuilds = screen.query_one(SteadyFooter).rebuilds
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "Esc cancels" in screen_text(app))
+        assert screen.in_flight
+        held.release.set()
+        await settle(pilot)
+        assert "Esc cancels" not in screen_text(app)  # gone with the answer
+        assert screen.query_one(SteadyFooter).rebuilds == rebuilds
