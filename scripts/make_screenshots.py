@@ -183,7 +183,10 @@ async def shoot(emulator: Emulator) -> list[Path]:
         rewrite()
         ticks.fire()
         await save(app, pilot, "12-watch", "watching a probe: the answer changed")
-        await pilot.press("w", "h")
+        # The watch's toast would cover the dialogs (the watch goes on, no tick fires).
+        app.clear_notifications()
+        await pilot.pause()
+        await pilot.press("h")
         await save(app, pilot, "13-history", "the history: time, request id, search")
         await pilot.press("space", "down", "d")
         await save(app, pilot, "14-compare", "two probes of one object compared")

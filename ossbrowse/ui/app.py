@@ -272,7 +272,9 @@ class OssBrowseApp(App[None]):
                 current or session.profile.name,
                 where,
                 flags=session.flag_names(),
-                demo=None if demo is None else _demo_text(demo, active=current is not None),
+                demo=None
+                if demo is None
+                else _demo_text(demo, active=current is not None, presenter=session.presenter),
             ),
             callback=self._picked_profile,
         )
@@ -344,12 +346,13 @@ class OssBrowseApp(App[None]):
         )
 
 
-def _demo_text(profile: Profile, *, active: bool) -> str:
-    """What the demo's profile is, for the switcher."""
+def _demo_text(profile: Profile, *, active: bool, presenter: bool) -> str:
+    """What the demo's profile is, for the switcher (without its endpoint in presenter mode)."""
     state = "is active" if active else "is not active now"
+    where = f" at {endpoint_text(profile, None)}" if not presenter else ""
     return (
-        f"The demo profile {state}: the local emulator at {endpoint_text(profile, None)} with "
-        "its built-in test key pair; it is in no config file."
+        f"The demo profile {state}: the local emulator{where} with its built-in test key pair; "
+        "it is in no config file."
     )
 
 

@@ -7,12 +7,11 @@ is rewritten with an ordinary (anonymous) PUT to the emulator while the watch ru
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 import pytest
+from manual_ticks import ManualSchedule
 from textual.widgets import Input
 from tui_helpers import NOW, completed, notifications, profile_for, screen_text, settle, wait_for
 
@@ -24,38 +23,6 @@ from ossbrowse.ui.watching import WatchSettings
 
 BUCKET = "watched"
 KEY = "doc.txt"
-
-
-@dataclass
-class Pending:
-    delay: float
-    call: Callable[[], object]
-    stopped: bool = False
-
-    def stop(self) -> None:
-        self.stopped = True
-
-
-@dataclass
-class ManualSchedule:
-    """Keeps each scheduled call until the test fires it."""
-
-    calls: list[Pending] = field(default_factory=list)
-
-    def __call__(self, delay: float, call: Callable[[], object]) -> Pending:
-        self.calls.append(Pending(delay, call))
-        return self.calls[-1]
-
-    @property
-    def pending(self) -> Pending | None:
-        live = [c for c in self.calls if not c.stopped]
-        return live[-1] if live else None
-
-    def fire(self) -> None:
-        pending = self.pending
-        assert pending is not None, "no tick is scheduled"
-        pending.stopped = True
-        pending.call()
 
 
 @pytest.fixture

@@ -364,7 +364,9 @@ class HeadScreen(ProbeActions):
     def action_history(self) -> None:
         """Show the profile's probes; the one picked is sent again."""
         history = self.session.history
-        where = f"of profile {history.profile} at {history.endpoint}"
+        where = f"of profile {history.profile}"
+        if not self.session.presenter:  # an audience does not see the endpoint
+            where += f" at {history.endpoint}"
         self.app.push_screen(HistoryScreen(history.entries, where), callback=self._replay)
 
     def _replay(self, form: dict[str, str] | None) -> None:
@@ -465,7 +467,14 @@ class HeadScreen(ProbeActions):
             self._remember(result)
         if change:
             self.query_one("#watch-pane").add_class("-changed")
-            notify(self, change, title="Watch: the answer changed", severity="warning", timeout=20)
+            # The pane holds the whole sentence; the notification says what it means.
+            notify(
+                self,
+                watch.last_headline or change,
+                title="Watch: the answer changed",
+                severity="warning",
+                timeout=10,
+            )
             if self.session.watch.bell:
                 self.app.bell()
             if not self.in_flight:  # the user's own send, when one is on its way, shows itself

@@ -202,7 +202,9 @@ class HistoryScreen(Dialog[dict[str, str] | None]):
                 severity="warning",
             )
             return
-        older, newer = sorted((self.marked, entry), key=lambda e: e.time)
+        # The list is newest first (times can be equal to the second): lower means newer.
+        position = {id(e): i for i, e in enumerate(self.entries)}
+        newer, older = sorted((self.marked, entry), key=lambda e: position[id(e)])
         self.app.push_screen(CompareScreen(older, newer))
 
     def action_cancel(self) -> None:
