@@ -23,6 +23,7 @@ from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.explain import explain
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
+from ossbrowse.oss.safetext import shorten
 from ossbrowse.oss.validation import InputErrors
 from ossbrowse.ui.actions import EXPLAIN, Action, bindings, typing_focus
 from ossbrowse.ui.fields import BY_NAME
@@ -223,7 +224,7 @@ class HeadScreen(ProbeActions):
         self.pane.focus()
 
     def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
-        target = f"{request.bucket}/{request.key}"
+        target = shorten(f"{request.bucket}/{request.key}", 120, middle=True)
         verb = "Fetching the object's values" if purpose is Purpose.FETCH else "Sending HEAD"
         status = f"{verb}: {target} …  (Esc cancels)"
         # Said only when the answer is not there at once: a quick exchange (most of them) then

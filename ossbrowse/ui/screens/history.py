@@ -59,7 +59,7 @@ def describe(entry: HistoryEntry, *, marked: bool = False) -> Content:
         plain(shown_time(entry), "dim"),
         "  ",
         (status_words(entry).ljust(20), "bold"),
-        plain(entry.target, limit=80),
+        plain(entry.target, limit=80, middle=True),
         "\n    ",
         plain(details, "dim", limit=160),
         "\n    " if conditions else "",

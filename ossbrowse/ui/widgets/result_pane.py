@@ -225,7 +225,8 @@ class ResultPane(VerticalScroll):
             details += [("  version ", "dim"), plain(result.version_id, limit=80)]
         if details:
             lines.append(Content.assemble(*details))
-        lines.append(Content.assemble(("HEAD ", "dim"), plain(target, limit=200)))
+        # A long key is cut in the middle: its file name stays in view.
+        lines.append(Content.assemble(("HEAD ", "dim"), plain(target, limit=200, middle=True)))
         tail: list[tuple[str, str] | str | Content] = [timing_text(result)]
         if result.request_id:
             tail += [("  request id ", "dim"), plain(result.request_id, limit=64)]
