@@ -224,6 +224,10 @@ def main() -> None:
     # The probes sent here go to a history of their own, not the user's.
     history = tempfile.TemporaryDirectory()
     os.environ["OSSBROWSE_DATA_DIR"] = history.name
+    # Nor the user's kept theme or TEXTUAL_THEME: the screenshots start on the default theme.
+    settings = tempfile.TemporaryDirectory()
+    os.environ["OSSBROWSE_CONFIG_DIR"] = settings.name
+    os.environ.pop("TEXTUAL_THEME", None)
     port = PREFERRED_PORT if free(PREFERRED_PORT) else 0
     with Emulator(
         port=port,
@@ -236,6 +240,7 @@ def main() -> None:
         for path in asyncio.run(shoot(emulator)):
             print(path.relative_to(ROOT))
     history.cleanup()
+    settings.cleanup()
 
 
 if __name__ == "__main__":
