@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ossbrowse",
         description="Terminal UI for Alibaba Cloud OSS objects: HEAD an object, see why.",
-        epilog="commands: head, ls, browse, demo, emulator (ossbrowse COMMAND --help)",
+        epilog="commands: head, ls, browse, demo, emulator, serve (ossbrowse COMMAND --help)",
     )
     parser.add_argument("--version", action="version", version=f"ossbrowse {__version__}")
     _add_global_flags(parser)
@@ -735,12 +735,20 @@ def run_ls(argv: Sequence[str]) -> int:
     return run(argv)
 
 
+def run_serve(argv: Sequence[str]) -> int:
+    """``ossbrowse serve``: the TUI in a web browser (see :mod:`ossbrowse.cli_serve`)."""
+    from .cli_serve import run_serve as run
+
+    return run(argv)
+
+
 COMMANDS = {
     "head": run_head,
     "ls": run_ls,
     "browse": run_browse,
     "demo": run_demo,
     "emulator": run_emulator,
+    "serve": run_serve,
 }
 
 

@@ -20,7 +20,8 @@ never stops the program: the history stays in memory and the warning says why.
 
 Where: ``$OSSBROWSE_DATA_DIR`` when set (tests point it at a temporary directory), else the
 platform's user data directory (``platformdirs``). How many entries each profile and endpoint
-keeps: ``$OSSBROWSE_HISTORY_LIMIT`` (default :data:`DEFAULT_LIMIT`).
+keeps: ``$OSSBROWSE_HISTORY_LIMIT`` (default :data:`DEFAULT_LIMIT`); the whole file keeps at most
+:data:`KEYS_KEPT` times as many.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ DATA_DIR_VARIABLE = "OSSBROWSE_DATA_DIR"
 LIMIT_VARIABLE = "OSSBROWSE_HISTORY_LIMIT"
 DEFAULT_LIMIT = 500
 """Entries kept per profile and endpoint."""
+KEYS_KEPT = 10
+"""The whole file keeps at most this many times the limit: the oldest entries go first,
+whatever their profile and endpoint (each ``ossbrowse demo`` run has an endpoint of its own)."""
 FILE_NAME = "history.jsonl"
 LOCK_NAME = "history.lock"
 
@@ -350,12 +354,21 @@ class HistoryStore:
         return None
 
     def _compact_if_needed(self, entry: HistoryEntry) -> None:
-        """Drop the oldest entries of ``entry``'s profile and endpoint past the limit (with some
-        slack, to rewrite rarely)."""
+        """Drop the oldest entries of ``entry``'s profile and endpoint past the limit, and the
+        oldest of the whole file past :data:`KEYS_KEPT` times the limit (each with some slack,
+        to rewrite rarely)."""
+        data = self.path.read_bytes()
+        cap = self.limit * KEYS_KEPT
+        if data.count(b"\n") > cap + cap // 10:
+            # Many profiles and endpoints (each demo run has its own port): the oldest go,
+            # whoever wrote them.
+            lines = [line for line in data.split(b"\n") if line.strip()]
+            data = b"".join(line + b"\n" for line in lines[-cap:])
+            self._replace(data)
         # A cheap count first: the profile and endpoint as every entry spells them (a line that
         # merely contains the same text only costs a scan).
         fragment = _key_fragment(entry.profile, entry.endpoint)
-        if self.path.read_bytes().count(fragment) <= self.limit + self.limit // 10:
+        if data.count(fragment) <= self.limit + self.limit // 10:
             return
         scan = self._scan((entry.profile, entry.endpoint))
         if len(scan.mine) > self.limit + self.limit // 10:

@@ -65,8 +65,9 @@ def clock_text(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%H:%M:%S UTC")
 
 
-def describe_change(before: HeadResult, after: HeadResult, at: datetime) -> str:
-    """One sentence: how the answer changed from ``before`` to ``after`` (seen at ``at``)."""
+def change_headline(before: HeadResult, after: HeadResult) -> str:
+    """What the change means for the probe, e.g. ``If-Match would now fail (412 Precondition
+    Failed)``; the first part of :func:`describe_change`."""
     verdicts_before = {c.header: c.verdict for c in before.conditions}
     flips = [
         f"{c.header} would now {'pass' if c.verdict is Verdict.PASSED else 'fail'}"
@@ -75,11 +76,15 @@ def describe_change(before: HeadResult, after: HeadResult, at: datetime) -> str:
         and verdicts_before.get(c.header) not in (None, c.verdict)
     ]
     if flips:
-        headline = f"{' and '.join(flips)} ({status_text(after)})"
-    elif before.outcome is not after.outcome or before.status != after.status:
-        headline = f"The answer is now {status_text(after)} (was {status_text(before)})"
-    else:
-        headline = f"Still {status_text(after)}, but the object changed"
+        return f"{' and '.join(flips)} ({status_text(after)})"
+    if before.outcome is not after.outcome or before.status != after.status:
+        return f"The answer is now {status_text(after)} (was {status_text(before)})"
+    return f"Still {status_text(after)}, but the object changed"
+
+
+def describe_change(before: HeadResult, after: HeadResult, at: datetime) -> str:
+    """One sentence: how the answer changed from ``before`` to ``after`` (seen at ``at``)."""
+    headline = change_headline(before, after)
     # Each reason as (what happened, details): the time goes right after the first one's.
     reasons: list[tuple[str, str]] = []
     for label, old, new in (

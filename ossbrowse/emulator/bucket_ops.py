@@ -17,6 +17,7 @@ from ossbrowse.emulator.lifecycle import no_such_lifecycle, parse_lifecycle, ren
 from ossbrowse.emulator.listing import ListQuery
 from ossbrowse.emulator.messages import Context, Response
 from ossbrowse.emulator.new_object import STORAGE_CLASSES
+from ossbrowse.emulator.object_state import restore_header
 from ossbrowse.emulator.routing import first, int_param
 from ossbrowse.emulator.store import Store
 
@@ -24,6 +25,11 @@ XML = ("Content-Type", "application/xml")
 DEFAULT_MAX_KEYS = 100
 MAX_KEYS = 1000
 MAX_LISTING_ARGUMENT_BYTES = 1024
+
+
+def _restore_at(ctx: Context) -> xmlgen.RestoreOf:
+    """Each listed object's RestoreInfo as of the request (restores are timed by the clock)."""
+    return lambda version: restore_header(version, ctx.now)
 
 
 def _malformed(detail: str) -> OssError:
@@ -246,7 +252,7 @@ class BucketOps:
         )
         page = self.store.list_objects(bucket, query)
         next_token = encode_token(page.last) if page.truncated else ""
-        body = xmlgen.list_objects_v2(bucket, query, page, next_token)
+        body = xmlgen.list_objects_v2(bucket, query, page, next_token, _restore_at(ctx))
         return Response(200, [XML], body)
 
     def list_objects_v1(self, ctx: Context, bucket: str) -> Response:
@@ -266,7 +272,8 @@ class BucketOps:
             after=marker,
             marker=marker,
         )
-        body = xmlgen.list_objects_v1(bucket, query, self.store.list_objects(bucket, query))
+        page = self.store.list_objects(bucket, query)
+        body = xmlgen.list_objects_v1(bucket, query, page, _restore_at(ctx))
         return Response(200, [XML], body)
 
     def list_versions(self, ctx: Context, bucket: str) -> Response:
@@ -293,5 +300,6 @@ class BucketOps:
             key_marker=key_marker,
             version_id_marker=version_id_marker,
         )
-        body = xmlgen.list_versions(bucket, query, self.store.list_versions(bucket, query))
+        page = self.store.list_versions(bucket, query)
+        body = xmlgen.list_versions(bucket, query, page, _restore_at(ctx))
         return Response(200, [XML], body)

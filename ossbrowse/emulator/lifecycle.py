@@ -84,7 +84,8 @@ def _rule(node: Element, number: int) -> LifecycleRule:
         if child.tag not in _EXPIRATION_ELEMENTS:
             raise not_implemented(f"Lifecycle expiration by <{child.tag}>")
     days = expiration.findtext("Days")
-    date = expiration.findtext("CreatedBeforeDate") or expiration.findtext("Date")
+    element = "CreatedBeforeDate" if expiration.find("CreatedBeforeDate") is not None else "Date"
+    date = expiration.findtext(element)
     if (days is None) == (date is None):
         raise _malformed("an <Expiration> needs exactly one of <Days> or <CreatedBeforeDate>")
     if days is not None:
@@ -94,7 +95,11 @@ def _rule(node: Element, number: int) -> LifecycleRule:
         return LifecycleRule(rule_id, node.findtext("Prefix") or "", status == "Enabled", int(text))
     assert date is not None
     return LifecycleRule(
-        rule_id, node.findtext("Prefix") or "", status == "Enabled", created_before=_midnight(date)
+        rule_id,
+        node.findtext("Prefix") or "",
+        status == "Enabled",
+        created_before=_midnight(date),
+        date_element=element,
     )
 
 
@@ -127,7 +132,7 @@ def render_lifecycle(rules: Sequence[LifecycleRule]) -> bytes:
         if rule.days is not None:
             action = element("Days", rule.days)
         else:
-            action = element("CreatedBeforeDate", _iso(rule.created_before or 0))
+            action = element(rule.date_element, _iso(rule.created_before or 0))
         parts.append(
             "<Rule>"
             + element("ID", rule.rule_id)

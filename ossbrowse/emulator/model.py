@@ -134,6 +134,9 @@ class LifecycleRule:
     days: int | None = None
     # CreatedBeforeDate, midnight UTC as POSIX seconds: objects written before it expire then.
     created_before: int | None = None
+    # The element the date came in: "CreatedBeforeDate", or the older "Date" (answered back as
+    # it was sent).
+    date_element: str = "CreatedBeforeDate"
 
     def to_change(self) -> dict[str, object]:
         """The JSON form recorded in the journal."""
@@ -143,6 +146,7 @@ class LifecycleRule:
             "enabled": self.enabled,
             "days": self.days,
             "created_before": self.created_before,
+            "date_element": self.date_element,
         }
 
     @classmethod
@@ -150,6 +154,9 @@ class LifecycleRule:
         """A rule from its journal form; ValueError when a field has the wrong type."""
         rule_id, prefix, enabled = data["id"], data["prefix"], data["enabled"]
         days, before = data.get("days"), data.get("created_before")
+        element = data.get("date_element", "CreatedBeforeDate")
+        if element not in ("CreatedBeforeDate", "Date"):
+            raise ValueError("a lifecycle rule's date_element must be CreatedBeforeDate or Date")
         if not (isinstance(rule_id, str) and isinstance(prefix, str)):
             raise ValueError("a lifecycle rule's id and prefix must be strings")
         if not isinstance(enabled, bool):
@@ -157,7 +164,7 @@ class LifecycleRule:
         for value in (days, before):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise ValueError("a lifecycle rule's days and date must be integers or null")
-        return cls(rule_id, prefix, enabled, days, before)  # type: ignore[arg-type]
+        return cls(rule_id, prefix, enabled, days, before, str(element))  # type: ignore[arg-type]
 
 
 @dataclass

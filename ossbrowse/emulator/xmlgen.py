@@ -8,7 +8,7 @@ does and as both SDKs expect (they decode them).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
@@ -129,8 +129,16 @@ def versioning(status: str | None) -> bytes:
     return f"{XML_DECLARATION}<VersioningConfiguration>{body}</VersioningConfiguration>".encode()
 
 
-def _contents(entry: ObjectVersion, url_encoded: bool, owner: bool) -> str:
-    restore = entry.restore
+RestoreOf = Callable[[ObjectVersion], "str | None"]
+"""The ``RestoreInfo`` of a listed object (the ``x-oss-restore`` value at the request's time)."""
+
+
+def _fixed_restore(entry: ObjectVersion) -> str | None:
+    return entry.restore
+
+
+def _contents(entry: ObjectVersion, url_encoded: bool, owner: bool, restore_of: RestoreOf) -> str:
+    restore = restore_of(entry)
     return (
         "<Contents>"
         + element("Key", _name(entry.key, url_encoded))
@@ -152,7 +160,13 @@ def _prefixes(prefixes: Sequence[str], url_encoded: bool) -> str:
     )
 
 
-def list_objects_v2(bucket: str, query: ListQuery, page: ListPage, next_token: str) -> bytes:
+def list_objects_v2(
+    bucket: str,
+    query: ListQuery,
+    page: ListPage,
+    next_token: str,
+    restore_of: RestoreOf = _fixed_restore,
+) -> bytes:
     """ListObjectsV2 (``list-type=2``); ``next_token`` continues after a truncated page."""
     prefix, delimiter, url_encoded = query.prefix, query.delimiter, query.url_encoded
     start_after, continuation_token = query.start_after, query.continuation_token
@@ -177,13 +191,15 @@ def list_objects_v2(bucket: str, query: ListQuery, page: ListPage, next_token: s
     if truncated:
         parts.append(element("NextContinuationToken", next_token))
     parts.append(element("KeyCount", len(entries) + len(prefixes)))
-    parts.extend(_contents(e, url_encoded, query.fetch_owner) for e in entries)
+    parts.extend(_contents(e, url_encoded, query.fetch_owner, restore_of) for e in entries)
     parts.append(_prefixes(prefixes, url_encoded))
     parts.append("</ListBucketResult>")
     return "".join(parts).encode("utf-8")
 
 
-def list_objects_v1(bucket: str, query: ListQuery, page: ListPage) -> bytes:
+def list_objects_v1(
+    bucket: str, query: ListQuery, page: ListPage, restore_of: RestoreOf = _fixed_restore
+) -> bytes:
     """ListObjects (V1, ``marker`` / ``NextMarker``)."""
     prefix, delimiter, url_encoded = query.prefix, query.delimiter, query.url_encoded
     entries, prefixes, truncated = page.entries, page.prefixes, page.truncated
@@ -201,13 +217,15 @@ def list_objects_v1(bucket: str, query: ListQuery, page: ListPage) -> bytes:
     parts.append(element("IsTruncated", "true" if truncated else "false"))
     if truncated:
         parts.append(element("NextMarker", _name(page.last, url_encoded)))
-    parts.extend(_contents(e, url_encoded, True) for e in entries)
+    parts.extend(_contents(e, url_encoded, True, restore_of) for e in entries)
     parts.append(_prefixes(prefixes, url_encoded))
     parts.append("</ListBucketResult>")
     return "".join(parts).encode("utf-8")
 
 
-def list_versions(bucket: str, query: ListQuery, page: VersionPage) -> bytes:
+def list_versions(
+    bucket: str, query: ListQuery, page: VersionPage, restore_of: RestoreOf = _fixed_restore
+) -> bytes:
     """ListObjectVersions (``versions``): Version and DeleteMarker entries, newest first."""
     prefix, delimiter, url_encoded = query.prefix, query.delimiter, query.url_encoded
     entries, prefixes, truncated = page.entries, page.prefixes, page.truncated
@@ -237,7 +255,7 @@ def list_versions(bucket: str, query: ListQuery, page: VersionPage) -> bytes:
         if v.is_delete_marker:
             parts.append(f"<DeleteMarker>{common}{_owner()}</DeleteMarker>")
         else:
-            restore = v.restore
+            restore = restore_of(v)
             parts.append(
                 "<Version>"
                 + common

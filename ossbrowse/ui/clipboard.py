@@ -20,7 +20,8 @@ def copy_text(node: Widget, session: Session, text: str, what: str) -> None:
     session.copied = Copied(what, text)
     notify(
         node,
-        f"Copied {what}. Not in your clipboard? Press o to show it and select it by hand.",
+        f"Copied {what}. Not in your clipboard? Press o to show it and select it by hand "
+        "(Esc first when you are in a field: there o types).",
         title="Copied",
         timeout=5,
     )

@@ -27,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.content import Content
@@ -34,10 +36,11 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.widgets.option_list import Option
 
+from ossbrowse.oss.safetext import ELLIPSIS, shorten
 from ossbrowse.ui.formatting import safe
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
     from textual.app import App
     from textual.notifications import SeverityLevel
     from textual.visual import VisualType
@@ -54,21 +57,68 @@ def safe_lines(text: str, limit: int | None = None) -> str:
     return "\n".join(safe(line) for line in text.split("\n"))
 
 
-def plain(text: str, style: str = "", *, limit: int | None = None, lines: bool = False) -> Content:
+def plain(
+    text: str,
+    style: str = "",
+    *,
+    limit: int | None = None,
+    lines: bool = False,
+    middle: bool = False,
+) -> Content:
     """Outside ``text`` as Content, literally, in ``style`` (our own style, e.g. ``"bold"``).
 
-    ``limit`` cuts long values; ``lines`` keeps line breaks (otherwise they are escaped like
-    every other control character, so one value stays on one line).
+    ``limit`` cuts long values, in the middle with ``middle`` (for keys and paths: the file
+    name stays visible); ``lines`` keeps line breaks (otherwise they are escaped like every
+    other control character, so one value stays on one line).
     """
-    shown = safe_lines(text, limit) if lines else safe(text, limit)
+    shown = safe_lines(text, limit) if lines else safe(text, limit, middle=middle)
     return Content.styled(shown, style) if style else Content(shown)
 
 
 def rich_plain(
-    text: str, style: str = "", *, limit: int | None = None, lines: bool = False
+    text: str,
+    style: str = "",
+    *,
+    limit: int | None = None,
+    lines: bool = False,
+    middle: bool = False,
 ) -> Text:
     """Outside ``text`` as a Rich ``Text``, for the cells of Rich tables; see :func:`plain`."""
-    return Text(safe_lines(text, limit) if lines else safe(text, limit), style=style)
+    shown = safe_lines(text, limit) if lines else safe(text, limit, middle=middle)
+    return Text(shown, style=style)
+
+
+class OneLine:
+    """Outside text on one line of whatever width it is given (a Rich table cell), cut in the
+    middle when it does not fit, so both ends stay visible (an ETag's, a key's file name).
+
+    :attr:`cut` says whether the last rendering cut it, so the full value can be shown
+    elsewhere (rendered later in the same pass, e.g. below the table).
+    """
+
+    def __init__(self, text: str, style: str = "", *, min_width: int = 12) -> None:
+        self.text = safe(text)
+        self.style = style
+        self.min_width = min_width
+        self.cut = False
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        """As wide as the text, and no narrower than ``min_width`` (or the text)."""
+        width = cell_len(self.text)
+        return Measurement(min(width, self.min_width), width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The text, cut in the middle to the width given."""
+        width = max(1, options.max_width)
+        shown = self.text
+        self.cut = cell_len(shown) > width
+        if self.cut and "/" in shown.removeprefix("W/"):
+            shown = shorten(shown, width, middle=True)  # a path: keep the file name
+        elif self.cut:
+            # An ETag or a date: both ends matter alike.
+            head = (width - 1) // 2
+            shown = shown[:head] + ELLIPSIS + shown[len(shown) - (width - 1 - head) :]
+        yield Text(shown, style=self.style, no_wrap=True, overflow="crop")
 
 
 def template(markup: str, **values: str) -> Content:

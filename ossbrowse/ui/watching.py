@@ -22,6 +22,7 @@ from ossbrowse.ui.literal import plain
 from ossbrowse.watch import (
     DEFAULT_INTERVAL,
     backoff,
+    change_headline,
     clock_text,
     describe_change,
     is_failure,
@@ -66,6 +67,9 @@ class Watch:
     since: datetime | None = None
     """When :attr:`baseline` was first seen."""
     last_change: str | None = None
+    """The last change in one sentence (:func:`~ossbrowse.watch.describe_change`)."""
+    last_headline: str | None = None
+    """Its first part: what the change means for the probe."""
     last_problem: str | None = None
 
     @property
@@ -95,6 +99,7 @@ class Watch:
         if before is None:
             return None
         self.last_change = describe_change(before, result, at)
+        self.last_headline = f"{change_headline(before, result)} at {clock_text(at)}."
         return self.last_change
 
     def text(self) -> Content:

@@ -6,11 +6,11 @@ its rewrite is a signed PUT through the emulator's HTTP path, so the new version
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from textual.message import Message
-from tui_helpers import NOW, completed, screen_text, wait_for
+from tui_helpers import NOW, completed, notifications, screen_text, wait_for
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY, Emulator
 from ossbrowse.emulator.demo_rewrite import DemoRewriter
@@ -18,6 +18,9 @@ from ossbrowse.oss.results import Verdict
 from ossbrowse.ui.app import OssBrowseApp, make_app
 from ossbrowse.ui.guide import STEPS, Guide
 from ossbrowse.ui.screens.guided import GuidedHeadScreen
+from ossbrowse.ui.screens.history import HistoryScreen
+from ossbrowse.ui.screens.profiles import ProfileScreen
+from ossbrowse.ui.watching import WatchSettings
 from ossbrowse.ui.widgets.big_digits import BigDigits
 from ossbrowse.ui.widgets.guide_panel import GuidePanel
 from ossbrowse.ui.widgets.profile_bar import ENDPOINT_HIDDEN
@@ -138,14 +141,22 @@ async def test_an_unexpected_answer_is_said_as_it_is(hello: Emulator) -> None:
 
 async def test_space_in_a_field_types_a_space(hello: Emulator) -> None:
     """The step key never fires while the user types in the form."""
+    messages: list[Message] = []
     app, guide = guided_app(hello)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
         await pilot.pause()
         app.screen.form.field("key").input.focus()
         await pilot.press("end", "space")
         await pilot.pause()
         assert app.screen.form.values()["key"] == DEMO_KEY + " "
-        assert guide.index == 0 and completed([]) == []
+        assert "Step 1 of 5" in panel_text(app)
+        # Outside the form, the same key is the next step.
+        app.screen.pane.focus()
+        await pilot.press("space")
+        await wait_for(pilot, lambda: guide.index == 1)
+    # The step fills the form as the story needs it (the typed space is gone).
+    [answer] = completed(messages)
+    assert (answer.result.request.key, answer.result.status) == (DEMO_KEY, 200)
 
 
 async def test_presenter_hides_key_id_and_endpoint(hello: Emulator) -> None:
@@ -159,6 +170,17 @@ async def test_presenter_hides_key_id_and_endpoint(hello: Emulator) -> None:
         badge = app.screen.query_one(BigDigits)
         assert badge.display and badge.region.height == 5
         assert "█" in str(badge.visual)
+        # The dialogs that name the endpoint elsewhere: the history and the profile switcher.
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        seen.append(screen_text(app))
+        assert "of profile demo" in seen[-1]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, GuidedHeadScreen))
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen))
+        seen.append(screen_text(app))
+        assert "The demo profile is active: the local emulator with" in seen[-1]
     port = hello.endpoint.rsplit(":", 1)[1]
     assert [m.result.status for m in completed(messages)] == [200, 304, 200, 412]
     for text in seen:
@@ -168,10 +190,65 @@ async def test_presenter_hides_key_id_and_endpoint(hello: Emulator) -> None:
 
 
 async def test_without_presenter_the_endpoint_shows(hello: Emulator) -> None:
-    """The check above can fail: the endpoint is on screen outside presenter mode."""
+    """The checks above can fail: outside presenter mode the endpoint is on those screens."""
     app, _ = guided_app(hello)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert hello.endpoint in text and ENDPOINT_HIDDEN not in text
         assert not app.screen.query_one(BigDigits).display
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        assert hello.endpoint.removeprefix("http://") in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, GuidedHeadScreen))
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen))
+        assert hello.endpoint in screen_text(app)
+
+
+async def test_the_rewrite_is_seen_by_a_watch_and_the_history(hello: Emulator) -> None:
+    """The guide's PUT is a real new version: a watch of the 304 probe flips on it."""
+    ticks: list[Callable[[], object]] = []
+
+    class Pending:
+        def stop(self) -> None:
+            pass
+
+    def schedule(delay: float, call: Callable[[], object]) -> Pending:
+        ticks.append(call)  # the test fires each tick
+        return Pending()
+
+    messages: list[Message] = []
+    guide = Guide(
+        DEMO_BUCKET, DEMO_KEY, DemoRewriter(hello, DEMO_BUCKET, DEMO_KEY, clock=lambda: NOW)
+    )
+    app = make_app(
+        hello.profile(name="demo", connect_timeout=30.0, read_timeout=30.0),
+        clock=lambda: NOW,
+        prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY},
+        demo=True,
+        guide=guide,
+        watch=WatchSettings(schedule=schedule),
+    )
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        screen = app.screen
+        assert isinstance(screen, GuidedHeadScreen)
+        await next_step(pilot, guide)  # 200
+        await next_step(pilot, guide)  # 304: the form holds the ETag as If-None-Match
+        await pilot.press("w")
+        await wait_for(pilot, lambda: screen.watching is not None and screen.watching.ticks == 1)
+        assert screen.watching.last_change is None
+        await next_step(pilot, guide)  # the rewrite
+        new_etag = hello.store.get_object(DEMO_BUCKET, DEMO_KEY).etag
+        ticks[-1]()
+        await wait_for(pilot, lambda: screen.watching.ticks == 2)
+        change = screen.watching.last_change
+        assert change is not None and change.startswith("If-None-Match would now pass (200 OK)")
+        assert new_etag in change
+        await wait_for(
+            pilot,
+            lambda: any(n.startswith("Watch: the answer changed") for n in notifications(messages)),
+        )
+        # The history keeps the watch's answer with the new version's ETag.
+        assert app.session.history.entries[-1].etag == new_etag

@@ -7,12 +7,11 @@ is rewritten with an ordinary (anonymous) PUT to the emulator while the watch ru
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 import pytest
+from manual_ticks import ManualSchedule
 from textual.widgets import Input
 from tui_helpers import NOW, completed, notifications, profile_for, screen_text, settle, wait_for
 
@@ -24,38 +23,6 @@ from ossbrowse.ui.watching import WatchSettings
 
 BUCKET = "watched"
 KEY = "doc.txt"
-
-
-@dataclass
-class Pending:
-    delay: float
-    call: Callable[[], object]
-    stopped: bool = False
-
-    def stop(self) -> None:
-        self.stopped = True
-
-
-@dataclass
-class ManualSchedule:
-    """Keeps each scheduled call until the test fires it."""
-
-    calls: list[Pending] = field(default_factory=list)
-
-    def __call__(self, delay: float, call: Callable[[], object]) -> Pending:
-        self.calls.append(Pending(delay, call))
-        return self.calls[-1]
-
-    @property
-    def pending(self) -> Pending | None:
-        live = [c for c in self.calls if not c.stopped]
-        return live[-1] if live else None
-
-    def fire(self) -> None:
-        pending = self.pending
-        assert pending is not None, "no tick is scheduled"
-        pending.stopped = True
-        pending.call()
 
 
 @pytest.fixture
@@ -191,3 +158,36 @@ async def test_the_bell_rings_on_a_change_when_enabled(emu, clock) -> None:
         await wait_for(pilot, lambda: screen.watching.ticks == 3)
         assert rings == [1]
         assert screen.watching.last_change.startswith("Still 200 OK, but the object changed")
+
+
+async def test_an_invalid_form_is_not_watched_and_a_profile_switch_stops_the_watch(
+    emu, clock, tmp_path
+) -> None:
+    from tui_helpers import write_config
+
+    schedule = ManualSchedule()
+    messages: list = []
+    app = make_app(
+        profile_for(emu),
+        prefill={"bucket": "No_Such_Bucket!", "key": KEY},
+        clock=lambda: datetime.fromtimestamp(clock.now, UTC),
+        watch=WatchSettings(schedule=schedule),
+        config_file=str(write_config(tmp_path / "ossutilconfig", emu.endpoint)),
+    )
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        screen = app.screen
+        screen.query_one("#result").focus()
+        await pilot.press("w")
+        await pilot.pause()
+        assert screen.watching is None and schedule.calls == []
+        assert notifications(messages)[-1].startswith("Not watched: ")
+        assert not screen.query_one("#watch-pane").display
+
+        screen.query_one("#bucket", Input).value = BUCKET
+        screen.query_one("#result").focus()
+        await pilot.press("w")
+        await wait_for(pilot, lambda: screen.watching is not None and screen.watching.ticks == 1)
+        await app.switch_profile("ops")
+        await pilot.pause()
+        assert screen.watching is None and schedule.pending is None
+        assert "Watch: The watch stopped: the profile changed." in notifications(messages)

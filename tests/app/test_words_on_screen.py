@@ -148,3 +148,39 @@ async def test_dot_segments_in_a_key_are_said_not_to_be_resolved(demo_app) -> No
         assert summary.startswith("NoSuchKey: there is no such key in this bucket.")
         assert "OSS does not resolve them" in summary
         assert any("is not resolved" in warning for warning in result.warnings)
+
+
+async def test_a_long_key_is_cut_in_the_middle_keeping_the_file_name(demo_app) -> None:
+    key = "very-long-segment-" * 50 + "/report-final.csv"
+    messages: list[Message] = []
+    app = demo_app(prefill={"bucket": DEMO_BUCKET, "key": key})
+    async with app.run_test(size=(100, 40), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        assert completed(messages)[-1].result.request.key == key
+        facts = str(app.screen.query_one("#facts", LiteralStatic).content)
+        [target] = [line for line in facts.splitlines() if line.startswith("HEAD ")]
+        assert target.startswith(f"HEAD {DEMO_BUCKET}/very-long-segment-")
+        assert "…" in target and "report-final.csv" in target
+        assert f"({len(DEMO_BUCKET) + 1 + len(key):,} characters)" in target
+
+
+async def test_etags_in_the_conditions_table_stay_on_one_line_at_80_columns(demo_app) -> None:
+    sent = '"0A980B7C7C0AE948D7D3D7477819D80C"'
+    messages: list[Message] = []
+    app = demo_app(prefill={"bucket": DEMO_BUCKET, "key": DEMO_KEY, "if_match": sent})
+    # 80 columns as in a default terminal; tall enough to show the whole result.
+    async with app.run_test(size=(80, 60), message_hook=messages.append) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        etag = completed(messages)[-1].result.etag
+        lines = screen_text(app).splitlines()
+        [row] = [line for line in lines if line.startswith("If-Match") and "✘" in line]
+        # Both ETags on the row, each cut in the middle: the start and the end in view.
+        assert row.count("…") == 2
+        assert '"0A980B7' in row and '819D80C"' in row
+        assert etag[:7] in row and etag[-8:] in row
+        below = lines[lines.index(row) + 1]
+        assert "D7D3D7477819D80C" not in below  # nothing folded onto the next line
+        # The row's detail gives the full values.
+        assert f"If-Match sent {sent} object's {etag}" in " ".join(" ".join(lines).split())

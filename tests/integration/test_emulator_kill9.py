@@ -3,7 +3,8 @@
 Several threads PUT to a versioned and an unversioned bucket (overwrites included) while the
 process is killed; after each restart every write that got a 200 must be readable with its
 exact body, and every acknowledged version id must exist. A write that was in flight at the
-kill may or may not have landed, but nothing else may appear.
+kill may or may not have landed, but nothing else may appear. Appends, tags, a restore and a
+lifecycle rule, all acknowledged before a kill, are there after it too.
 """
 
 from __future__ import annotations
@@ -173,6 +174,75 @@ def test_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
             server = Server(tmp_path)
             check(server.port, ledger)
         assert len(ledger.versions) >= ROUNDS * ACKS_BEFORE_KILL // 3
+    finally:
+        if server.proc.poll() is None:
+            server.kill()
+
+
+def signed(
+    conn: http.client.HTTPConnection,
+    method: str,
+    bucket: str,
+    key: str,
+    params: list[tuple[str, str]],
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    """A V1-signed request with any sub-resources (``params``) and x-oss-* headers."""
+    date = formatdate(usegmt=True)
+    sent = {"Date": date, **(headers or {})}
+    to_sign = v1_string_to_sign(method, sent, bucket, key, params, date)
+    sent["Authorization"] = f"OSS {KEY_ID}:{v1_signature(SECRET, to_sign)}"
+    query = "&".join(f"{n}={v}" if v else n for n, v in params)
+    conn.request(method, f"/{bucket}/{key}" + (f"?{query}" if query else ""), body, sent)
+    response = conn.getresponse()
+    data = response.read()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+
+def test_appends_tags_restores_and_lifecycle_survive_kill_9(tmp_path: Path) -> None:
+    bucket = "kill-features"
+    server = Server(tmp_path)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        assert signed(conn, "PUT", bucket, "", [])[0] == 200
+        content = b""
+        for n in range(5):
+            chunk = f"line {n}\n".encode() * (700 if n == 2 else 1)  # one past the inline limit
+            position = str(len(content))
+            status, headers, _ = signed(
+                conn, "POST", bucket, "app.log", [("append", ""), ("position", position)], chunk
+            )
+            assert status == 200, status
+            content += chunk
+            assert headers["x-oss-next-append-position"] == str(len(content))
+        tagging = (
+            b"<Tagging><TagSet><Tag><Key>team</Key><Value>ops</Value></Tag></TagSet></Tagging>"
+        )
+        assert signed(conn, "PUT", bucket, "app.log", [("tagging", "")], tagging)[0] == 200
+        archive = {"x-oss-storage-class": "Archive"}
+        assert signed(conn, "PUT", bucket, "cold.tar", [], b"cold", archive)[0] == 200
+        assert signed(conn, "POST", bucket, "cold.tar", [("restore", "")])[0] == 202
+        rules = (
+            b"<LifecycleConfiguration><Rule><ID>tmp</ID><Prefix>tmp/</Prefix>"
+            b"<Status>Enabled</Status><Expiration><Days>3</Days></Expiration></Rule>"
+            b"</LifecycleConfiguration>"
+        )
+        assert signed(conn, "PUT", bucket, "", [("lifecycle", "")], rules)[0] == 200
+        conn.close()
+        server.kill()  # no snapshot: only the journal has these
+
+        server = Server(tmp_path)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        status, headers, body = signed(conn, "GET", bucket, "app.log", [])
+        assert (status, body) == (200, content)
+        assert headers["x-oss-object-type"] == "Appendable"
+        assert headers["x-oss-tagging-count"] == "1"
+        status, headers, _ = signed(conn, "HEAD", bucket, "cold.tar", [])
+        assert headers.get("x-oss-restore") == 'ongoing-request="true"'
+        status, _, body = signed(conn, "GET", bucket, "", [("lifecycle", "")])
+        assert status == 200 and b"<ID>tmp</ID>" in body and b"<Days>3</Days>" in body
+        conn.close()
     finally:
         if server.proc.poll() is None:
             server.kill()

@@ -63,6 +63,7 @@ class Client(Protocol):
     def put_lifecycle(self, rules: list[Rule]) -> Answer: ...
     def get_lifecycle(self) -> Answer: ...
     def delete_lifecycle(self) -> Answer: ...
+    def restore_infos(self, prefix: str) -> dict[str, str | None]: ...
 
 
 class V2(Client):
@@ -174,6 +175,11 @@ class V2(Client):
         request = oss.DeleteBucketLifecycleRequest(bucket=BUCKET)
         return self._call(lambda: self.c.delete_bucket_lifecycle(request))
 
+    def restore_infos(self, prefix: str) -> dict[str, str | None]:
+        request = oss.ListObjectsV2Request(bucket=BUCKET, prefix=prefix)
+        result = self.c.list_objects_v2(request)
+        return {o.key: o.restore_info for o in result.contents or []}
+
 
 class Oss2(Client):
     """oss2, path-style against the IP endpoint."""
@@ -258,6 +264,10 @@ class Oss2(Client):
 
     def delete_lifecycle(self) -> Answer:
         return self._call(lambda: self.b.delete_bucket_lifecycle())
+
+    def restore_infos(self, prefix: str) -> dict[str, str | None]:
+        result = self.b.list_objects_v2(prefix=prefix)
+        return {o.key: o.restore_info or None for o in result.object_list}
 
 
 @pytest.fixture
@@ -394,6 +404,10 @@ def test_encryption_headers_are_kept_from_put(client: Client) -> None:
     assert aes.header("x-oss-server-side-encryption") == "AES256"
     assert aes.header("x-oss-server-side-encryption-key-id") is None
 
+    # KMS without a key id: OSS uses the default managed key and says which.
+    assert client.put("default.txt", b"x", {"x-oss-server-side-encryption": "KMS"}).status == 200
+    assert client.head("default.txt").header("x-oss-server-side-encryption-key-id")
+
     bad = client.put("bad.txt", b"x", {"x-oss-server-side-encryption": "ROT13"})
     assert (bad.status, bad.code) == (400, "InvalidEncryptionAlgorithmError")
     assert client.head("bad.txt").status == 404
@@ -411,8 +425,10 @@ def test_restore_moves_an_archive_object_from_frozen_to_restored(
     assert (frozen.status, frozen.code, frozen.ec) == (403, "InvalidObjectState", "0016-00000404")
     assert client.head("cold/2024.tar").header("x-oss-restore") is None
 
+    assert client.restore_infos("cold/") == {"cold/2024.tar": None}
     assert client.restore("cold/2024.tar", days=2).status == 202
     assert client.head("cold/2024.tar").header("x-oss-restore") == 'ongoing-request="true"'
+    assert client.restore_infos("cold/") == {"cold/2024.tar": 'ongoing-request="true"'}
     again = client.restore("cold/2024.tar")
     assert (again.status, again.code) == (409, "RestoreAlreadyInProgress")
     assert client.get("cold/2024.tar").status == 403
@@ -421,6 +437,7 @@ def test_restore_moves_an_archive_object_from_frozen_to_restored(
     restored = client.head("cold/2024.tar").header("x-oss-restore") or ""
     assert restored.startswith('ongoing-request="false", expiry-date="')
     assert client.get("cold/2024.tar").value == b"archived bytes"
+    assert client.restore_infos("cold/") == {"cold/2024.tar": restored}  # listings agree
     assert client.restore("cold/2024.tar").status == 200  # restored: extended
 
 

@@ -19,6 +19,7 @@ from ossbrowse.emulator.demo_rewrite import DemoRewriter
 from ossbrowse.emulator.steady import SteadyListingTransport, SteadyTransport, ticking_timer
 from ossbrowse.ui.app import OssBrowseApp, make_app
 from ossbrowse.ui.guide import Guide
+from ossbrowse.ui.watching import WatchSettings
 
 NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
 SHOWN_ENDPOINT = "http://127.0.0.1:8085"
@@ -45,7 +46,7 @@ def emulator() -> Iterator[Emulator]:
 @pytest.fixture
 def snapshot_app(emulator: Emulator) -> Callable[..., OssBrowseApp]:
     """Build a deterministic app against the emulator (keyword args: secret, refuse, demo,
-    presenter, guided: the guided demo)."""
+    presenter, guided: the guided demo, watch: how the head screen watches)."""
 
     def build(
         *,
@@ -56,6 +57,7 @@ def snapshot_app(emulator: Emulator) -> Callable[..., OssBrowseApp]:
         mode: str | None = None,
         presenter: bool = False,
         guided: bool = False,
+        watch: WatchSettings | None = None,
     ) -> OssBrowseApp:
         guide = None
         if guided:  # the rewrite PUTs to the emulator's real port, signed at NOW
@@ -75,6 +77,7 @@ def snapshot_app(emulator: Emulator) -> Callable[..., OssBrowseApp]:
             mode=mode,
             presenter=presenter,
             guide=guide,
+            watch=watch,
         )
 
     return build

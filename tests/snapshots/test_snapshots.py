@@ -6,10 +6,19 @@ Run ``pytest tests/snapshots --snapshot-update`` after an intended change, look 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from manual_ticks import ManualSchedule
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY
+from ossbrowse.emulator.demo_rewrite import DemoRewriter
+from ossbrowse.ui.watching import WatchSettings
+
+NOW = datetime(2026, 3, 14, 10, 0, 0, tzinfo=UTC)
+"""The snapshot emulator's fixed time (the rewrite is signed with it)."""
 SIZES = pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
 
 
@@ -152,3 +161,38 @@ def test_guided_demo_presenter_412(snap_compare, snapshot_app) -> None:
     app = snapshot_app(guided=True, presenter=True)
     keys = ("space",) * 5
     assert snap_compare(app, run_before=driver(*keys), terminal_size=(100, 30))
+
+
+def watch_driver(emulator, ticks: ManualSchedule, *then: str):
+    """Send, use the ETag as If-None-Match, watch; a quiet tick, a rewrite, a tick; ``then``."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await driver("f5", "n", "w")(pilot)
+        ticks.fire()
+        await pilot.app.workers.wait_for_complete()
+        DemoRewriter(emulator, DEMO_BUCKET, DEMO_KEY, clock=lambda: NOW)()
+        ticks.fire()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if then:
+            pilot.app.clear_notifications()  # the toasts would cover the dialog
+            await pilot.pause()
+            await driver(*then)(pilot)
+
+    return run_before
+
+
+@SIZES
+def test_watch_after_the_object_changed(snap_compare, snapshot_app, emulator, size) -> None:
+    """The watch pane names the change (If-None-Match would now pass) and is highlighted."""
+    ticks = ManualSchedule()
+    app = snapshot_app(watch=WatchSettings(schedule=ticks))
+    assert snap_compare(app, run_before=watch_driver(emulator, ticks), terminal_size=size)
+
+
+def test_history_compare(snap_compare, snapshot_app, emulator) -> None:
+    """The last answer (200, new ETag) beside the 304 before it: what changed is marked."""
+    ticks = ManualSchedule()
+    app = snapshot_app(watch=WatchSettings(schedule=ticks))
+    run_before = watch_driver(emulator, ticks, "h", "space", "down", "d")
+    assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))

@@ -14,6 +14,7 @@ from ossbrowse.emulator.errors import OssError
 from ossbrowse.emulator.lifecycle import parse_lifecycle, render_lifecycle
 from ossbrowse.emulator.model import LifecycleRule, ObjectVersion
 from ossbrowse.emulator.object_state import (
+    DEFAULT_KMS_KEY_ID,
     check_tags,
     expiration,
     expiration_header,
@@ -120,6 +121,10 @@ def test_a_lifecycle_document_round_trips_and_bad_ones_are_refused() -> None:
         LifecycleRule("r2", "old/", False, created_before=1_767_225_600),
     )
     assert parse_lifecycle(render_lifecycle(rules)) == rules
+    # The older <Date> element is kept and answered back as sent.
+    older = parse_lifecycle(body.replace(b"CreatedBeforeDate", b"Date"))
+    assert older[1].date_element == "Date"
+    assert b"<Date>2026-01-01T00:00:00.000Z</Date>" in render_lifecycle(older)
 
     def refused(document: bytes) -> tuple[int, str]:
         with pytest.raises(OssError) as caught:
@@ -146,10 +151,18 @@ def test_a_lifecycle_document_round_trips_and_bad_ones_are_refused() -> None:
 
 def test_tags_are_checked_as_oss_checks_them() -> None:
     assert tags_from_header("team=data&note=a%20b&empty=") == "team=data&note=a%20b&empty="
+    assert check_tags([("路径", "a+b=c.d_e:f/g")]) == (("路径", "a+b=c.d_e:f/g"),)
     with pytest.raises(OssError) as caught:
         check_tags([(f"k{i}", "v") for i in range(11)])
     assert caught.value.code == "InvalidTag"
-    for bad in ([("", "v")], [("k" * 129, "v")], [("k", "v" * 257)], [("k", "1"), ("k", "2")]):
+    for bad in (
+        [("", "v")],
+        [("k" * 129, "v")],
+        [("k", "v" * 257)],
+        [("k", "1"), ("k", "2")],
+        [("%@abc", "v")],
+        [("k", "%abc")],
+    ):
         with pytest.raises(OssError):
             check_tags(bad)
     with pytest.raises(OssError) as caught:
@@ -173,6 +186,17 @@ def test_tags_are_checked_as_oss_checks_them() -> None:
             },
             {"sse": "KMS", "sse_key_id": "key-1", "sse_data_encryption": "SM4"},
         ),
+        # KMS without a key id: OSS's default managed key, whose id it reports.
+        (
+            {"x-oss-server-side-encryption": "KMS"},
+            {"sse": "KMS", "sse_key_id": DEFAULT_KMS_KEY_ID, "sse_data_encryption": None},
+        ),
+        # SM4 data encryption counts with KMS only; otherwise it is ignored, not refused.
+        (
+            {"x-oss-server-side-encryption": "AES256", "x-oss-server-side-data-encryption": "SM4"},
+            {"sse": "AES256", "sse_key_id": None, "sse_data_encryption": None},
+        ),
+        ({"x-oss-server-side-data-encryption": "SM4"}, {}),
     ],
 )
 def test_encryption_headers_become_settings(

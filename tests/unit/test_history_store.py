@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ossbrowse.history_store import HistoryEntry, HistoryStore, data_dir, entry_for
+from ossbrowse.history_store import KEYS_KEPT, HistoryEntry, HistoryStore, data_dir, entry_for
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.results import ConditionCheck, HeadResult, Outcome, Verdict
 
@@ -239,3 +239,16 @@ def test_another_profiles_entries_are_judged_when_that_profile_loads(tmp_path: P
     assert ops.entries == []
     assert ops.warning is not None and "unknown outcome 'exploded'" in ops.warning
     assert [e.form["key"] for e in store.load("default", ENDPOINT).entries] == ["k1"]
+
+
+def test_the_whole_file_is_bounded_however_many_endpoints_write(tmp_path: Path) -> None:
+    # Each `ossbrowse demo` run talks to an emulator on a port of its own: a new endpoint.
+    store = HistoryStore(tmp_path, limit=3)
+    for n in range(100):
+        assert store.append(entry(n, endpoint=f"http://127.0.0.1:{20000 + n}")) is None
+    lines = store.path.read_text().splitlines()
+    cap = 3 * KEYS_KEPT
+    assert len(lines) <= cap + cap // 10
+    assert json.loads(lines[-1])["endpoint"] == "http://127.0.0.1:20099"  # the newest stay
+    assert store.load("default", "http://127.0.0.1:20099").entries[0].form["key"] == "k99"
+    assert store.load("default", "http://127.0.0.1:20000").entries == []

@@ -38,7 +38,7 @@ from ossbrowse.oss.paging import ListingFailed
 from ossbrowse.oss.results import HeadRequest, HeadResult
 from ossbrowse.oss.validation import InputError, check_bucket
 from ossbrowse.ui.actions import Action, bindings
-from ossbrowse.ui.literal import LiteralStatic, notify
+from ossbrowse.ui.literal import LiteralStatic, notify, plain
 from ossbrowse.ui.runner import RequestRunner, Ticket
 from ossbrowse.ui.screens.base import SessionScreen
 from ossbrowse.ui.session import Session
@@ -194,7 +194,7 @@ def preview_text(result: HeadResult) -> Content:
     """A few lines on the HEAD of the highlighted object (values rendered literally)."""
     lines: list[Content | str | tuple[str, str]] = [
         ("HEAD ", "bold"),
-        Content(result.request.key),
+        plain(result.request.key, limit=200, middle=True),
         ": ",
         (str(result.status) if result.status else "no answer", "bold"),
     ]

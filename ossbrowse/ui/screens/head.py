@@ -23,8 +23,9 @@ from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.conditions import build_head_request
 from ossbrowse.oss.explain import explain
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
+from ossbrowse.oss.safetext import shorten
 from ossbrowse.oss.validation import InputErrors
-from ossbrowse.ui.actions import Action, bindings
+from ossbrowse.ui.actions import EXPLAIN, Action, bindings, typing_focus
 from ossbrowse.ui.fields import BY_NAME
 from ossbrowse.ui.literal import LiteralStatic, notify, plain, template
 from ossbrowse.ui.runner import RequestRunner, Ticket
@@ -45,12 +46,16 @@ DEMO_HINT = (
 )
 START_HINT = (
     "Fill in [b]bucket[/b] and [b]key[/b], then press [b]Enter[/b] or [b]F5[/b] to send a HEAD.\n"
-    "After an answer, one key sets up the next probe: [b]m[/b]/[b]n[/b] use its ETag as "
-    "If-Match/If-None-Match, [b]l[/b]/[b]u[/b] its Last-Modified as "
-    "If-Modified-Since/If-Unmodified-Since, and send.\n"
+    "After an answer, one key sends the next probe with only the condition it names: "
+    "[b]m[/b]/[b]n[/b] its ETag as If-Match/If-None-Match, [b]l[/b]/[b]u[/b] its "
+    "Last-Modified as If-Modified-Since/If-Unmodified-Since (other conditions cleared).\n"
     "[b]F1[/b] lists every key; [b]ctrl+p[/b] opens the command palette."
 )
 
+
+_ONE_LETTER = {a.action for a in HEAD_ACTIONS if a.one_letter} | {EXPLAIN}
+"""Actions on a one-letter key: off while the focus is on the form."""
+_NEEDS = {a.action: a.needs for a in HEAD_ACTIONS if a.needs}
 
 HEAD = "head"
 """The runner group of the screen's requests (the user's sends and fetches)."""
@@ -167,6 +172,18 @@ class HeadScreen(ProbeActions):
         event.stop()
         self.action_send()
 
+    @on(Input.Changed)
+    def _form_changed(self, event: Input.Changed) -> None:
+        """Mark the shown answer stale once the form asks for another probe."""
+        shown = self.pane.shown
+        if shown is None or self.form not in event.input.ancestors:
+            return
+        try:
+            request: HeadRequest | None = build_head_request(**self.form.values())
+        except InputErrors:
+            request = None
+        self.pane.mark_stale(request != shown.result.request)
+
     @on(Button.Pressed, "#send")
     def _send_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -207,7 +224,7 @@ class HeadScreen(ProbeActions):
         self.pane.focus()
 
     def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
-        target = f"{request.bucket}/{request.key}"
+        target = shorten(f"{request.bucket}/{request.key}", 120, middle=True)
         verb = "Fetching the object's values" if purpose is Purpose.FETCH else "Sending HEAD"
         status = f"{verb}: {target} …  (Esc cancels)"
         # Said only when the answer is not there at once: a quick exchange (most of them) then
@@ -276,6 +293,10 @@ class HeadScreen(ProbeActions):
         )
         self.refresh_bindings()
 
+    def action_leave_form(self) -> None:
+        """Move the focus from the form to the result pane (Escape in a field)."""
+        self.pane.focus()
+
     def action_cancel(self) -> None:
         """Cancel the request in flight; a late answer will be dropped."""
         if self.runner.cancel(HEAD) is None:
@@ -284,9 +305,22 @@ class HeadScreen(ProbeActions):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Show Cancel only while a request is in flight, Fetch only when it can help."""
+        """Offer only what applies now.
+
+        One-letter keys never fire while the focus is on the form (they type, or the user
+        thinks they do); Cancel only while a request is in flight, Escape otherwise leaves a
+        field; an action that needs the ETag or Last-Modified only when the answer has one;
+        Fetch only when it can help.
+        """
+        if action in _ONE_LETTER and self.is_mounted and typing_focus(self):
+            return False
         if action == "cancel":
             return self.in_flight
+        if action == "leave_form":
+            return self.is_mounted and not self.in_flight and typing_focus(self)
+        need = _NEEDS.get(action)
+        if need is not None:
+            return self.is_mounted and self._object_value(need) is not None
         if action == "fetch":
             shown = self.pane.shown if self.is_mounted else None
             return shown is not None and shown.fetched is None and needs_fetch(shown.result)
@@ -331,7 +365,9 @@ class HeadScreen(ProbeActions):
     def action_history(self) -> None:
         """Show the profile's probes; the one picked is sent again."""
         history = self.session.history
-        where = f"of profile {history.profile} at {history.endpoint}"
+        where = f"of profile {history.profile}"
+        if not self.session.presenter:  # an audience does not see the endpoint
+            where += f" at {history.endpoint}"
         self.app.push_screen(HistoryScreen(history.entries, where), callback=self._replay)
 
     def _replay(self, form: dict[str, str] | None) -> None:
@@ -432,7 +468,14 @@ class HeadScreen(ProbeActions):
             self._remember(result)
         if change:
             self.query_one("#watch-pane").add_class("-changed")
-            notify(self, change, title="Watch: the answer changed", severity="warning", timeout=20)
+            # The pane holds the whole sentence; the notification says what it means.
+            notify(
+                self,
+                watch.last_headline or change,
+                title="Watch: the answer changed",
+                severity="warning",
+                timeout=10,
+            )
             if self.session.watch.bell:
                 self.app.bell()
             if not self.in_flight:  # the user's own send, when one is on its way, shows itself

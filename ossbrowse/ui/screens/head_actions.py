@@ -3,6 +3,10 @@
 The screen's key bindings, its command palette entries and the keys listed by F1 are all built
 from it (see :mod:`ossbrowse.ui.actions`), so every quick action has one key and one palette
 entry, and users can remap keys by binding id (``App.set_keymap``).
+
+The quick probes (m n l u x) follow one rule, which their labels and help say: each sends the
+one condition it names and clears the others, so what it promises is what is sent (the probe
+before stays in the history, h).
 """
 
 from __future__ import annotations
@@ -48,20 +52,32 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     Action(
+        "escape",
+        "leave_form",
+        "leave-form",
+        "Leave field",
+        "Leave the form",
+        "Leave the form for the result pane, where the one-letter keys work",
+        show=False,
+        palette=False,
+    ),
+    Action(
         "m",
         "etag_if_match",
         "etag-if-match",
-        "If-Match",
+        "If-Match only",
         "Use ETag as If-Match",
-        "Put the last result's ETag in If-Match and send",
+        "Send with only If-Match = the last answer's ETag (other conditions cleared)",
+        needs="etag",
     ),
     Action(
         "n",
         "etag_if_none_match",
         "etag-if-none-match",
-        "If-None-Match",
+        "If-None-Match only",
         "Use ETag as If-None-Match",
-        "Put the last result's ETag in If-None-Match and send",
+        "Send with only If-None-Match = the last answer's ETag (other conditions cleared)",
+        needs="etag",
     ),
     Action(
         "l",
@@ -69,8 +85,10 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "lm-if-modified-since",
         "LM→If-Modified-Since",
         "Use Last-Modified as If-Modified-Since",
-        "Put the last result's Last-Modified in If-Modified-Since and send",
+        "Send with only If-Modified-Since = the last answer's Last-Modified (other "
+        "conditions cleared)",
         show=False,
+        needs="last_modified",
     ),
     Action(
         "u",
@@ -78,8 +96,10 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "lm-if-unmodified-since",
         "LM→If-Unmodified-Since",
         "Use Last-Modified as If-Unmodified-Since",
-        "Put the last result's Last-Modified in If-Unmodified-Since and send",
+        "Send with only If-Unmodified-Since = the last answer's Last-Modified (other "
+        "conditions cleared)",
         show=False,
+        needs="last_modified",
     ),
     Action(
         "x",
@@ -87,7 +107,9 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "stale-if-match",
         "Stale ETag",
         "Use a stale ETag as If-Match",
-        "Put an ETag that differs from the object's in If-Match and send (expect 412)",
+        "Send with only If-Match = an ETag that differs from the object's (other conditions "
+        "cleared; expect 412)",
+        needs="etag",
     ),
     Action(
         "c",
@@ -114,6 +136,7 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "Copy ETag",
         "Copy the ETag to the clipboard",
         show=False,
+        needs="etag",
     ),
     Action(
         "v",

@@ -18,9 +18,12 @@ ABOUT = """\
 Mouse: click a field to edit it, HEAD ▶ to send, a header row to select it (then v copies \
 it), a key in the footer to run it; the wheel scrolls the result.
 Command palette: ctrl+p lists every action below, and Theme, Keys, Screenshot, Quit.
-Quick actions (m n l u x) fill one condition from the last answer and send at once; edit the \
-form and press Enter to send by hand. After a send the focus leaves the form so that these \
-keys work: e (or a click) returns to it.
+Quick probes (m n l u x) send exactly the one condition they name, from the last answer, and \
+clear the other conditions (the probe before stays in the history, h); edit the form and press \
+Enter to send several at once. They are offered only when the last answer has what they need \
+(no ETag after a 404 or no answer). One-letter keys never act while the focus is on the form \
+(a field or the HEAD button): Esc leaves a field, a send leaves the form, e (or a click) \
+returns to it.
 Themes: t switches between light and dark; the palette's "Change theme" offers the others.
 Badge colours: 200 green, 304 blue, 412 amber, 404 violet, 403 red, other errors crimson, \
 no answer grey.

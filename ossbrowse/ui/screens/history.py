@@ -59,7 +59,7 @@ def describe(entry: HistoryEntry, *, marked: bool = False) -> Content:
         plain(shown_time(entry), "dim"),
         "  ",
         (status_words(entry).ljust(20), "bold"),
-        plain(entry.target, limit=80),
+        plain(entry.target, limit=80, middle=True),
         "\n    ",
         plain(details, "dim", limit=160),
         "\n    " if conditions else "",
@@ -202,7 +202,9 @@ class HistoryScreen(Dialog[dict[str, str] | None]):
                 severity="warning",
             )
             return
-        older, newer = sorted((self.marked, entry), key=lambda e: e.time)
+        # The list is newest first (times can be equal to the second): lower means newer.
+        position = {id(e): i for i, e in enumerate(self.entries)}
+        newer, older = sorted((self.marked, entry), key=lambda e: position[id(e)])
         self.app.push_screen(CompareScreen(older, newer))
 
     def action_cancel(self) -> None:

@@ -1,8 +1,10 @@
 """The head screen's quick actions: one key turns the last answer into the next probe.
 
 :class:`ProbeActions` holds the actions that read the result on screen and either fill a
-condition and send, or copy something. :class:`~ossbrowse.ui.screens.head.HeadScreen` builds on
-it with the form, the sending and the result pane.
+condition and send, or copy something. A quick probe sends exactly the condition it names: the
+other three are cleared first, so m after x is a clean If-Match probe, not both at once.
+:class:`~ossbrowse.ui.screens.head.HeadScreen` builds on it with the form, the sending and the
+result pane.
 """
 
 from __future__ import annotations
@@ -51,33 +53,68 @@ class ProbeActions(SessionScreen):
                 return str(value)
         return None
 
-    def _use(self, field_id: str, value: str | None, what: str) -> None:
-        if value is None:
-            notify(self, f"No {what} yet: send a HEAD first (F5).", severity="warning")
+    def _missing(self, name: str) -> str:
+        """Why the last answer gives no ``name`` (``etag`` / ``last_modified``) to use."""
+        what = "ETag" if name == "etag" else "Last-Modified"
+        shown = self.pane.shown
+        if shown is None:
+            return f"No {what} yet: send a HEAD first (F5)."
+        result = shown.result
+        if result.status is None:
+            return (
+                f"The last HEAD got no answer, so there is no {what} to use: send it again "
+                "(F5) once the endpoint answers."
+            )
+        if result.status == 404:
+            return (
+                f"The last HEAD answered 404: there is no such object, so no {what} to use. "
+                "Check the bucket, key and version, then send (F5)."
+            )
+        if result.status in (304, 412):
+            return (
+                f"The {result.status} answer carries no {what}: press f to fetch the object's "
+                "values first."
+            )
+        return f"The last answer ({result.status}) carries no {what} to use."
+
+    def action_explain(self, action: str) -> None:
+        """Say why ``action`` does not apply now (its key, pressed while it is hidden)."""
+        need = next((a.needs for a in self.ACTIONS if a.action == action), None)
+        if need is not None and self._object_value(need) is None:
+            notify(self, self._missing(need), severity="warning")
             return
+        # It applies after all (the answer changed since the key was read): run it.
+        getattr(self, f"action_{action}")()
+
+    def _use(self, field_id: str, value: str | None, name: str) -> None:
+        """Send with only ``field_id`` = ``value``: the other conditions are cleared first."""
+        if value is None:
+            notify(self, self._missing(name), severity="warning")
+            return
+        self.form.clear_conditions()
         self.form.set_value(field_id, value)
         self.action_send()
 
     def action_etag_if_match(self) -> None:
         """Use the ETag as If-Match, and send."""
-        self._use("if-match", self._object_value("etag"), "ETag")
+        self._use("if-match", self._object_value("etag"), "etag")
 
     def action_etag_if_none_match(self) -> None:
         """Use the ETag as If-None-Match, and send."""
-        self._use("if-none-match", self._object_value("etag"), "ETag")
+        self._use("if-none-match", self._object_value("etag"), "etag")
 
     def action_lm_if_modified_since(self) -> None:
         """Use Last-Modified as If-Modified-Since, and send."""
-        self._use("if-modified-since", self._object_value("last_modified"), "Last-Modified")
+        self._use("if-modified-since", self._object_value("last_modified"), "last_modified")
 
     def action_lm_if_unmodified_since(self) -> None:
         """Use Last-Modified as If-Unmodified-Since, and send."""
-        self._use("if-unmodified-since", self._object_value("last_modified"), "Last-Modified")
+        self._use("if-unmodified-since", self._object_value("last_modified"), "last_modified")
 
     def action_stale_if_match(self) -> None:
         """Use an ETag that differs from the object's as If-Match, and send (a 412)."""
         etag = self._object_value("etag")
-        self._use("if-match", stale_etag(etag) if etag else None, "ETag")
+        self._use("if-match", stale_etag(etag) if etag else None, "etag")
 
     def action_clear_conditions(self) -> None:
         """Empty the four conditional headers (nothing is sent)."""
@@ -90,7 +127,7 @@ class ProbeActions(SessionScreen):
         """Copy the ETag."""
         etag = self._object_value("etag")
         if etag is None:
-            notify(self, "No ETag to copy yet.", severity="warning")
+            notify(self, self._missing("etag"), severity="warning")
             return
         copy_text(self, self.session, etag, "the ETag")
 

@@ -7,12 +7,15 @@ that fetches it with an unconditional HEAD.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from dataclasses import dataclass
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
 from ossbrowse.oss.results import HeadResult, Outcome, Verdict
+from ossbrowse.oss.safetext import shorten
 from ossbrowse.ui.formatting import SHORT_RULES, VERDICT_MARKS, safe
-from ossbrowse.ui.literal import LiteralStatic, LiteralTable, rich_plain
+from ossbrowse.ui.literal import LiteralStatic, LiteralTable, OneLine, rich_plain
 from ossbrowse.ui.widgets.themed import tone
 
 _VERDICT_TONES = {
@@ -21,6 +24,38 @@ _VERDICT_TONES = {
     Verdict.IGNORED: "text-muted",
     Verdict.UNKNOWN: "text-warning",
 }
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One condition's values as sent and found, and their cells in the table."""
+
+    header: str
+    sent: str
+    object_value: str | None
+    sent_cell: OneLine
+    value_cell: OneLine | None
+
+
+class _FullValues:
+    """The full values of each row the table had to cut (rendered after the table, so the
+    cells know whether they were cut at this width)."""
+
+    def __init__(self, rows: list[_Row]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """One line per cut row: the header, the value sent and the object's value, whole."""
+        for row in self.rows:
+            if not (row.sent_cell.cut or (row.value_cell is not None and row.value_cell.cut)):
+                continue
+            line = Text(f"{row.header} ", style="bold")
+            line.append("sent ", style="dim")
+            line.append_text(rich_plain(row.sent, limit=300))
+            if row.object_value is not None:
+                line.append("  object's ", style="dim")
+                line.append_text(rich_plain(row.object_value, limit=300))
+            yield line
 
 
 def needs_fetch(result: HeadResult) -> bool:
@@ -69,23 +104,33 @@ class ConditionsView(LiteralStatic):
             box=None, padding=(0, 1), show_edge=False, expand=True, header_style="bold"
         )
         table.add_column("Header", no_wrap=True)
-        table.add_column("Sent", ratio=3, overflow="fold")
-        table.add_column("Object's value", ratio=3, overflow="fold")
+        # ETags and dates stay on one line, cut in the middle when narrow; the full values
+        # follow the table for each row that was cut.
+        table.add_column("Sent", ratio=3, no_wrap=True)
+        table.add_column("Object's value", ratio=3, no_wrap=True)
         table.add_column("Rule", ratio=3)
         table.add_column("Verdict", no_wrap=True)
+        rows: list[_Row] = []
         for check in result.conditions:
             mark, _ = VERDICT_MARKS[check.verdict]
             style = f"bold {tone(self, _VERDICT_TONES[check.verdict])}"
+            sent = OneLine(shorten(check.sent, 200, middle=True))
+            value = (
+                OneLine(shorten(check.object_value, 200, middle=True))
+                if check.object_value is not None
+                else None
+            )
+            rows.append(_Row(check.header, check.sent, check.object_value, sent, value))
             table.add_row(
                 check.header,
-                rich_plain(check.sent, limit=200),
-                rich_plain(check.object_value, limit=200)
-                if check.object_value is not None
+                sent,
+                value
+                if value is not None
                 else Text("not in the answer" if result.status else "—", style="dim italic"),
                 Text(SHORT_RULES.get(check.header, check.rule), style="dim"),
                 Text(mark, style=style),
             )
-        parts: list[RenderableType] = [title, table]
+        parts: list[RenderableType] = [title, table, _FullValues(rows)]
         for check in result.conditions:
             if check.explanation.rstrip(".") in result.summary:
                 continue  # the summary already says it

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Button, Input
 
 from ossbrowse.oss.validation import InputError, InputErrors
+from ossbrowse.ui.actions import TYPING_ZONE
 from ossbrowse.ui.fields import (
     BY_ID,
     BY_NAME,
@@ -141,7 +142,8 @@ class RequestForm(Vertical):
     """Every field of a HEAD request, plus a Send button for the mouse."""
 
     def __init__(self, prefill: Mapping[str, str] | None = None, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        # A typing zone: the screen's one-letter keys never fire on its fields or its button.
+        super().__init__(id=id, classes=TYPING_ZONE)
         self._prefill = {_field_id(name): value for name, value in (prefill or {}).items()}
 
     def compose(self) -> ComposeResult:
