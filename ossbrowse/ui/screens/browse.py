@@ -492,13 +492,20 @@ class BrowseScreen(SessionScreen):
     async def open_head(
         self, bucket: str, key: str, version_id: str = "", *, send: bool = False
     ) -> None:
-        """Show the head screen with the object filled in (sent at once for a version)."""
+        """Show the head screen with the object filled in (sent at once for a version).
+
+        Conditions typed for another object are cleared: its ETag or dates say nothing about
+        this one, and a version opened here is sent at once.
+        """
         from ossbrowse.ui.screens.head import HeadScreen
 
         await self.app.switch_mode("head")
         screen = self.app.screen
         if not isinstance(screen, HeadScreen):
             return
+        form = screen.form.values()
+        if (form["bucket"], form["key"]) != (bucket, key):
+            screen.form.clear_conditions()
         screen.form.set_value("bucket", bucket)
         screen.form.set_value("key", key)
         screen.form.set_value("version-id", version_id)
