@@ -182,7 +182,7 @@ async def shoot(emulator: Emulator) -> list[Path]:
         await pilot.app.workers.wait_for_complete()
         rewrite()
         ticks.fire()
-        await save(app, pilot, "12-watch", "watching a probe: the answer changed")
+        await save(app, pilot, "16-watch", "watching a probe: the answer changed")
         # The watch's toast would cover the dialogs (the watch goes on, no tick fires).
         app.clear_notifications()
         await pilot.pause()
