@@ -85,17 +85,24 @@ class StallMeter:
             self._task.cancel()
 
 
-def _reference_first_page(profile: Profile, page_size: int) -> float:
+def reference_first_page(
+    profile: Profile, page_size: int, *, bucket: str = BUCKET, prefix: str = PREFIX
+) -> float:
+    """The first page fetched and parsed by the client alone (seconds)."""
     with OssClient(profile) as client:
         started = time.perf_counter()
         next(
-            iter(client.list_objects_v2(BUCKET, prefix=PREFIX, delimiter="/", page_size=page_size))
+            iter(client.list_objects_v2(bucket, prefix=prefix, delimiter="/", page_size=page_size))
         )
         return time.perf_counter() - started
 
 
-async def _browse(profile: Profile, count: int, page_size: int) -> tuple[float, float, int]:
-    start = {"bucket": BUCKET, "prefix": PREFIX, "page_size": str(page_size)}
+async def browse(
+    profile: Profile, count: int, page_size: int, *, bucket: str = BUCKET, prefix: str = PREFIX
+) -> tuple[float, float, int]:
+    """The explorer at ``bucket/prefix`` scrolled to the end: (first page drawn in s, longest
+    stall in ms, rows loaded)."""
+    start = {"bucket": bucket, "prefix": prefix, "page_size": str(page_size)}
     app = make_app(profile, prefill=start, mode="browse")
     meter = StallMeter()
     started = time.perf_counter()
@@ -133,9 +140,9 @@ def main() -> None:
             region=REGION,
             endpoint=endpoint,
         )
-        reference = _reference_first_page(profile, args.page_size)
+        reference = reference_first_page(profile, args.page_size)
         with PageMeter() as pages:
-            first, stall, loaded = asyncio.run(_browse(profile, args.objects, args.page_size))
+            first, stall, loaded = asyncio.run(browse(profile, args.objects, args.page_size))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"prefix of {args.objects:,} objects, pages of {args.page_size}; rows loaded {loaded:,}")
     print(f"{'measure':<34}{'ossbrowse':>12}{'reference':>12}{'goal':>10}")

@@ -182,7 +182,7 @@ async def shoot(emulator: Emulator) -> list[Path]:
         await pilot.app.workers.wait_for_complete()
         rewrite()
         ticks.fire()
-        await save(app, pilot, "12-watch", "watching a probe: the answer changed")
+        await save(app, pilot, "16-watch", "watching a probe: the answer changed")
         # The watch's toast would cover the dialogs (the watch goes on, no tick fires).
         app.clear_notifications()
         await pilot.pause()
@@ -224,6 +224,10 @@ def main() -> None:
     # The probes sent here go to a history of their own, not the user's.
     history = tempfile.TemporaryDirectory()
     os.environ["OSSBROWSE_DATA_DIR"] = history.name
+    # Nor the user's kept theme or TEXTUAL_THEME: the screenshots start on the default theme.
+    settings = tempfile.TemporaryDirectory()
+    os.environ["OSSBROWSE_CONFIG_DIR"] = settings.name
+    os.environ.pop("TEXTUAL_THEME", None)
     port = PREFERRED_PORT if free(PREFERRED_PORT) else 0
     with Emulator(
         port=port,
@@ -236,6 +240,7 @@ def main() -> None:
         for path in asyncio.run(shoot(emulator)):
             print(path.relative_to(ROOT))
     history.cleanup()
+    settings.cleanup()
 
 
 if __name__ == "__main__":

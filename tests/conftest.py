@@ -40,6 +40,7 @@ LEAKY_ENVIRONMENT = (
     "NO_COLOR",
     "TEXTUAL_THEME",
     "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME",
     "OSSBROWSE_HISTORY_LIMIT",
 )
 
@@ -51,12 +52,14 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     HOME points at the test's own temporary directory, so the default config file is absent
     unless a test writes one. NO_COLOR would grey every snapshot. The probe history goes to
     ``OSSBROWSE_DATA_DIR``, the test's own ``ossbrowse-data`` directory (also for the processes
-    a test starts), never the user's data directory.
+    a test starts), never the user's data directory; the kept theme to ``OSSBROWSE_CONFIG_DIR``,
+    its ``ossbrowse-config`` directory.
     """
     for name in LEAKY_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("OSSBROWSE_DATA_DIR", str(tmp_path / "ossbrowse-data"))
+    monkeypatch.setenv("OSSBROWSE_CONFIG_DIR", str(tmp_path / "ossbrowse-config"))
 
 
 TEST_ACCESS_KEY_ID = "LTAI5tEmuTestKey000000001"

@@ -24,6 +24,7 @@ from rich.segment import Segments
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 
 from ossbrowse.config import resolve_profile
 from ossbrowse.config_file import list_profiles
@@ -43,6 +44,8 @@ from ossbrowse.ui.screens.head import HeadScreen
 from ossbrowse.ui.screens.help import HelpScreen
 from ossbrowse.ui.screens.profiles import DEMO_CHOICE, ProfileScreen
 from ossbrowse.ui.session import Session
+from ossbrowse.ui.settings import config_dir as settings_dir
+from ossbrowse.ui.settings import load_settings, save_setting
 from ossbrowse.ui.watching import WatchSettings
 from ossbrowse.ui.widgets.profile_bar import endpoint_text, flag_settings
 
@@ -115,6 +118,7 @@ class OssBrowseApp(App[None]):
         history: HistoryStore | None = None,
         flags: Mapping[str, object] | None = None,
         watch: WatchSettings | None = None,
+        config_dir: Path | None = None,
     ) -> None:
         """``connect`` builds a profile's client (tests inject one with a transport); see
         :func:`make_app` for the rest."""
@@ -122,9 +126,13 @@ class OssBrowseApp(App[None]):
             # Read by App.__init__: the mode whose screen shows first.
             self.DEFAULT_MODE = mode  # type: ignore[misc]
         super().__init__()
-        # A fixed theme: what a user (and a snapshot) sees does not depend on TEXTUAL_THEME.
-        self.theme = DARK_THEME
+        self.config_dir = config_dir or settings_dir()
+        """Where the user's choices (the theme) are kept between runs."""
         self.notice = notice
+        self._kept_theme = load_settings(self.config_dir).get("theme")
+        self.theme, theme_problem = self._first_theme()
+        if theme_problem:
+            self.notice = f"{self.notice}\n{theme_problem}" if self.notice else theme_problem
         self.session = Session(
             self,
             profile,
@@ -147,6 +155,40 @@ class OssBrowseApp(App[None]):
             else:
                 self.add_mode(mode, partial(screen, self.session))
 
+    def _first_theme(self) -> tuple[str, str | None]:
+        """The theme to start with, and what was wrong with the one asked for (if anything).
+
+        ``TEXTUAL_THEME`` (this run's choice) comes first, then the theme kept from the last
+        run, then the dark theme; a name no theme has is said and skipped.
+        """
+        known = self.available_themes
+        asked = os.environ.get("TEXTUAL_THEME", "").strip()
+        if asked and asked in known:
+            return asked, None
+        kept = self._kept_theme if self._kept_theme in known else None
+        theme = kept or DARK_THEME
+        if asked:
+            return theme, (
+                f"TEXTUAL_THEME names no theme ossbrowse knows ({asked[:60]!r}): using "
+                f"{theme}. Themes: {', '.join(sorted(known))}"
+            )
+        return theme, None
+
+    def _keep_theme(self, theme: Theme) -> None:
+        """Keep the theme the user picked (t, or the palette's Change theme) for next time."""
+        if theme.name == self._kept_theme:
+            return
+        self._kept_theme = theme.name
+        problem = save_setting(self.config_dir, "theme", theme.name)
+        if problem:
+            notify(
+                self,
+                f"The theme is not kept for the next run: {problem}",
+                title="Theme",
+                severity="warning",
+                timeout=8,
+            )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The app's one-letter keys (t, o) never fire while the focus is on a form."""
         if action in ("toggle_theme", "show_copied") and typing_focus(self.screen):
@@ -158,7 +200,9 @@ class OssBrowseApp(App[None]):
         return dict(OUTCOME_COLOURS)
 
     def on_mount(self) -> None:
-        """Show the start-up notice, if any (the default mode's screen is already up)."""
+        """Show the start-up notice, if any (the default mode's screen is already up); from now
+        on a theme the user picks is kept for the next run."""
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
         if self.notice:
             notify(self, self.notice, title="Configuration", severity="warning", timeout=12)
         self.show_history_warning()
@@ -330,6 +374,7 @@ def make_app(
     keep_history: bool = True,
     flags: Mapping[str, object] | None = None,
     watch: WatchSettings | None = None,
+    config_dir: Path | None = None,
 ) -> OssBrowseApp:
     """Build the app for ``profile``.
 
@@ -347,7 +392,10 @@ def make_app(
     user data directory) and ``keep_history=False`` keeps it in memory only;
     ``watch`` says how the head screen watches a probe (every 5 s, no bell, by default).
     ``flags`` are the profile settings given on the command line (``resolve_profile``'s
-    ``flags``): they keep their precedence over every profile picked with F2.
+    ``flags``): they keep their precedence over every profile picked with F2;
+    ``config_dir`` is where the user's choices (the theme) are kept between runs (default:
+    ``$OSSBROWSE_CONFIG_DIR`` or the user config directory); ``TEXTUAL_THEME`` overrides the
+    kept theme for one run.
     """
 
     def connect(profile: Profile) -> OssClient:
@@ -373,4 +421,5 @@ def make_app(
         history=HistoryStore(data_dir) if keep_history else None,
         flags=flags,
         watch=watch,
+        config_dir=config_dir,
     )

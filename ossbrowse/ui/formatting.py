@@ -98,6 +98,18 @@ def timing_text(result: HeadResult) -> str:
     return f"{format_ms(result.elapsed_ms)}{middle} · {tries}"
 
 
+def attempts_text(result: HeadResult) -> str | None:
+    """Each attempt when there were retries, as headless output lists them, with its time:
+    ``#1 503 12 ms · #2 200 4 ms after 200 ms wait``; None for a single attempt."""
+    if len(result.attempts) < 2:
+        return None
+    return " · ".join(
+        f"#{a.number} {a.status or a.failure or '?'} {format_ms(a.elapsed_ms)}"
+        + (f" after {format_ms(a.waited_ms)} wait" if a.waited_ms else "")
+        for a in result.attempts
+    )
+
+
 def format_skew(seconds: float) -> str:
     """Say which clock is ahead and by how much, e.g. ``your clock is 20 min 5 s behind``."""
     amount = abs(round(seconds))

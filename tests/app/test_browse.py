@@ -12,7 +12,7 @@ from textual.widgets import Input
 from tui_helpers import NOW, profile_for, screen_text
 
 from ossbrowse.emulator import DEMO_BUCKET, Emulator
-from ossbrowse.oss.listing import CommonPrefix, DeleteMarker, ObjectEntry
+from ossbrowse.oss.listing import CommonPrefix, DeleteMarker, ObjectEntry, VersionEntry
 from ossbrowse.ui.app import OssBrowseApp, make_app
 from ossbrowse.ui.screens.browse import BrowseScreen
 from ossbrowse.ui.screens.head import HeadScreen
@@ -333,3 +333,51 @@ async def test_folders_a_later_page_brings_join_the_folders_and_the_cursor_stays
         assert isinstance(highlighted, ObjectEntry) and highlighted.key == "c1.txt"
         assert table.cursor_row == 5
         assert "c1.txt" in screen_text(app)
+
+
+async def test_opening_another_object_drops_the_conditions_typed_for_the_last_one(
+    emulator: Emulator,
+) -> None:
+    """An ETag or date typed for one object says nothing about another: a version opened from
+    the explorer is HEADed as itself (200), not against a stale If-Match left in the form."""
+    stale = '"0A980B7C7C0AE948D7D3D7477819D80C"'
+    app = browse_app(emulator, prefix="drafts/", key="hello.txt", if_match=stale)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        screen.table.move_cursor(row=names(screen).index("drafts/toto"))
+        await pilot.press("v")
+        await settled(pilot, screen)
+        row = next(i for i, e in enumerate(screen.table.entries) if isinstance(e, VersionEntry))
+        version = screen.table.entries[row]
+        screen.table.move_cursor(row=row)
+        await pilot.press("enter")
+        head = app.screen
+        assert isinstance(head, HeadScreen)
+        while head.in_flight or head.pane.shown is None:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+        result = head.pane.shown.result
+        assert result.request.version_id == version.version_id
+        assert result.request.if_match is None
+        assert result.status == 200
+        assert head.form.values()["if_match"] == ""
+        # Back in the explorer, Enter on another object: the form holds no condition either.
+        head.form.set_value("if-none-match", stale)
+        await pilot.press("f3")
+        await settled(pilot, screen)
+        screen.table.move_cursor(row=names(screen).index("drafts/toto-1"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is head
+        assert head.form.values()["key"] == "drafts/toto-1"
+        assert not head.form.has_conditions()
+        # The same object again keeps what was typed for it.
+        head.form.set_value("if-none-match", stale)
+        await pilot.press("f3")
+        await settled(pilot, screen)
+        screen.table.move_cursor(row=names(screen).index("drafts/toto-1"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert head.form.values()["if_none_match"] == stale

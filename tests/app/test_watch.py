@@ -158,3 +158,36 @@ async def test_the_bell_rings_on_a_change_when_enabled(emu, clock) -> None:
         await wait_for(pilot, lambda: screen.watching.ticks == 3)
         assert rings == [1]
         assert screen.watching.last_change.startswith("Still 200 OK, but the object changed")
+
+
+async def test_an_invalid_form_is_not_watched_and_a_profile_switch_stops_the_watch(
+    emu, clock, tmp_path
+) -> None:
+    from tui_helpers import write_config
+
+    schedule = ManualSchedule()
+    messages: list = []
+    app = make_app(
+        profile_for(emu),
+        prefill={"bucket": "No_Such_Bucket!", "key": KEY},
+        clock=lambda: datetime.fromtimestamp(clock.now, UTC),
+        watch=WatchSettings(schedule=schedule),
+        config_file=str(write_config(tmp_path / "ossutilconfig", emu.endpoint)),
+    )
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        screen = app.screen
+        screen.query_one("#result").focus()
+        await pilot.press("w")
+        await pilot.pause()
+        assert screen.watching is None and schedule.calls == []
+        assert notifications(messages)[-1].startswith("Not watched: ")
+        assert not screen.query_one("#watch-pane").display
+
+        screen.query_one("#bucket", Input).value = BUCKET
+        screen.query_one("#result").focus()
+        await pilot.press("w")
+        await wait_for(pilot, lambda: screen.watching is not None and screen.watching.ticks == 1)
+        await app.switch_profile("ops")
+        await pilot.pause()
+        assert screen.watching is None and schedule.pending is None
+        assert "Watch: The watch stopped: the profile changed." in notifications(messages)

@@ -183,3 +183,19 @@ def test_watch_prints_a_json_line_per_change(
     gone = json.loads(process.stdout.readline())
     assert gone["status"] == 404 and "The answer is now 404 Not Found" in gone["change"]
     assert process.poll() is None  # without --until-change it keeps watching
+
+
+def test_watch_failures_are_said_and_back_off(
+    emu: Emulator, watcher: Callable[..., subprocess.Popen[str]]
+) -> None:
+    # Nothing listens on the endpoint: the first answer is "no answer", later ticks fail and
+    # the wait doubles (0.1 s, then 0.2 s, 0.4 s...), each said on stderr.
+    process = watcher("-e", "http://127.0.0.1:9", "--retry-times", "0", "--watch", "0.1")
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    assert "tick 1  no answer" in first
+    said = [process.stderr.readline() for _ in range(3)]
+    assert "tick 2 failed" in said[0] and "next try in 0.2 s" in said[0]
+    assert "tick 3 failed" in said[1] and "next try in 0.4 s" in said[1]
+    assert "tick 4 failed" in said[2] and "next try in 0.8 s" in said[2]
+    assert process.poll() is None  # failures do not end the watch

@@ -173,6 +173,18 @@ class HeadScreen(ProbeActions):
         event.stop()
         self.action_send()
 
+    @on(Input.Changed)
+    def _form_changed(self, event: Input.Changed) -> None:
+        """Mark the shown answer stale once the form asks for another probe."""
+        shown = self.pane.shown
+        if shown is None or self.form not in event.input.ancestors:
+            return
+        try:
+            request: HeadRequest | None = build_head_request(**self.form.values())
+        except InputErrors:
+            request = None
+        self.pane.mark_stale(request != shown.result.request)
+
     @on(Button.Pressed, "#send")
     def _send_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -1,7 +1,9 @@
 """The result pane: outcome badge, ETag, summary, error, conditions and headers of one HEAD.
 
 Before the first answer it shows how to start (or, for a profile that cannot send, what to
-set); while a request is in flight a status line says so and how to cancel.
+set); while a request is in flight a status line says so and how to cancel. Once the form no
+longer asks for what the shown answer answered, the screen marks it stale: dimmed, under a line
+that says which probe it belongs to, until the next answer.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 
 from ossbrowse.oss.meaning import etag_kind
-from ossbrowse.oss.results import HeadResult, Outcome
-from ossbrowse.ui.formatting import timing_text
+from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome
+from ossbrowse.ui.formatting import attempts_text, timing_text
 from ossbrowse.ui.literal import LiteralStatic, plain
 from ossbrowse.ui.widgets.conditions_view import ConditionsView
 from ossbrowse.ui.widgets.error_panel import ErrorPanel
@@ -32,6 +34,24 @@ class Shown:
     fetched: HeadResult | None = None
 
 
+def probe_text(request: HeadRequest) -> str:
+    """The probe ``request`` made, in a few words: ``bucket/key (version v) with If-Match``."""
+    text = f"{request.bucket}/{request.key}"
+    if request.version_id:
+        text += f" (version {request.version_id})"
+    sent = [
+        header
+        for header, value in (
+            ("If-Match", request.if_match),
+            ("If-None-Match", request.if_none_match),
+            ("If-Modified-Since", request.if_modified_since),
+            ("If-Unmodified-Since", request.if_unmodified_since),
+        )
+        if value is not None
+    ]
+    return f"{text} with {', '.join(sent)}" if sent else text
+
+
 class ResultPane(VerticalScroll):
     """Everything about the last HEAD, scrollable."""
 
@@ -45,6 +65,12 @@ class ResultPane(VerticalScroll):
         #status { color: $text-warning; text-style: bold; }
         #warnings { color: $text-warning; }
         #placeholder { margin: 1 0; }
+        #stale { color: $text-warning; text-style: bold; }
+    }
+    ResultPane.-stale {
+        #result-top, #summary, #warnings, #error-panel, #conditions, #headers, #meanings {
+            opacity: 45%;
+        }
     }
     """
 
@@ -57,6 +83,7 @@ class ResultPane(VerticalScroll):
         """All parts; those without content are hidden."""
         yield LiteralStatic(id="placeholder")
         yield LiteralStatic(id="status")
+        yield LiteralStatic(id="stale")
         with Horizontal(id="result-top"):
             yield OutcomeBadge(id="badge")
             yield LiteralStatic(id="facts")
@@ -71,6 +98,7 @@ class ResultPane(VerticalScroll):
         """Nothing to show yet."""
         self._show_parts(False)
         self.query_one("#status").display = False
+        self.query_one("#stale").display = False
 
     def _show_parts(self, visible: bool) -> None:
         for selector in ("#result-top", "#summary", "#conditions", "#headers", "#meanings"):
@@ -99,6 +127,26 @@ class ResultPane(VerticalScroll):
         status.update(plain(text))
         status.display = True
 
+    @property
+    def stale(self) -> bool:
+        """True while the shown answer belongs to another probe than the form's."""
+        return self.has_class("-stale")
+
+    def mark_stale(self, stale: bool) -> None:
+        """Dim the shown answer and say which probe it is for (``stale``), or undo that."""
+        stale = stale and self.shown is not None
+        self.set_class(stale, "-stale")
+        line = self.query_one("#stale", LiteralStatic)
+        line.display = stale
+        if self.shown is not None and stale:
+            line.update(
+                Content.assemble(
+                    "⚠ This answer is for ",
+                    plain(probe_text(self.shown.result.request), limit=300),
+                    " — form changed. F5 sends the new probe.",
+                )
+            )
+
     def show_result(
         self,
         result: HeadResult,
@@ -111,6 +159,7 @@ class ResultPane(VerticalScroll):
         ``now`` is the time the headers are explained for (the session's clock).
         """
         self.shown = Shown(result, fetched)
+        self.mark_stale(False)
         self._show_parts(True)
         self.show_status(None)
         self.query_one(OutcomeBadge).show_result(result)
@@ -182,4 +231,7 @@ class ResultPane(VerticalScroll):
         if result.request_id:
             tail += [("  request id ", "dim"), plain(result.request_id, limit=64)]
         lines.append(Content.assemble(*tail))
+        attempts = attempts_text(result)
+        if attempts:
+            lines.append(Content.assemble(("attempts ", "dim"), plain(attempts, limit=400)))
         return Content("\n").join(lines)
