@@ -6,11 +6,16 @@ first page is drawn as soon as it arrives; the next one is asked for when the cu
 end of the rows loaded, so a prefix of any size is never loaded up front. A failed listing
 (NoSuchBucket, AccessDenied, a wrong region, no answer) is said in place; the screen stays
 usable. Enter on an object opens the head screen with its bucket and key filled in.
+
+A response header chosen with ``c`` (Content-Type, x-oss-storage-class, an x-oss-meta-* key...)
+becomes a column of the object listing, filled by HEADs of the rows on screen only, a few at a
+time in the group ``"column"``; rows scrolled to are HEADed when the cursor rests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
@@ -22,6 +27,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
 
+from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.listing import (
     MAX_PAGE_SIZE,
     Bucket,
@@ -62,6 +68,21 @@ PREVIEW = "preview"
 """The runner group of the HEAD on highlight (apart from listings: neither cancels the other)."""
 PREVIEW_DELAY = 0.3
 """Seconds the cursor must rest on an object before it is HEADed."""
+COLUMN = "column"
+"""The runner group of the HEADs that fill the header column (the rows on screen)."""
+COLUMN_DELAY = 0.2
+"""Seconds the view must rest before the rows on screen are HEADed for the column."""
+COLUMN_JOBS = 8
+"""HEADs in flight at once while the column is filled."""
+HEADER_ALIASES = {
+    "storage class": "x-oss-storage-class",
+    "storage-class": "x-oss-storage-class",
+    "class": "x-oss-storage-class",
+    "type": "Content-Type",
+    "size": "Content-Length",
+}
+"""Short names a user may type for a header."""
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 Page = BucketPage | ObjectPage | VersionPage
 
@@ -86,7 +107,8 @@ BROWSE_ACTIONS: tuple[Action, ...] = (
         "f3,h",
         "head",
         "head",
-        "HEAD screen",
+        # Short: the explorer's footer holds every key at 80 columns.
+        "HEAD",
         "Open the head screen",
         "Open the head screen with the highlighted object filled in",
     ),
@@ -107,12 +129,22 @@ BROWSE_ACTIONS: tuple[Action, ...] = (
         "Show only the loaded rows whose name contains the text (loaded rows only)",
     ),
     Action(
+        "c",
+        "column",
+        "column",
+        "Column",
+        "Show a header as a column",
+        "Type a response header (Content-Type, x-oss-storage-class, x-oss-meta-...): the "
+        "objects on screen are HEADed and its value shown as a column (empty: no column)",
+        show=False,  # the footer is full at 80 columns: F1 and the palette list it
+    ),
+    Action(
         "escape",
         "close_input",
         "close-input",
         "Close",
-        "Close the jump or filter line",
-        "Close the jump or filter line (a filter is cleared)",
+        "Close the jump, filter or column line",
+        "Close the jump, filter or column line (a filter is cleared)",
         show=False,
     ),
     Action(
@@ -190,6 +222,32 @@ def jump_place(here: Place, text: str) -> tuple[Place, str]:
     return Place(bucket, folder, start_after=key[:-1]), key
 
 
+def header_name(text: str) -> str:
+    """The response header a user typed (a short name allowed); InputError when it is none."""
+    name = text.strip()
+    name = HEADER_ALIASES.get(name.lower(), name)
+    if not name or not set(name) <= _TOKEN:
+        raise InputError("column", "must be a header name, e.g. Content-Type or x-oss-meta-owner")
+    return name
+
+
+def column_value(result: HeadResult, header: str) -> str:
+    """What the column shows for one HEAD: the header's value, or why there is none."""
+    if result.status is None:
+        return "(no answer)"
+    if not 200 <= result.status < 300:
+        return f"({result.status})"
+    value = result.header(header)
+    return "—" if value is None else value
+
+
+def head_values(client: OssClient, bucket: str, keys: Sequence[str], header: str) -> dict[str, str]:
+    """HEAD ``keys`` a few at a time (the client is thread-safe); the column value of each."""
+    with ThreadPoolExecutor(min(COLUMN_JOBS, len(keys))) as pool:
+        results = pool.map(lambda key: client.head_object(HeadRequest(bucket, key)), keys)
+        return {result.request.key: column_value(result, header) for result in results}
+
+
 def preview_text(result: HeadResult) -> Content:
     """A few lines on the HEAD of the highlighted object (values rendered literally)."""
     lines: list[Content | str | tuple[str, str]] = [
@@ -224,6 +282,13 @@ class BrowseScreen(SessionScreen):
         result: HeadResult
 
     @dataclass
+    class ColumnFilled(Message):
+        """Header values for some of the rows on screen came back."""
+
+        ticket: Ticket
+        values: dict[str, str]
+
+    @dataclass
     class PageLoaded(Message):
         """One listing page came back (None: the listing had no more pages)."""
 
@@ -244,6 +309,7 @@ class BrowseScreen(SessionScreen):
         self._preview_timer: Timer | None = None
         self.previewed: HeadResult | None = None
         """The preview shown: the HEAD of the highlighted object."""
+        self._column_timer: Timer | None = None
 
     @property
     def table(self) -> ObjectList:
@@ -259,6 +325,11 @@ class BrowseScreen(SessionScreen):
             placeholder="key, prefix/ or oss://bucket/prefix — Enter lists there", id="jump"
         )
         yield Input(placeholder="text in the names of the loaded rows", id="filter")
+        yield Input(
+            placeholder="a response header to show as a column, e.g. Content-Type or "
+            "x-oss-meta-owner (empty: none)",
+            id="column",
+        )
         yield ObjectList(id="objects")
         yield LiteralStatic(id="preview")
         yield SteadyFooter()
@@ -268,6 +339,7 @@ class BrowseScreen(SessionScreen):
         self.session.profile_changed.subscribe(self, self._profile_changed, immediate=True)
         self.query_one("#jump").display = False
         self.query_one("#filter").display = False
+        self.query_one("#column").display = False
         self._show_profile()
         self.go(self.place)
 
@@ -306,6 +378,7 @@ class BrowseScreen(SessionScreen):
         self.query_one("#crumbs", LiteralStatic).update(place.crumbs())
         table = self.table
         self.runner.cancel(LIST)
+        self.runner.cancel(COLUMN)
         self._clear_preview()
         self._pages = None
         self.more = False
@@ -379,6 +452,7 @@ class BrowseScreen(SessionScreen):
         self._maybe_more()
         if first:
             self._preview_soon()
+            self._fill_column_soon()
 
     def _show_count(self) -> None:
         table = self.table
@@ -398,6 +472,9 @@ class BrowseScreen(SessionScreen):
     @on(RequestRunner.Failed)
     def _failed(self, event: RequestRunner.Failed) -> None:
         if not self.runner.finish(event.ticket):
+            return
+        if event.ticket.group == COLUMN:
+            self.say(f"Column: {self.session.redactor.text(str(event.error))}", error=True)
             return
         if event.ticket.group == PREVIEW:
             self.query_one("#preview", LiteralStatic).update(
@@ -426,6 +503,42 @@ class BrowseScreen(SessionScreen):
     def _highlighted(self, event: ObjectList.RowHighlighted) -> None:
         self._maybe_more()
         self._preview_soon()
+        self._fill_column_soon()
+
+    # -- the header column -----------------------------------------------------------------
+
+    def _fill_column_soon(self) -> None:
+        """HEAD the objects on screen for the column once the view rests."""
+        if not self.table.has_extra_column or self.session.client is None:
+            return
+        if self._column_timer is not None:
+            self._column_timer.stop()
+        self._column_timer = self.set_timer(COLUMN_DELAY, self._fill_column)
+
+    def _fill_column(self) -> None:
+        self._column_timer = None
+        client = self.session.client
+        table = self.table
+        header = table.extra_column
+        if client is None or header is None or self.runner.busy(COLUMN):
+            return
+        keys = table.missing_extra_values(table.visible_rows())
+        if not keys:
+            return
+        bucket = self.place.bucket
+        self.runner.run_blocking(
+            COLUMN,
+            lambda: head_values(client, bucket, keys, header),
+            self.ColumnFilled,
+            description="HEADs for the header column",
+        )
+
+    @on(ColumnFilled)
+    def _column_filled(self, event: ColumnFilled) -> None:
+        if not self.runner.finish(event.ticket):
+            return  # another listing or column since: drop it
+        self.table.set_extra_values(event.values)
+        self._fill_column()  # rows that came on screen meanwhile
 
     # -- preview on highlight ------------------------------------------------------------------
 
@@ -535,9 +648,32 @@ class BrowseScreen(SessionScreen):
         line.display = True
         line.focus()
 
+    def action_column(self) -> None:
+        """Open the column line, holding the header shown now."""
+        line = self.query_one("#column", Input)
+        line.value = self.table.extra_column or ""
+        line.display = True
+        line.focus()
+
+    @on(Input.Submitted, "#column")
+    def _column_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        try:
+            header = header_name(text) if text else None
+        except InputError as error:
+            self.say(f"No column: {error}", error=True)
+            return
+        event.input.display = False
+        self.runner.cancel(COLUMN)
+        self.table.set_extra_column(header)
+        self.table.focus()
+        self._show_count()
+        self._fill_column()
+
     def action_close_input(self) -> None:
-        """Close the jump or filter line; closing the filter shows every loaded row again."""
-        for name in ("#jump", "#filter"):
+        """Close the jump, filter or column line; closing the filter shows every row again."""
+        for name in ("#jump", "#filter", "#column"):
             line = self.query_one(name, Input)
             if line.display:
                 line.display = False

@@ -11,13 +11,17 @@ Folders come first across pages: a folder that a later page brings is put with t
 (ListObjectsV2 orders folders and objects together by name), and the cursor stays on the row it
 was on.
 
+A chosen response header can be shown as one more column of an object listing
+(:meth:`ObjectList.set_extra_column`): the screen HEADs the rows on screen and hands the values
+in with :meth:`ObjectList.set_extra_values`; rows not HEADed yet show "…".
+
 Names come from outside: each cell is plain text put into a segment as it is, with unsafe
 characters escaped (:func:`~ossbrowse.oss.safetext.one_line`), never read as markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import ClassVar, NamedTuple, cast
 
@@ -258,6 +262,8 @@ class ObjectList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns: tuple[str, ...] = ()
+        self.base_columns: tuple[str, ...] = ()
+        """The listing's own columns (``columns`` adds the chosen header's)."""
         self.loaded: list[Packed] = []
         """Every entry loaded (packed), in the order the server listed them."""
         self.prefix = ""
@@ -268,6 +274,10 @@ class ObjectList(ScrollView, can_focus=True):
         """The other rows."""
         self._widths: list[int] = []
         """The widest cell of each column so far (the header included)."""
+        self.extra_column: str | None = None
+        """The response header shown as the last column of an object listing, if any."""
+        self.extra_values: dict[str, str] = {}
+        """That header's value per key, for the objects HEADed so far."""
 
     # -- content -------------------------------------------------------------------------------
 
@@ -296,8 +306,13 @@ class ObjectList(ScrollView, can_focus=True):
         return self.entry_at(self.cursor_row)
 
     def start(self, columns: Sequence[str], prefix: str = "") -> None:
-        """Empty the table and set its columns for a new listing."""
-        self.columns = tuple(columns)
+        """Empty the table and set its columns for a new listing.
+
+        An object listing gets the chosen header's column too (with no values yet).
+        """
+        self.base_columns = tuple(columns)
+        self.columns = self._with_extra(self.base_columns)
+        self.extra_values = {}
         self.loaded = []
         self._folders = []
         self._rows = []
@@ -306,6 +321,59 @@ class ObjectList(ScrollView, can_focus=True):
         self.set_reactive(ObjectList.cursor_row, 0)
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._resize()
+
+    def _with_extra(self, columns: tuple[str, ...]) -> tuple[str, ...]:
+        if self.extra_column and columns == OBJECT_COLUMNS:
+            return (*columns, self.extra_column)
+        return columns
+
+    @property
+    def has_extra_column(self) -> bool:
+        """True when the chosen header is a column of this listing."""
+        return len(self.columns) > len(self.base_columns)
+
+    def set_extra_column(self, header: str | None) -> None:
+        """Show ``header`` (a response header name) as the last column; None removes it."""
+        self.extra_column = header or None
+        self.extra_values = {}
+        self.columns = self._with_extra(self.base_columns)
+        self._widths = [cell_len(name) for name in self.columns]
+        for packed in (*self._folders, *self._rows):
+            for index, width in enumerate(entry_widths(_unpack(packed), self.prefix)):
+                self._widths[index] = max(self._widths[index], width)
+        self._resize()
+        self.refresh()
+
+    def set_extra_values(self, values: dict[str, str]) -> None:
+        """The chosen header's value for some keys (as HEADs bring them)."""
+        if not self.has_extra_column:
+            return
+        self.extra_values.update(values)
+        self._widen_extra(values.values())
+        self._resize()
+        self.refresh()
+
+    def _widen_extra(self, values: Iterable[str]) -> None:
+        last = len(self.columns) - 1
+        for value in values:
+            self._widths[last] = max(self._widths[last], _width(value))
+
+    def missing_extra_values(self, rows: range) -> list[str]:
+        """The keys of the objects in ``rows`` whose header value is not known yet."""
+        if not self.has_extra_column:
+            return []
+        keys = []
+        for row in rows:
+            entry = self.entry_at(row)
+            if isinstance(entry, ObjectEntry) and entry.key not in self.extra_values:
+                keys.append(entry.key)
+        return keys
+
+    def _extra_cell(self, entry: Entry) -> Cell:
+        if not isinstance(entry, ObjectEntry):
+            return Cell("")
+        value = self.extra_values.get(entry.key)
+        return Cell("…", "dim") if value is None else _literal(value)
 
     def _matches(self, entry: Entry) -> bool:
         if not self.filter:
@@ -349,6 +417,8 @@ class ObjectList(ScrollView, can_focus=True):
         self._folders = []
         self._rows = []
         self._widths = [cell_len(name) for name in self.columns]
+        if self.has_extra_column:
+            self._widen_extra(self.extra_values.values())
         self.set_reactive(ObjectList.cursor_row, 0)
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._show([_unpack(packed) for packed in self.loaded], self.loaded)
@@ -421,6 +491,8 @@ class ObjectList(ScrollView, can_focus=True):
             if row == self.cursor_row:
                 style += self.get_component_rich_style("object-list--cursor")
             cells = list(entry_cells(entry, self.prefix))
+            if self.has_extra_column:
+                cells.append(self._extra_cell(entry))
         strip = Strip(self._line(cells, widths, style))
         return strip.crop_extend(scroll_x, scroll_x + width, style)
 
