@@ -22,7 +22,11 @@
   (expiring: the bucket's lifecycle rule ``expire-tmp-logs`` removes ``logs/tmp/`` after 30 days).
 
 ``demo-unversioned`` is a plain bucket. Every Last-Modified is fixed (in 2026), independent of
-the clock, so screenshots and tests see the same values on every run.
+the clock, so screenshots and tests see the same values on every run. The states that are
+about *now* (a restored copy readable for a week more, one that expired a week ago, a log the
+lifecycle rule removes in four weeks) are dated from the day the data is made when that is
+after March 2026 (whole days later, so a fixed clock still sees the fixed dates): started
+months later on the real clock, the demo tells the same story.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import hashlib
 from datetime import UTC, datetime
 
 from ossbrowse.emulator.model import LifecycleRule
+from ossbrowse.emulator.object_state import http_date
 from ossbrowse.emulator.store import Store
 
 DEMO_BUCKET = "demo-bucket"
@@ -58,6 +63,16 @@ _DAY = 86_400
 
 def _at(days_before: float) -> int:
     return _T0 - int(days_before * _DAY)
+
+
+def _today(now: float) -> int:
+    """The demo's "now" for states relative to the present: ``_T0`` moved by whole days."""
+    return _T0 + max(0, int(now - _T0) // _DAY) * _DAY
+
+
+def _restored(until: int) -> str:
+    """A fixed ``x-oss-restore`` value: restored, readable until ``until``."""
+    return f'ongoing-request="false", expiry-date="{http_date(until)}"'
 
 
 def _multipart_etag(parts: list[bytes]) -> str:
@@ -118,7 +133,7 @@ def populate(store: Store, *, region: str) -> None:
         ("archive/2023-logs.tar.gz", 'ongoing-request="true"'),
         (
             DEMO_ARCHIVE_KEY,
-            'ongoing-request="false", expiry-date="Sat, 21 Mar 2026 09:26:53 GMT"',
+            _restored(_today(store.now()) + 7 * _DAY),
         ),
     )
     for number, (key, restore) in enumerate(archive):
@@ -200,7 +215,7 @@ def _kinds(store: Store) -> None:
         last_modified=_at(500),
         content_type="application/gzip",
         storage_class="Archive",
-        restore='ongoing-request="false", expiry-date="Sat, 07 Mar 2026 09:26:53 GMT"',
+        restore=_restored(_today(store.now()) - 7 * _DAY),
     )
     store.append_object(
         DEMO_BUCKET,
@@ -250,7 +265,7 @@ def _kinds(store: Store) -> None:
         DEMO_BUCKET,
         DEMO_EXPIRING_KEY,
         b"debug: cache warm-up took 1.2 s\n",
-        last_modified=_at(2),
+        last_modified=_today(store.now()) - 2 * _DAY,
         content_type="text/plain",
     )
 

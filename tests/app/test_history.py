@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 from textual.widgets import Input, OptionList
-from tui_helpers import completed, settle
+from tui_helpers import completed, screen_text, settle
 
 from ossbrowse.ui.screens.history import HistoryScreen
 
@@ -46,3 +46,22 @@ async def test_empty_history_says_so(demo_app, counting) -> None:
         await pilot.pause()
         assert not isinstance(app.screen, HistoryScreen)
         assert counting.requests == []
+
+
+async def test_a_long_status_stays_apart_from_the_object(demo_app, counting) -> None:
+    """'412 Precondition Failed' is longer than the status column: the object still follows
+    after a space, never glued to it ("Faileddemo-bucket")."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "412 Precondition Failed demo-bucket/hello.txt" in " ".join(prompt.split())
+        assert "Faileddemo" not in screen_text(app).replace("\n", "")
+        second = str(app.screen.query_one(OptionList).get_option_at_index(1).prompt)
+        assert "200 OK" + " " * 14 + "demo-bucket/hello.txt" in second

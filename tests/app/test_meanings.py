@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -138,3 +138,37 @@ async def test_a_restore_is_explained_as_it_moves_from_frozen_to_restored(make_e
                 # Restored for the default day, counted from when the restore completed.
                 assert "until Sun, 15 Mar 2026 10:01:00 GMT (in 24 hours)" in shown
     assert states == ["frozen", "restoring", "restored"]
+
+
+@pytest.mark.parametrize(
+    ("key", "header", "fact", "words"),
+    [
+        (demo.DEMO_ARCHIVE_KEY, "x-oss-restore", ("state", "restored"), "(in 7 days)"),
+        (demo.DEMO_EXPIRED_ARCHIVE_KEY, "x-oss-restore", ("state", "expired"), "(7 days ago)"),
+        (
+            demo.DEMO_EXPIRING_KEY,
+            "x-oss-expiration",
+            ("rule_id", "expire-tmp-logs"),
+            "(in 29 days)",
+        ),
+    ],
+)
+async def test_the_demo_tells_the_same_story_months_after_its_dates(
+    make_emulator, key: str, header: str, fact: tuple[str, object], words: str
+) -> None:
+    """`ossbrowse demo` runs on the real clock: started long after the data's fixed dates, the
+    restored Archive object is still restored, the expired one expired a week ago, and the
+    lifecycle rule has not yet come due."""
+    later = NOW + timedelta(days=260)
+    emu = make_emulator(demo_data=True, clock=ManualClock(later.timestamp()))
+    app = make_app(
+        profile_for(emu), prefill={"bucket": DEMO_BUCKET, "key": key}, clock=lambda: later
+    )
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        view = app.screen.query_one(MeaningsView)
+        meanings = {m.header.lower(): m for m in view.meanings}
+        assert header in meanings, sorted(meanings)
+        assert fact in meanings[header].facts
+        assert words in meanings[header].meaning

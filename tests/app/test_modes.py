@@ -96,7 +96,7 @@ async def test_a_new_mode_screen_gets_keys_palette_help_and_profile_changes(
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: "Refresh the listing" in palette_titles(app))
         titles = palette_titles(app)
-        assert "Switch profile" in titles  # the app's own commands stay
+        assert "Switch profile  (f2)" in titles  # the app's own commands stay
         assert not titles & {a.title for a in HEAD_ACTIONS}
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)

@@ -7,7 +7,7 @@ line, the error panel, the form's preview lines, the warnings under the result.
 from __future__ import annotations
 
 from textual.message import Message
-from tui_helpers import completed, screen_text, settle
+from tui_helpers import completed, screen_text, settle, wait_for
 
 from ossbrowse.emulator import DEMO_BUCKET, DEMO_KEY
 from ossbrowse.emulator.demo import DEMO_VERSIONED_KEY
@@ -184,3 +184,22 @@ async def test_etags_in_the_conditions_table_stay_on_one_line_at_80_columns(demo
         assert "D7D3D7477819D80C" not in below  # nothing folded onto the next line
         # The row's detail gives the full values.
         assert f"If-Match sent {sent} object's {etag}" in " ".join(" ".join(lines).split())
+
+
+async def test_demo_banner_and_explorer_footer_fit_at_80x24(demo_app) -> None:
+    app = demo_app(demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        [banner] = [line for line in lines if line.startswith("Demo: ")]
+        # Every step of the demo on one line: nothing cut at the edge.
+        for step in ("F5 → 200", "n If-None-Match → 304", "x stale If-Match → 412", "F3 explorer"):
+            assert step in banner, step
+        assert app.screen.query_one("#demo-hint").size.height == 1
+        await pilot.press("f3")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "9 rows loaded" in screen_text(app))
+        footer = screen_text(app).splitlines()[-1]
+        for label in ("Up", "Versions", "HEAD", "Jump", "Filter", "Reload", "Help", "Profile"):
+            assert label in footer, label
+        assert footer.rstrip().endswith("^p palette")

@@ -252,3 +252,15 @@ def test_the_whole_file_is_bounded_however_many_endpoints_write(tmp_path: Path) 
     assert json.loads(lines[-1])["endpoint"] == "http://127.0.0.1:20099"  # the newest stay
     assert store.load("default", "http://127.0.0.1:20099").entries[0].form["key"] == "k99"
     assert store.load("default", "http://127.0.0.1:20000").entries == []
+
+
+def test_a_field_from_a_newer_version_is_ignored_not_refused(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path)
+    newer = {**json.loads(entry(1).to_json()), "added_later": {"any": "thing"}}
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_text(json.dumps(newer, separators=(",", ":")) + "\n")
+    loaded = store.load("default", ENDPOINT)
+    assert loaded.warning is None and [e.request_id for e in loaded.entries] == ["RID1"]
+    # Appending and trimming keep that line as it was written.
+    store.append(entry(2))
+    assert '"added_later":{"any":"thing"}' in store.path.read_text()

@@ -40,9 +40,10 @@ from ossbrowse.ui.widgets.request_form import RequestForm
 from ossbrowse.ui.widgets.result_pane import ResultPane
 from ossbrowse.ui.widgets.steady_footer import SteadyFooter
 
+# One line at 80 columns (F1 help is in the footer); a narrower terminal wraps it.
 DEMO_HINT = (
-    "Demo: [b]F3[/b] explorer · [b]F5[/b] sends → 200 · [b]n[/b] ETag as If-None-Match → 304 · "
-    "[b]x[/b] stale If-Match → 412 · [b]F1[/b] help"
+    "Demo: [b]F5[/b] → 200 · [b]n[/b] If-None-Match → 304 · [b]x[/b] stale If-Match → 412 · "
+    "[b]F3[/b] explorer"
 )
 START_HINT = (
     "Fill in [b]bucket[/b] and [b]key[/b], then press [b]Enter[/b] or [b]F5[/b] to send a HEAD.\n"

@@ -58,7 +58,8 @@ def describe(entry: HistoryEntry, *, marked: bool = False) -> Content:
         ("● " if marked else "  ", "bold $accent"),
         plain(shown_time(entry), "dim"),
         "  ",
-        (status_words(entry).ljust(20), "bold"),
+        # A column of 20, and a space after a longer status ("412 Precondition Failed").
+        (status_words(entry).ljust(19) + " ", "bold"),
         plain(entry.target, limit=80, middle=True),
         "\n    ",
         plain(details, "dim", limit=160),
