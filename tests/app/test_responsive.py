@@ -74,17 +74,18 @@ async def test_200_sends_grow_nothing_and_rebuild_no_footer(
 
 
 class Held(httpx.BaseTransport):
-    """The emulator's transport, holding the second request until released."""
+    """The emulator's transport, holding the requests numbered in ``held`` until released."""
 
-    def __init__(self) -> None:
+    def __init__(self, held: tuple[int, ...] = (2,)) -> None:
         self.inner = httpx.HTTPTransport()
         self.release = threading.Event()
+        self.held = held
         self.count = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.count += 1
-        if self.count == 2:
-            assert self.release.wait(60)
+        if self.count in self.held:
+            self.release.wait(60)
         return self.inner.handle_request(request)
 
     def close(self) -> None:
@@ -107,3 +108,23 @@ async def test_a_slow_request_still_says_it_is_on_its_way(demo_app) -> None:
         await settle(pilot)
         assert "Esc cancels" not in screen_text(app)  # gone with the answer
         assert screen.query_one(SteadyFooter).rebuilds == rebuilds
+
+
+async def test_a_new_send_replaces_the_cancelled_line_at_once(demo_app) -> None:
+    held = Held(held=(2, 3))
+    app = demo_app(transport=held)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "Esc cancels" in screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "Cancelled" in screen_text(app))
+        await pilot.press("f5")  # held too: only the status line can speak for it
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Cancelled" not in text and "Sending HEAD" in text
+        held.release.set()
+        await settle(pilot)
+        assert not screen.in_flight and "Sending HEAD" not in screen_text(app)

@@ -232,6 +232,8 @@ class HeadScreen(ProbeActions):
         # re-lays the screen out once, for its result, and the line does not flicker.
         if self._status_timer is not None:
             self._status_timer.stop()
+        if self.pane.status_shown:  # e.g. "Cancelled": it must not stand for this request
+            self.pane.show_status(status)
         self._status_timer = self.set_timer(STATUS_DELAY_S, lambda: self._still_sending(status))
         # The client is synchronous: it runs in a thread worker, off the event loop, and its
         # timing covers the network exchange only.

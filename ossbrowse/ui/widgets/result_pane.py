@@ -114,6 +114,11 @@ class ResultPane(VerticalScroll):
         if self.shown is None:
             self._show_parts(False)
 
+    @property
+    def status_shown(self) -> bool:
+        """True while the line about a request in flight (or cancelled) is shown."""
+        return bool(self.query_one("#status").display)
+
     def show_status(self, text: str | None) -> None:
         """Show (or clear, with None) the line about a request in flight or cancelled.
 
