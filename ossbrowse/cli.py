@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .oss.client import OssClient
     from .oss.redact import Redactor
     from .oss.results import HeadRequest, HeadResult
+    from .ui.watching import WatchSettings
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -175,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ossbrowse {__version__}")
     _add_global_flags(parser)
     _add_request_flags(parser, required=False)
+    _add_watch_flags(parser)
+    return parser
+
+
+def _add_watch_flags(parser: argparse.ArgumentParser) -> None:
+    """``--watch-interval`` and ``--watch-bell``: every command that opens the TUI takes them."""
     w = parser.add_argument_group("watching a probe (the head screen's w key)")
     w.add_argument(
         "--watch-interval",
@@ -187,7 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ring the terminal bell when a watched probe's answer changes",
     )
-    return parser
+
+
+def _watch_settings(args: argparse.Namespace) -> WatchSettings | None:
+    """The watch flags as settings; None (said on stderr) for an interval not above 0."""
+    from .ui.watching import WatchSettings
+    from .watch import DEFAULT_INTERVAL
+
+    interval = args.watch_interval
+    if interval is not None and not interval > 0:
+        _say("--watch-interval: must be a number of seconds above 0")
+        return None
+    return WatchSettings(interval or DEFAULT_INTERVAL, bell=args.watch_bell)
 
 
 def build_head_parser() -> argparse.ArgumentParser:
@@ -584,6 +602,7 @@ def build_browse_parser() -> argparse.ArgumentParser:
         "--page-size", type=int, default=None, help="rows per listing request (1-1000)"
     )
     _add_global_flags(parser)
+    _add_watch_flags(parser)
     return parser
 
 
@@ -655,14 +674,10 @@ def _open_tui(
         logging_to = f"Logging ({args.loglevel}) to {args.log_file}; secrets are never logged."
         notice = f"{notice}\n{logging_to}" if notice else logging_to
     from .ui.app import make_app
-    from .ui.watching import WatchSettings
-    from .watch import DEFAULT_INTERVAL
 
-    interval = getattr(args, "watch_interval", None)
-    if interval is not None and not interval > 0:
-        _say("--watch-interval: must be a number of seconds above 0")
+    watch = _watch_settings(args)
+    if watch is None:
         return EXIT_BAD_INPUT
-    watch = WatchSettings(interval or DEFAULT_INTERVAL, bell=getattr(args, "watch_bell", False))
     make_app(
         profile,
         prefill=prefill,
@@ -694,7 +709,11 @@ def run_demo(argv: Sequence[str]) -> int:
         action="store_true",
         help="for an audience: no AccessKeyId or endpoint on screen, larger outcome digits",
     )
+    _add_watch_flags(parser)
     args = parser.parse_args(argv)
+    watch = _watch_settings(args)
+    if watch is None:
+        return EXIT_BAD_INPUT
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
 
@@ -715,6 +734,7 @@ def run_demo(argv: Sequence[str]) -> int:
             demo=True,
             presenter=args.presenter,
             guide=guide,
+            watch=watch,
         ).run()
     return EXIT_OK
 

@@ -119,3 +119,21 @@ def test_plain_demo_has_no_guide_and_no_presenter(recorder: Recorder) -> None:
     assert cli.main(["demo"]) == cli.EXIT_OK
     [(_, kwargs)] = recorder.calls
     assert kwargs["guide"] is None and kwargs["presenter"] is False
+
+
+def test_demo_and_browse_take_the_watch_flags(recorder: Recorder) -> None:
+    """The watch (w) is shown in the demo and reached from the explorer: both take the TUI's
+    --watch-interval and --watch-bell."""
+    assert cli.main(["demo", "--watch-interval", "2", "--watch-bell"]) == cli.EXIT_OK
+    assert cli.main(["browse", "-e", "http://127.0.0.1:9", "--watch-interval", "0.5"]) == 0
+    [(_, demo), (_, browse)] = recorder.calls
+    assert (demo["watch"].interval, demo["watch"].bell) == (2.0, True)
+    assert (browse["watch"].interval, browse["watch"].bell) == (0.5, False)
+
+
+def test_demo_refuses_a_watch_interval_that_is_not_above_zero(
+    recorder: Recorder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["demo", "--watch-interval", "0"]) == cli.EXIT_BAD_INPUT
+    assert "--watch-interval" in capsys.readouterr().err
+    assert recorder.calls == []
