@@ -19,7 +19,8 @@ for a 4xx/5xx. It never raises for anything the network or the server does.
 - **Retries** only where repeating can help (no connection, a broken one, 5xx), with capped
   exponential back-off, each attempt recorded.
 - **Nothing is built until it is used**: no connection pool (and no TLS context) for a dry run,
-  no TLS context at all for an ``http://`` endpoint.
+  no TLS context at all for an ``http://`` endpoint; httpcore (which ``import httpx`` does not
+  load) is imported with :mod:`ossbrowse.oss.deadline` only when a request is sent.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from typing import Any
 import httpx
 
 from .addressing import Endpoint, is_ip_or_localhost, object_url
-from .deadline import DeadlineBackend, attempt_deadline, deadline_passed
 from .errors import decode_service_error
 from .profile import Profile
 from .redact import Redactor
@@ -331,6 +331,8 @@ class RequestPath:
         )
         # httpx builds the httpcore pool; give it the backend that enforces each attempt's
         # overall deadline (httpx.HTTPTransport takes no backend argument).
+        from .deadline import DeadlineBackend
+
         transport._pool._network_backend = DeadlineBackend(transport._pool._network_backend)
         return transport
 
@@ -353,6 +355,8 @@ class RequestPath:
         ``max_body`` bytes of the body are read (a caller that must refuse a longer answer
         asks for one byte more than it accepts and checks the length).
         """
+        from . import deadline  # imports httpcore: only once something is sent
+
         url = self.url(bucket, key, query)
         shown_url = self.redactor.url(url)
         attempts: list[Attempt] = []
@@ -383,7 +387,7 @@ class RequestPath:
             failure: TransportFailure | None = None
             response: httpx.Response | None = None
             body = b""
-            with attempt_deadline(deadline_s or self.deadline_s):
+            with deadline.attempt_deadline(deadline_s or self.deadline_s):
                 try:
                     response = pool.handle_request(request)
                     try:
@@ -449,7 +453,9 @@ class RequestPath:
 
     def _failure(self, exc: BaseException) -> TransportFailure:
         failure = transport_failure(exc, self.redactor)
-        if deadline_passed():
+        from . import deadline  # loaded by send() already
+
+        if deadline.deadline_passed():
             failure = TransportFailure(
                 "read_timeout",
                 f"No complete answer within the {self.deadline_s:g} s deadline of one attempt "

@@ -99,10 +99,21 @@ async def test_a_header_column_is_filled_for_the_rows_on_screen_only() -> None:
             assert headed_keys(counting) == set(shown) | set(more)
             assert len(table.extra_values) < COUNT
 
+            # The mouse wheel moves the view without the cursor: those rows are filled too.
+            table.scroll_to(y=COUNT, animate=False, immediate=True)
+            await filled(pilot, screen)
+            last = on_screen(table)
+            assert last[-1] == f"{PREFIX}obj-{COUNT - 1:02d}"
+            assert set(last) <= set(table.extra_values) and set(last) <= headed_keys(counting)
+
+            table.scroll_to(y=0, animate=False, immediate=True)
+            await pilot.pause()
             await choose(pilot, screen, "x-oss-meta-owner")
             await filled(pilot, screen)
             assert table.columns[-1] == "x-oss-meta-owner"
-            assert table.extra_values == {key: f"team-{int(key[-2:]) % 3}" for key in more}
+            assert table.extra_values == {
+                key: f"team-{int(key[-2:]) % 3}" for key in on_screen(table)
+            }
     finally:
         emu.stop()
 

@@ -90,3 +90,28 @@ def test_every_module_of_the_package_was_tried() -> None:
     result = _probe()
     tried = {name for name, _ in result["others"]} | set(CORE)
     assert names <= tried
+
+
+# A dry run of `ossbrowse head` as a fresh process, reporting what it loaded.
+DRY_RUN = """
+import contextlib, io, json, os, sys
+os.environ.update(OSS_ACCESS_KEY_ID="LTAI5tImportProbeKey00001", OSS_ACCESS_KEY_SECRET="Probe0x")
+from ossbrowse import cli
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    status = cli.main(["head", "--dry-run", "--bucket", "b-1", "--key", "k", "--region",
+                       "cn-hangzhou", "-e", "http://127.0.0.1:9"])
+print(json.dumps({"status": status, "printed": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def test_a_dry_run_loads_nothing_it_does_not_use() -> None:
+    root = Path(ossbrowse.oss.__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", DRY_RUN], capture_output=True, text=True, timeout=120, cwd=root
+    )
+    report = json.loads(done.stdout)
+    assert report["status"] == 0 and report["printed"].startswith("HEAD http://127.0.0.1:9/b-1/k")
+    loaded = set(report["modules"])
+    # Nothing is sent: no connection pool (httpcore), no YAML, no UI, no emulator.
+    for unused in ("httpcore", "yaml", "textual", "ossbrowse.ui", "ossbrowse.emulator"):
+        assert unused not in loaded, unused

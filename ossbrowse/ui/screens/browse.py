@@ -505,6 +505,10 @@ class BrowseScreen(SessionScreen):
         self._preview_soon()
         self._fill_column_soon()
 
+    @on(ObjectList.Scrolled)
+    def _scrolled(self, event: ObjectList.Scrolled) -> None:
+        self._fill_column_soon()
+
     # -- the header column -----------------------------------------------------------------
 
     def _fill_column_soon(self) -> None:

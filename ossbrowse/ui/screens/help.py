@@ -28,7 +28,9 @@ Themes: t switches between light and dark; the palette's "Change theme" offers t
 Badge colours: 200 green, 304 blue, 412 amber, 404 violet, 403 red, other errors crimson, \
 no answer grey.
 Copying uses your terminal (OSC 52). If nothing arrives, o shows the copied text to select.
-History: h lists this session's probes (kept in memory only); Enter sends one again."""
+History: h lists the probes of this profile at this endpoint, newest first (kept across runs \
+in history.jsonl); type to search, Enter sends one again, space marks one and d compares it \
+with the highlighted one."""
 
 
 class HelpScreen(Dialog[None]):

@@ -259,6 +259,9 @@ class ObjectList(ScrollView, can_focus=True):
     class RowSelected(RowMessage):
         """Enter (or a click on the highlighted row) chose the row under the cursor."""
 
+    class Scrolled(Message):
+        """Other rows came on screen (the mouse wheel or the scroll bar moved the view)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns: tuple[str, ...] = ()
@@ -502,6 +505,11 @@ class ObjectList(ScrollView, can_focus=True):
         """Put the cursor on ``row`` (clamped to the rows there are) and scroll to it."""
         self.cursor_row = max(0, min(row, self.row_count - 1))
         self._scroll_to_cursor()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self.post_message(self.Scrolled())
 
     def watch_cursor_row(self, old: int, new: int) -> None:
         # Row r is virtual line r + 1 (the header is line 0).
