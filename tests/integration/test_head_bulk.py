@@ -14,6 +14,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -369,3 +370,15 @@ def test_interrupt_from_a_callback_ends_the_run_cleanly(
     assert 3 <= summary.done == len(seen) < COUNT
     assert cli_head_bulk.worst_status(summary) == cli.EXIT_INTERRUPTED
     assert no_bulk_threads()
+
+
+def test_a_bulk_run_keeps_no_history_a_one_object_head_does(run: Run, tmp_path: Path) -> None:
+    """As the README says: a --prefix run of thousands of HEADs would push every other probe
+    out of the bounded history, so it keeps none; a HEAD of one object is kept."""
+    history = tmp_path / "ossbrowse-data" / "history.jsonl"
+    code, out, _ = run("--bucket", BUCKET, "--prefix", PREFIX)
+    assert code == 0 and len(records(out)) == COUNT
+    assert not history.exists() or history.read_text() == ""
+    assert run("--bucket", BUCKET, "--key", f"{PREFIX}k-00")[0] == 0
+    [entry] = [json.loads(line) for line in history.read_text().splitlines()]
+    assert entry["form"]["key"] == f"{PREFIX}k-00"
