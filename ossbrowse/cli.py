@@ -8,6 +8,7 @@ subcommands that need them, which keeps ``ossbrowse head`` quick to start.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import re
@@ -714,10 +715,20 @@ def run_demo(argv: Sequence[str]) -> int:
     watch = _watch_settings(args)
     if watch is None:
         return EXIT_BAD_INPUT
+    if not 0 <= args.port <= 65535:
+        _say("--port: must be 0 (any free port) to 65535 (nothing was started)")
+        return EXIT_BAD_INPUT
     from .emulator import Emulator
     from .emulator.demo import DEMO_BUCKET, DEMO_KEY
 
-    with Emulator(port=args.port, demo_data=True) as emulator:
+    emulator = Emulator(port=args.port, demo_data=True)
+    try:
+        emulator.start()
+    except OSError as exc:
+        # E.g. the port is in use: one line, not a traceback.
+        _say(f"cannot start the demo's emulator on 127.0.0.1:{args.port}: {_os_reason(exc)}")
+        return EXIT_BAD_INPUT
+    with emulator:
         profile = emulator.profile(name="demo", sign_version=args.sign_version)
         from .ui.app import make_app
 
@@ -737,6 +748,13 @@ def run_demo(argv: Sequence[str]) -> int:
             watch=watch,
         ).run()
     return EXIT_OK
+
+
+def _os_reason(exc: OSError) -> str:
+    """An OSError's reason in words, e.g. ``address already in use``."""
+    if exc.errno == errno.EADDRINUSE:
+        return "address already in use"
+    return (exc.strerror or str(exc)).lower()
 
 
 def run_emulator(argv: Sequence[str]) -> int:

@@ -11,6 +11,7 @@ textual-serve is an optional extra (``pip install 'ossbrowse[serve]'``): nothing
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
 import shlex
 import sys
@@ -96,5 +97,14 @@ def run_serve(argv: Sequence[str]) -> int:
     command = app_command(app_args)
     title = "ossbrowse " + (shlex.join(app_args) if app_args else "demo")
     server = Server(command, host=args.host, port=args.port, title=title)
-    server.serve()
+    try:
+        server.serve()
+    except OSError as exc:
+        # Binding failed (the port is in use, the address is not this machine's): one line.
+        reason = "address already in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+        print(
+            f"ossbrowse serve: error: cannot listen on {args.host}:{args.port}: {reason or exc}",
+            file=err,
+        )
+        return EXIT_BAD_INPUT
     return EXIT_OK

@@ -14,6 +14,7 @@ from tui_helpers import NOW, profile_for, screen_text
 from ossbrowse.emulator import DEMO_BUCKET, Emulator
 from ossbrowse.oss.listing import CommonPrefix, DeleteMarker, ObjectEntry, VersionEntry
 from ossbrowse.ui.app import OssBrowseApp, make_app
+from ossbrowse.ui.literal import LiteralStatic
 from ossbrowse.ui.screens.browse import BrowseScreen
 from ossbrowse.ui.screens.head import HeadScreen
 from ossbrowse.ui.widgets.object_list import OBJECT_COLUMNS, ObjectList
@@ -381,3 +382,23 @@ async def test_opening_another_object_drops_the_conditions_typed_for_the_last_on
         await pilot.press("enter")
         await pilot.pause()
         assert head.form.values()["if_none_match"] == stale
+
+
+async def test_one_loaded_row_is_counted_as_one_row(emulator: Emulator) -> None:
+    """hello.txt has one version: the count says "1 row loaded.", and a filter keeping none of
+    it "0 of the 1 row loaded"."""
+    app = browse_app(emulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        screen.table.move_cursor(row=names(screen).index("hello.txt"))
+        await pilot.press("v")
+        await settled(pilot, screen)
+        assert len(screen.table.entries) == 1
+        status = screen.query_one("#list-status", LiteralStatic)
+        assert str(status.render()) == "1 row loaded."
+        await pilot.press("f")
+        await pilot.press("z", "z")
+        await pilot.pause()
+        assert str(status.render()).startswith("Filter: 0 of the 1 row loaded match")

@@ -48,3 +48,18 @@ async def test_theme_is_fixed_and_toggles(demo_app) -> None:
         assert app.theme == "textual-light"
         await pilot.press("t")
         assert app.theme == "textual-dark"
+
+
+async def test_help_says_the_history_lasts_beyond_the_session(demo_app) -> None:
+    """The history is kept in history.jsonl per profile and endpoint: F1 says so, not that it is
+    this session's only and kept in memory."""
+    app = demo_app()
+    async with app.run_test(size=(100, 90)) as pilot:
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: "Command palette" in screen_text(app))
+        shown = " ".join(screen_text(app).split())
+        assert "in memory only" not in shown
+        assert "this session's probes" not in shown
+        keys = {key: text for key, text in app.screen.keys}
+        assert "kept across runs" in keys["h"]
+        assert "History: h lists the probes of this profile at this endpoint" in shown

@@ -8,6 +8,7 @@ and the demo's emulator is up, loopback-only and answering while the app runs.
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -136,4 +137,27 @@ def test_demo_refuses_a_watch_interval_that_is_not_above_zero(
 ) -> None:
     assert cli.main(["demo", "--watch-interval", "0"]) == cli.EXIT_BAD_INPUT
     assert "--watch-interval" in capsys.readouterr().err
+    assert recorder.calls == []
+
+
+def test_demo_on_a_port_in_use_says_so_without_a_traceback(
+    recorder: Recorder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["demo", "--port", str(port)]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert f"127.0.0.1:{port}" in err and "in use" in err
+    assert "Traceback" not in err
+    assert recorder.calls == []
+
+
+@pytest.mark.parametrize("port", ["-1", "65536"])
+def test_demo_refuses_a_port_out_of_range(
+    recorder: Recorder, capsys: pytest.CaptureFixture[str], port: str
+) -> None:
+    assert cli.main(["demo", "--port", port]) == cli.EXIT_BAD_INPUT
+    assert "--port" in capsys.readouterr().err
     assert recorder.calls == []

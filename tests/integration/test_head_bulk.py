@@ -14,6 +14,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -387,3 +388,15 @@ def test_each_worker_forks_a_client_with_its_own_connections(seeded: Emulator) -
     injected = OssClient(seeded.profile(), transport=httpx.HTTPTransport())
     with injected:
         assert injected.fork() is injected  # nothing of its own to split
+
+
+def test_a_bulk_run_keeps_no_history_a_one_object_head_does(run: Run, tmp_path: Path) -> None:
+    """As the README says: a --prefix run of thousands of HEADs would push every other probe
+    out of the bounded history, so it keeps none; a HEAD of one object is kept."""
+    history = tmp_path / "ossbrowse-data" / "history.jsonl"
+    code, out, _ = run("--bucket", BUCKET, "--prefix", PREFIX)
+    assert code == 0 and len(records(out)) == COUNT
+    assert not history.exists() or history.read_text() == ""
+    assert run("--bucket", BUCKET, "--key", f"{PREFIX}k-00")[0] == 0
+    [entry] = [json.loads(line) for line in history.read_text().splitlines()]
+    assert entry["form"]["key"] == f"{PREFIX}k-00"

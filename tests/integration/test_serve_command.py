@@ -7,6 +7,8 @@ test_serve_browser.py); what is checked is the wiring a user relies on.
 from __future__ import annotations
 
 import shlex
+import socket
+import subprocess
 import sys
 from typing import ClassVar
 
@@ -108,3 +110,23 @@ def test_without_textual_serve_it_says_how_to_install_it(
 def test_is_loopback() -> None:
     assert cli_serve.is_loopback("127.0.0.1") and cli_serve.is_loopback("[::1]")
     assert not cli_serve.is_loopback("example.com") and not cli_serve.is_loopback("10.0.0.1")
+
+
+def test_a_port_in_use_is_said_in_one_line_without_a_traceback() -> None:
+    """The real textual-serve, on a port another process listens on: it never starts."""
+    pytest.importorskip("textual_serve")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "ossbrowse", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == cli.EXIT_BAD_INPUT
+    assert "Traceback" not in done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "in use" in done.stderr

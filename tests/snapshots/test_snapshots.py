@@ -196,3 +196,22 @@ def test_history_compare(snap_compare, snapshot_app, emulator) -> None:
     app = snapshot_app(watch=WatchSettings(schedule=ticks))
     run_before = watch_driver(emulator, ticks, "h", "space", "down", "d")
     assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
+
+
+@SIZES
+def test_stale_result(snap_compare, snapshot_app, size) -> None:
+    """After a 200, the key is changed: the answer is dimmed under the line that says whose."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await driver("f5")(pilot)
+        key = pilot.app.screen.query_one("#key", Input)
+        key.focus()
+        key.value = "reports/q2.csv"
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(), run_before=run_before, terminal_size=size)
+
+
+def test_demo_profile_switcher(snap_compare, snapshot_app) -> None:
+    """F2 in the demo without ~/.ossutilconfig: what the demo profile is, nothing else to pick."""
+    assert snap_compare(snapshot_app(), run_before=driver("f2"), terminal_size=(80, 24))

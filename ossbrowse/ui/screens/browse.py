@@ -461,13 +461,14 @@ class BrowseScreen(SessionScreen):
             self.say("Nothing here.")
             return
         tail = "; more load as you move down" if self.more else ""
+        loaded = f"{rows:,} {'row' if rows == 1 else 'rows'} loaded"
         if table.filter:
             self.say(
-                f"Filter: {table.row_count:,} of the {rows:,} rows loaded match "
+                f"Filter: {table.row_count:,} of the {loaded} match "
                 f"(it filters loaded rows only){tail}."
             )
         else:
-            self.say(f"{rows:,} rows loaded{tail}.")
+            self.say(f"{loaded}{tail}.")
 
     @on(RequestRunner.Failed)
     def _failed(self, event: RequestRunner.Failed) -> None:

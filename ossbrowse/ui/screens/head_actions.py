@@ -217,7 +217,7 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "history",
         "History",
         "Probe history",
-        "List this session's probes; pick one to send it again",
+        "List this profile's probes at this endpoint, kept across runs; pick one to send it again",
         show=False,
     ),
 )

@@ -24,11 +24,14 @@ Enter to send several at once. They are offered only when the last answer has wh
 (no ETag after a 404 or no answer). One-letter keys never act while the focus is on the form \
 (a field or the HEAD button): Esc leaves a field, a send leaves the form, e (or a click) \
 returns to it.
-Themes: t switches between light and dark; the palette's "Change theme" offers the others.
+Themes: t switches between light and dark; the palette's "Change theme" offers the others. \
+The theme picked is kept for the next run (TEXTUAL_THEME overrides it for one run).
 Badge colours: 200 green, 304 blue, 412 amber, 404 violet, 403 red, other errors crimson, \
 no answer grey.
 Copying uses your terminal (OSC 52). If nothing arrives, o shows the copied text to select.
-History: h lists this session's probes (kept in memory only); Enter sends one again."""
+History: h lists the probes of this profile at this endpoint, newest first (kept across runs \
+in history.jsonl); type to search, Enter sends one again, space marks one and d compares it \
+with the highlighted one."""
 
 
 class HelpScreen(Dialog[None]):

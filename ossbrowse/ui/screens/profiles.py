@@ -55,13 +55,13 @@ class ProfileScreen(Dialog[str | None]):
         with Vertical():
             yield LiteralStatic(template("[b]Switch profile[/b]"))
             if self.demo is not None:
-                yield LiteralStatic(
-                    f"{self.demo} Picking another uses that profile of {self.where} "
-                    "against its own endpoint (the emulator keeps running; pick demo to "
-                    "come back).",
-                    id="profiles-demo",
-                    classes="dialog-help",
+                then = (
+                    f" Picking another uses that profile of {self.where} against its own "
+                    "endpoint (the emulator keeps running; pick demo to come back)."
+                    if self.names
+                    else ""
                 )
+                yield LiteralStatic(self.demo + then, id="profiles-demo", classes="dialog-help")
             if self.flags:
                 yield LiteralStatic(
                     f"Set on the command line, kept for any profile: {' '.join(self.flags)}",
@@ -77,9 +77,9 @@ class ProfileScreen(Dialog[str | None]):
                 )
             elif self.demo is not None:
                 yield LiteralStatic(
-                    f"{self.where} does not exist or has no profiles, so there is nothing else "
-                    "to switch to (create it with `ossutil config`, or start ossbrowse with "
-                    "-c/--config-file). Esc closes.",
+                    f"F2 switches to a profile of {self.where}, which does not exist or has "
+                    "no profiles: nothing else to switch to. Create one with `ossutil "
+                    "config`, or start ossbrowse with -c/--config-file. Esc closes.",
                     id="profiles-help",
                     classes="dialog-help",
                 )

@@ -146,9 +146,9 @@ class ResultPane(VerticalScroll):
         if self.shown is not None and stale:
             line.update(
                 Content.assemble(
-                    "⚠ This answer is for ",
+                    "⚠ Answer for ",
                     plain(probe_text(self.shown.result.request), limit=300),
-                    " — form changed. F5 sends the new probe.",
+                    " — form changed; F5 sends the new probe",
                 )
             )
 
