@@ -131,6 +131,9 @@ class OssBrowseApp(App[None]):
         self.notice = notice
         self._kept_theme = load_settings(self.config_dir).get("theme")
         self.theme, theme_problem = self._first_theme()
+        self._start_theme = self.theme
+        self._theme_picked = False
+        """True once the user picked a theme in this run (only then is it kept)."""
         if theme_problem:
             self.notice = f"{self.notice}\n{theme_problem}" if self.notice else theme_problem
         self.session = Session(
@@ -176,6 +179,9 @@ class OssBrowseApp(App[None]):
 
     def _keep_theme(self, theme: Theme) -> None:
         """Keep the theme the user picked (t, or the palette's Change theme) for next time."""
+        if not self._theme_picked and theme.name == self._start_theme:
+            return  # the start theme being applied (e.g. TEXTUAL_THEME's): not a pick
+        self._theme_picked = True
         if theme.name == self._kept_theme:
             return
         self._kept_theme = theme.name
