@@ -155,6 +155,9 @@ async def test_jump_to_a_key_lists_from_it(emulator: Emulator) -> None:
         highlighted = screen.table.highlighted
         assert isinstance(highlighted, ObjectEntry) and highlighted.key == key
         assert names(screen)[0] == key
+        # The breadcrumbs name the key jumped to, not the listing's cut-off marker.
+        crumbs = str(screen.query_one("#crumbs", LiteralStatic).render())
+        assert crumbs.endswith(f"bulk/  from {key}"), crumbs
 
 
 async def test_a_bad_oss_location_in_jump_is_refused_naming_the_field(emulator: Emulator) -> None:

@@ -168,6 +168,8 @@ class Place:
     """Set for the versions of exactly this key."""
     start_after: str = ""
     """Objects listed from after this key (a jump to a key)."""
+    jumped_to: str = ""
+    """The key a jump asked for (listed first): what the breadcrumbs name."""
 
     @property
     def parent(self) -> Place | None:
@@ -194,8 +196,8 @@ class Place:
         ]
         if self.key is not None:
             parts += [Content(self.key.removeprefix(self.prefix)), ("  (versions)", "italic")]
-        elif self.start_after:
-            parts += [("  from after ", "italic"), Content(self.start_after)]
+        elif self.jumped_to:
+            parts += [("  from ", "italic"), Content(self.jumped_to)]
         return Content.assemble(*parts)
 
 
@@ -219,7 +221,7 @@ def jump_place(here: Place, text: str) -> tuple[Place, str]:
         return Place(bucket, key), ""
     folder = key[: key.rfind("/") + 1]
     # The listing starts after the longest string below the key, so the key comes first.
-    return Place(bucket, folder, start_after=key[:-1]), key
+    return Place(bucket, folder, start_after=key[:-1], jumped_to=key), key
 
 
 def header_name(text: str) -> str:
