@@ -5,9 +5,9 @@
 * one **lister** thread walks ListObjectsV2 page by page and puts each key into a bounded
   queue; when the queue is full it waits, so the listing never runs more than one page plus
   the queue ahead of the HEADs (memory stays bounded for any prefix size);
-* ``jobs`` **worker** threads take keys and HEAD them on the client's one request path
-  (synchronous, thread-safe, its connection pool sized for this), each with the same
-  conditions;
+* ``jobs`` **worker** threads take keys and HEAD them, each with the same conditions, each on
+  its own :meth:`~ossbrowse.oss.client.OssClient.fork` of the client (the same profile and
+  settings, a connection pool of its own: threads sharing one pool queue on its lock);
 * the **calling** thread receives the results in completion order through another bounded
   queue and hands them to ``on_result`` (printing, counting), and calls ``on_tick`` now and
   then for a progress display.
@@ -142,9 +142,11 @@ class BulkHead:
             )
             for page in pages:
                 for entry in page.objects:
-                    if not self._put_key(entry.key):
-                        return
+                    # Counted before it is queued, so "listed" is never behind "done".
                     summary.listed += 1  # only this thread writes it
+                    if not self._put_key(entry.key):
+                        summary.listed -= 1
+                        return
                 if self._stop.is_set():
                     return
         except ListingFailed as exc:
@@ -157,7 +159,9 @@ class BulkHead:
     def _work(self) -> None:
         template = self.template
         crash: BaseException | None = None
+        client: OssClient | None = None
         try:
+            client = self.client.fork()
             while not self._stop.is_set():
                 try:
                     key = self._keys.get(timeout=_POLL_S)
@@ -175,10 +179,12 @@ class BulkHead:
                     template.if_modified_since,
                     template.if_unmodified_since,
                 )
-                self._results.put(self.client.head_object(request))
+                self._results.put(client.head_object(request))
         except BaseException as exc:  # a programming error: the caller re-raises it
             crash = exc
         finally:
+            if client is not None and client is not self.client:
+                client.close()
             self._results.put(_Done(crash))
 
     # -- the calling thread -----------------------------------------------------------------------

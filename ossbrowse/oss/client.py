@@ -75,6 +75,14 @@ class OssClient(ListOperations):
         one request path."""
         check_usable(profile)
         self.profile = profile
+        self._settings: dict[str, object] = {
+            "transport": transport,
+            "clock": clock,
+            "sleep": sleep,
+            "timer": timer,
+            "keepalive_s": keepalive_s,
+            "listing_transport": listing_transport,
+        }
         try:
             self.endpoint: Endpoint = parse_endpoint(
                 profile.endpoint or endpoint_for_region(profile.region or "")
@@ -105,6 +113,18 @@ class OssClient(ListOperations):
             raise ConfigError(
                 f"Cannot set up the HTTP client: {self.redactor.text(str(exc))}"
             ) from None
+
+    def fork(self) -> OssClient:
+        """A client of the same profile and settings with a connection pool of its own.
+
+        For each worker thread of a bulk run: threads sharing one connection pool queue on its
+        lock (measured with 16 threads: a pool per thread did 1.3-1.6x the HEADs per second for
+        0.6-0.8x the CPU each). With an injected transport there is no pool of our own to
+        split: the client itself is returned (close a fork only when it is not the client).
+        """
+        if self._settings["transport"] is not None or self._settings["listing_transport"]:
+            return self
+        return OssClient(self.profile, **self._settings)  # type: ignore[arg-type]
 
     @property
     def endpoint_label(self) -> str:

@@ -179,8 +179,8 @@ def test_bad_flags_name_the_flag_and_send_nothing(
 
 def test_keepalive_decides_whether_connections_are_reused(run: Run) -> None:
     code, out, _ = run("--bucket", BUCKET, "--prefix", f"{PREFIX}k-1", "--jobs", "1")
-    # One worker: every HEAD goes over the connection the listing opened.
-    assert code == 0 and [r["reused"] for r in records(out)] == [True] * 10
+    # One worker, with a connection of its own (not the listing's): opened once, then kept.
+    assert code == 0 and [r["reused"] for r in records(out)] == [False] + [True] * 9
     code, out, _ = run(
         "--bucket", BUCKET, "--prefix", f"{PREFIX}k-1", "--jobs", "1", "--keepalive", "0"
     )  # fmt: skip
@@ -370,6 +370,24 @@ def test_interrupt_from_a_callback_ends_the_run_cleanly(
     assert 3 <= summary.done == len(seen) < COUNT
     assert cli_head_bulk.worst_status(summary) == cli.EXIT_INTERRUPTED
     assert no_bulk_threads()
+
+
+def test_each_worker_forks_a_client_with_its_own_connections(seeded: Emulator) -> None:
+    request = HeadRequest(BUCKET, f"{PREFIX}k-01")
+    with OssClient(seeded.profile()) as client:
+        assert client.head_object(request).connection_reused is False
+        assert client.head_object(request).connection_reused is True
+        fork = client.fork()
+        try:
+            assert fork is not client and fork.profile == client.profile
+            first = fork.head_object(request)
+            assert first.status == 200 and first.connection_reused is False  # a pool of its own
+        finally:
+            fork.close()
+        assert client.head_object(request).connection_reused is True  # the client's is intact
+    injected = OssClient(seeded.profile(), transport=httpx.HTTPTransport())
+    with injected:
+        assert injected.fork() is injected  # nothing of its own to split
 
 
 def test_a_bulk_run_keeps_no_history_a_one_object_head_does(run: Run, tmp_path: Path) -> None:
