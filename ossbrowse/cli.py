@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .config import CREDENTIAL_SETTINGS, OTHER_SETTINGS
+from .oss.conditions import REQUEST_FIELDS
 from .secret_input import SecretInputError, command_line_warning, secret_flag, take_secret_flags
 
 if TYPE_CHECKING:
@@ -52,15 +53,8 @@ BULK_EXIT_HELP = """\
   0, 4, 5, 2, 3 (a failed listing counts as 2 or 3); 130 after Ctrl+C, with the summary so far
 """
 
-REQUEST_FLAGS = (
-    "bucket",
-    "key",
-    "version_id",
-    "if_match",
-    "if_none_match",
-    "if_modified_since",
-    "if_unmodified_since",
-)
+REQUEST_FLAGS = REQUEST_FIELDS
+"""The flags of a probe: one for each field of the request."""
 # Every profile setting has a flag of the same name.
 PROFILE_FLAGS = CREDENTIAL_SETTINGS + OTHER_SETTINGS
 

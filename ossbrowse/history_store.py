@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ossbrowse.oss.conditions import build_head_request
+from ossbrowse.oss.conditions import REQUEST_FIELDS, build_head_request
 from ossbrowse.oss.httpdates import format_http_date
 from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadRequest, HeadResult, Outcome, Verdict
@@ -56,15 +56,7 @@ whatever their profile and endpoint (each ``ossbrowse demo`` run has an endpoint
 FILE_NAME = "history.jsonl"
 LOCK_NAME = "history.lock"
 
-FORM_FIELDS = (
-    "bucket",
-    "key",
-    "version_id",
-    "if_match",
-    "if_none_match",
-    "if_modified_since",
-    "if_unmodified_since",
-)
+FORM_FIELDS = REQUEST_FIELDS
 """The form's fields, as ``build_head_request`` names them."""
 
 

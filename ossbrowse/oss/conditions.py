@@ -37,12 +37,25 @@ from ossbrowse.oss.validation import (
 )
 
 __all__ = [
+    "REQUEST_FIELDS",
     "build_head_request",
     "evaluate_preconditions",
     "request_headers",
 ]
 
 _T = TypeVar("_T")
+
+REQUEST_FIELDS = (
+    "bucket",
+    "key",
+    "version_id",
+    "if_match",
+    "if_none_match",
+    "if_modified_since",
+    "if_unmodified_since",
+)
+"""The fields of a probe as :func:`build_head_request` names them (the form, the flags, the
+history all use these names)."""
 
 
 def build_head_request(

@@ -17,6 +17,8 @@ notifies, parses markup or uses a widget that would read a ``str`` as markup.
 - :class:`LiteralStatic`, :class:`LiteralTable`, :class:`LiteralDataTable`, :func:`option`: a
   ``Static``, a Rich table, a data table and an option list entry that show any ``str`` they
   are given as text.
+- :class:`LiteralInput`: a text field whose value (a listed key, a replayed probe) may come from
+  outside: control and bidi characters in it are drawn as visible symbols.
 
 Every value also goes through the one control-character policy (:func:`safe`): control and
 bidi characters are shown escaped, so a value cannot recolour or reorder the terminal either.
@@ -32,11 +34,12 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.expand_tabs import expand_tabs_inline
+from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.widgets.option_list import Option
 
-from ossbrowse.oss.safetext import ELLIPSIS, shorten
+from ossbrowse.oss.safetext import ELLIPSIS, UNSAFE_RE, shorten
 from ossbrowse.ui.formatting import safe
 
 if TYPE_CHECKING:
@@ -156,6 +159,38 @@ def notify(
 def option(prompt: str | Content, id: str | None = None) -> Option:
     """An ``OptionList`` entry whose prompt shows ``prompt`` (a ``str`` literally)."""
     return Option(plain(prompt) if isinstance(prompt, str) else prompt, id=id)
+
+
+# One visible character per control or bidi character, so indices in the value (the cursor, a
+# selection) stay indices in what is drawn: C0 controls as their Control Pictures (ESC as ␛),
+# DEL as ␡, the others (C1 controls, bidi overrides and isolates) as the replacement character.
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+
+
+def visible(text: str) -> str:
+    """``text`` with each control or bidi character replaced by one visible character."""
+    return UNSAFE_RE.sub(lambda m: _PICTURES.get(ord(m.group()), "\ufffd"), text)
+
+
+class LiteralInput(Input):
+    """An ``Input`` that never sends a control or bidi character of its value to the terminal.
+
+    Textual draws an Input's value as it is, so a key holding ``ESC [31m`` would recolour the
+    terminal. The value is kept exactly (it is what is sent); only what is drawn, and the cursor
+    cells measured on it, use :func:`visible`.
+    """
+
+    @property
+    def _value(self) -> Text:
+        if self.password:
+            return super()._value
+        text = Text(visible(self.value), no_wrap=True, overflow="ignore", end="")
+        if self.highlighter is not None:
+            text = self.highlighter(text)
+        return text
+
+    def _position_to_cell(self, position: int) -> int:
+        return cell_len(expand_tabs_inline(visible(self.value[:position]), 4))
 
 
 class LiteralStatic(Static):

@@ -1,14 +1,10 @@
-"""Deriving the next probe from a result: a stale ETag, the form text of a request.
+"""Deriving the next probe from a result: an ETag that will not match.
 
-Pure functions, shared by the quick actions and the history.
+A pure function for the quick actions (the form text of a request lives with the history:
+:func:`ossbrowse.history_store.form_text`).
 """
 
 from __future__ import annotations
-
-from datetime import datetime
-
-from ossbrowse.oss.httpdates import format_http_date
-from ossbrowse.oss.results import HeadRequest
 
 
 def stale_etag(etag: str) -> str:
@@ -18,20 +14,3 @@ def stale_etag(etag: str) -> str:
         if etag[i].isalnum():
             return etag[:i] + ("1" if etag[i] == "0" else "0") + etag[i + 1 :]
     return '"0"' if etag != '"0"' else '"1"'
-
-
-def form_values(request: HeadRequest) -> dict[str, str]:
-    """The form's text for ``request`` (keyed by core name), as the user would type it."""
-
-    def date(value: datetime | None) -> str:
-        return format_http_date(value) if value is not None else ""
-
-    return {
-        "bucket": request.bucket,
-        "key": request.key,
-        "version_id": request.version_id or "",
-        "if_match": request.if_match or "",
-        "if_none_match": request.if_none_match or "",
-        "if_modified_since": date(request.if_modified_since),
-        "if_unmodified_since": date(request.if_unmodified_since),
-    }

@@ -405,3 +405,31 @@ async def test_one_loaded_row_is_counted_as_one_row(emulator: Emulator) -> None:
         await pilot.press("z", "z")
         await pilot.pause()
         assert str(status.render()).startswith("Filter: 0 of the 1 row loaded match")
+
+
+async def test_a_key_with_control_characters_never_reaches_the_terminal_raw(
+    emulator: Emulator,
+) -> None:
+    """A listed key holding ESC [31m, opened from the explorer: the form's Key field shows the
+    ESC as a visible symbol (the field's value is the key, unchanged), so the key cannot
+    recolour the terminal."""
+    key = "odd/ctrl\x1b[31mred.txt"
+    emulator.store.put_object(DEMO_BUCKET, key, b"x")
+    app = browse_app(emulator, prefix="odd/")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        screen.table.move_cursor(row=names(screen).index(key))
+        await pilot.press("enter")
+        await pilot.pause()
+        head = app.screen
+        assert isinstance(head, HeadScreen)
+        field = head.form.field("key").input
+        assert field.value == key
+        shown = "".join(segment.text for segment in field.render_line(0))
+        assert "\x1b" not in shown
+        assert "odd/ctrl␛[31mred.txt" in shown
+        # One cell per character: the cursor after the ESC is drawn after the ␛.
+        field.cursor_position = len("odd/ctrl\x1b")
+        assert field._cursor_offset == len("odd/ctrl␛")

@@ -44,7 +44,7 @@ from ossbrowse.oss.paging import ListingFailed
 from ossbrowse.oss.results import HeadRequest, HeadResult
 from ossbrowse.oss.validation import InputError, check_bucket
 from ossbrowse.ui.actions import Action, bindings
-from ossbrowse.ui.literal import LiteralStatic, notify, plain
+from ossbrowse.ui.literal import LiteralInput, LiteralStatic, notify, plain
 from ossbrowse.ui.runner import RequestRunner, Ticket
 from ossbrowse.ui.screens.base import SessionScreen
 from ossbrowse.ui.session import Session
@@ -323,11 +323,11 @@ class BrowseScreen(SessionScreen):
         yield ProfileBar(id="profile-bar")
         yield LiteralStatic(id="crumbs")
         yield LiteralStatic(id="list-status")
-        yield Input(
+        yield LiteralInput(
             placeholder="key, prefix/ or oss://bucket/prefix — Enter lists there", id="jump"
         )
-        yield Input(placeholder="text in the names of the loaded rows", id="filter")
-        yield Input(
+        yield LiteralInput(placeholder="text in the names of the loaded rows", id="filter")
+        yield LiteralInput(
             placeholder="a response header to show as a column, e.g. Content-Type or "
             "x-oss-meta-owner (empty: none)",
             id="column",

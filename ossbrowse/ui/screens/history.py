@@ -20,7 +20,15 @@ from textual.widgets import Input, OptionList
 
 from ossbrowse.history_store import HistoryEntry
 from ossbrowse.ui.formatting import reason_phrase
-from ossbrowse.ui.literal import LiteralStatic, LiteralTable, notify, option, plain, template
+from ossbrowse.ui.literal import (
+    LiteralInput,
+    LiteralStatic,
+    LiteralTable,
+    notify,
+    option,
+    plain,
+    template,
+)
 from ossbrowse.ui.screens.dialog import Dialog
 
 CONDITION_HEADERS = ("If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")
@@ -125,7 +133,7 @@ class HistoryScreen(Dialog[dict[str, str] | None]):
                     id="history-help",
                     classes="dialog-help",
                 )
-                yield Input(
+                yield LiteralInput(
                     placeholder="search: key, status, ETag, request id…", id="history-search"
                 )
                 yield OptionList(id="history")

@@ -28,7 +28,7 @@ from ossbrowse.ui.fields import (
     is_blank,
     preview_text,
 )
-from ossbrowse.ui.literal import LiteralStatic, plain
+from ossbrowse.ui.literal import LiteralInput, LiteralStatic, plain
 
 
 class FormField(Vertical):
@@ -43,7 +43,7 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         """The label line and the input; date fields add the line with the date sent."""
         yield LiteralStatic(self.spec.label, classes="field-label", id=f"{self.spec.id}-label")
-        yield Input(
+        yield LiteralInput(
             self._initial,
             placeholder=self.spec.placeholder,
             id=self.spec.id,
