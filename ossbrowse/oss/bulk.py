@@ -15,16 +15,22 @@
 A ``KeyboardInterrupt`` in the calling thread (Ctrl+C, or raised by a callback) stops the lister
 and the workers: HEADs already sent are let finish (each has its deadline), their results are
 still delivered, and :meth:`BulkHead.run` returns the summary so far with ``interrupted`` set.
+The summary counts exactly the results ``on_result`` has returned for: a result is counted
+after its callback returns, and a Ctrl+C that comes while a result is being handed over and
+counted is held until both are done (when the run is in the main thread and Python's own
+SIGINT handler is in place), so a row printed is a row counted and the other way round.
 Nothing here prints; the front end decides what to show.
 """
 
 from __future__ import annotations
 
 import queue
+import signal
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import FrameType
 
 from .client import OssClient
 from .listing import MAX_PAGE_SIZE
@@ -84,6 +90,38 @@ class BulkSummary:
         return not self.interrupted and self.listing_failure is None
 
 
+class _HeldInterrupt:
+    """While installed, Ctrl+C raises KeyboardInterrupt at once unless ``holding`` is set; then
+    it is remembered in ``pending`` and raised by whoever clears ``holding``."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending = False
+        self._previous: Callable[..., object] | int | None = None
+        self._installed = False
+
+    def install(self) -> None:
+        # Signal handlers can only be set from the main thread; a handler the program set
+        # itself is left alone (it decides what Ctrl+C does).
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+            self._installed = True
+
+    def restore(self) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous)
+            self._installed = False
+
+    def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
+        if self.holding:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+
 class BulkHead:
     """HEAD every object under ``prefix`` of ``template.bucket`` with ``template``'s conditions.
 
@@ -121,6 +159,7 @@ class BulkHead:
         self._stop = threading.Event()
         self.summary = BulkSummary()
         self._list_crash: BaseException | None = None
+        self._interrupt = _HeldInterrupt()
 
     # -- the threads ------------------------------------------------------------------------------
 
@@ -213,6 +252,7 @@ class BulkHead:
         crash: BaseException | None = None
         summary = self.summary
         next_tick = started + tick_s
+        self._interrupt.install()
         try:
             while running:
                 item = self._next(on_tick is not None, next_tick)
@@ -228,8 +268,7 @@ class BulkHead:
                         crash = crash or item.crash
                         self._stop.set()  # a bug: stop rather than HEAD on without one worker
                     continue
-                summary.counts[item.outcome] += 1
-                on_result(item)
+                self._deliver(item, on_result)
         except KeyboardInterrupt:
             summary.interrupted = True
             self._stop.set()
@@ -242,6 +281,7 @@ class BulkHead:
             raise
         finally:
             self._stop.set()
+            self._interrupt.restore()
         for thread in threads:
             thread.join()
         summary.elapsed_s = self._timer() - started
@@ -261,9 +301,23 @@ class BulkHead:
                 running -= 1
                 crash = crash or item.crash
             elif on_result is not None:
-                self.summary.counts[item.outcome] += 1
-                on_result(item)
+                self._deliver(item, on_result)
         return crash
+
+    def _deliver(self, item: HeadResult, on_result: Callable[[HeadResult], None]) -> None:
+        """Hand ``item`` to ``on_result`` and count it once that returned, as one step: a
+        Ctrl+C in between is held until both are done, then raised."""
+        interrupt = self._interrupt
+        interrupt.holding = True
+        try:
+            on_result(item)
+            self.summary.counts[item.outcome] += 1
+        finally:
+            interrupt.holding = False
+            # When on_result raised, its exception ends the run anyway: drop a held Ctrl+C.
+            pending, interrupt.pending = interrupt.pending, False
+        if pending:
+            raise KeyboardInterrupt
 
     def _next(self, ticking: bool, next_tick: float) -> HeadResult | _Done | None:
         """The next result, or None when it is time for a tick first."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 import socket
 import sys
 import threading
@@ -242,7 +243,8 @@ def test_ctrl_c_stops_with_the_summary_so_far_and_exit_130(
     assert 4 <= len(printed) < COUNT  # what finished after the interrupt is still printed
     assert "interrupted" in err
     done = int(summary_line(err).split(" of ", 1)[0])
-    assert done == len(printed) + 1  # the result being printed when Ctrl+C came is counted
+    # The row whose printing Ctrl+C broke was not printed, so it is not counted either.
+    assert done == len(printed)
     assert no_bulk_threads()
 
 
@@ -359,17 +361,57 @@ def test_interrupt_from_a_callback_ends_the_run_cleanly(
 ) -> None:
     engine, _ = watched(jobs=2, page_size=5)
     seen: list[str] = []
+    raised: list[str] = []
 
     def on_result(result: HeadResult) -> None:
+        if len(seen) == 3 and not raised:
+            raised.append(result.request.key)
+            raise KeyboardInterrupt  # before this result was taken: it is not counted
         seen.append(result.request.key)
-        if len(seen) == 3:
-            raise KeyboardInterrupt
 
     summary = engine.run(on_result)
     assert summary.interrupted and not summary.complete
-    assert 3 <= summary.done == len(seen) < COUNT
+    assert 3 <= summary.done == len(seen) < COUNT and raised[0] not in seen
     assert cli_head_bulk.worst_status(summary) == cli.EXIT_INTERRUPTED
     assert no_bulk_threads()
+
+
+def test_ctrl_c_right_after_a_row_is_written_still_counts_that_row(
+    watched: Callable[..., tuple[BulkHead, Watching]],
+) -> None:
+    # A real SIGINT delivered after the row was written, before on_result returns: the row is
+    # out, so the summary must count it (before, the count came first and a Ctrl+C between
+    # the count and the row left them one apart).
+    engine, _ = watched(jobs=2, page_size=5)
+    rows: list[str] = []
+
+    def on_result(result: HeadResult) -> None:
+        rows.append(result.request.key)
+        if len(rows) == 3:
+            signal.raise_signal(signal.SIGINT)  # Ctrl+C, as the terminal sends it
+
+    previous = signal.getsignal(signal.SIGINT)
+    summary = engine.run(on_result)
+    assert signal.getsignal(signal.SIGINT) is previous  # the run put Python's handler back
+    assert summary.interrupted
+    assert 3 <= summary.done == len(rows) < COUNT
+    assert no_bulk_threads()
+
+
+def test_ctrl_c_printing_a_row_leaves_the_summary_equal_to_the_rows_printed(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command as a user runs it: every row on stdout is in the summary's totals and no more.
+    stdout = InterruptingStdout(after=12)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    code, _, err = run("--bucket", BUCKET, "--prefix", PREFIX, "--jobs", "4")
+    assert code == cli.EXIT_INTERRUPTED
+    printed = records(stdout.getvalue())
+    line = summary_line(err)
+    assert {record["status"] for record in printed} == {200}
+    # "N of M listed objects ... HEADed in ...: N 200, 0 304, ..." : N is the rows printed.
+    assert line.startswith(f"{len(printed)} of ")
+    assert f": {len(printed)} 200, 0 304, 0 412, 0 404, 0 failed" in line
 
 
 def test_each_worker_forks_a_client_with_its_own_connections(seeded: Emulator) -> None:
