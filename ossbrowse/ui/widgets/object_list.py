@@ -67,10 +67,11 @@ OBJECT_COLUMNS = ("Name", "Size", "Last-Modified", "Class", "ETag")
 BUCKET_COLUMNS = ("Bucket", "Region", "Created", "Class")
 VERSION_COLUMNS = ("Version id", "Last-Modified", "Size", "ETag", "Current")
 
-MIN_FIRST_COLUMN = 16
-"""The first column (names) is cut in the middle to fit the screen, but never below this."""
 MIN_LAST_COLUMN = 12
-"""Then the last one (the ETag or Current), never below this."""
+"""The last column (the ETag or Current) is cut in the middle to fit the screen, never below
+this."""
+MIN_FIRST_COLUMN = 16
+"""Then the first one (names), never below this."""
 GAP = 2
 """Cells between two columns (and one before the first)."""
 
@@ -442,12 +443,13 @@ class ObjectList(ScrollView, can_focus=True):
     # -- geometry ------------------------------------------------------------------------------
 
     def _column_widths(self) -> list[int]:
-        """Each column's width on screen: the first one, then the last, give way to fit."""
+        """Each column's width on screen: the last one, then the first, give way to fit."""
         widths = list(self._widths)
         if not widths:
             return widths
         over = _total(widths) - self.scrollable_content_region.width
-        for index, least in ((0, MIN_FIRST_COLUMN), (len(widths) - 1, MIN_LAST_COLUMN)):
+        # The last column (an ETag, "current") gives way first: the names are what a user reads.
+        for index, least in ((len(widths) - 1, MIN_LAST_COLUMN), (0, MIN_FIRST_COLUMN)):
             if over <= 0:
                 break
             give = max(0, min(over, widths[index] - least))
