@@ -6,6 +6,8 @@ plain text (never as markup) with control characters escaped and very long value
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.coordinate import Coordinate
 
@@ -24,6 +26,61 @@ class HeadersTable(LiteralDataTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_header=True)
         self._rows: dict[str, tuple[str, str]] = {}
+        self._drawn_cells: dict[tuple[object, ...], list[list[Segment]]] = {}
+
+    # Textual 8.2.8's DataTable keys its cache of drawn cells by a count it bumps on every change,
+    # so each new result re-drew every visible cell (about 0.5 ms each through Rich: most of the
+    # time from a send's answer to its frame), although two HEADs of one object differ only in
+    # Date and the request id. Here a cell is also cached by what it shows and where, so only
+    # the cells that changed are drawn again. (DataTable is pinned; _render_cell is its hook.)
+    _MAX_DRAWN_CELLS = 4096
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        row_key = self._row_locations.get_key(row_index)  # None for the header row
+        column_key = self._column_locations.get_key(column_index)  # None for row labels
+        value = (
+            None if row_key is None or column_key is None else self.get_cell(row_key, column_key)
+        )
+        if row_key is None or not isinstance(value, Text):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (
+            row_index,
+            column_index,
+            value.plain,
+            value.style,
+            tuple(value.spans),
+            value.justify,
+            value.overflow,
+            value.no_wrap,
+            self.rows[row_key].height,
+            base_style,
+            width,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self.show_cursor,
+            self._pseudo_class_state,
+        )
+        lines = self._drawn_cells.get(key)
+        if lines is None:
+            if len(self._drawn_cells) >= self._MAX_DRAWN_CELLS:
+                self._drawn_cells.clear()
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._drawn_cells[key] = lines
+        return lines
+
+    def notify_style_update(self) -> None:
+        """Styles changed (a theme, a pseudo-class): cells drawn before are stale."""
+        self._drawn_cells.clear()
+        super().notify_style_update()
 
     def on_mount(self) -> None:
         """Three columns: the group (on its first row only), the header's name, its value."""
