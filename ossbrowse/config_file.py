@@ -9,7 +9,6 @@ parse errors name only the line.
 
 from __future__ import annotations
 
-import configparser
 import errno
 import os
 import stat
@@ -141,6 +140,8 @@ def _file_kind(mode: int) -> str:
 def read_config(path: str) -> ConfigFile:
     """Parse an ossutil config file. Raises OSError; parse errors become ConfigError."""
     text = _read_text(path)
+    import configparser  # only when a file is read: a start-up without one skips it
+
     parser = configparser.ConfigParser(
         interpolation=None,
         strict=False,

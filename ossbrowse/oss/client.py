@@ -25,8 +25,6 @@ from .addressing import (
     region_mismatch,
 )
 from .conditions import request_headers
-from .errors import error_headline
-from .explain import explain
 from .httpdates import parse_http_date
 from .list_ops import ListOperations
 from .listing import MAX_LISTING_BYTES
@@ -169,6 +167,8 @@ class OssClient(ListOperations):
         return warnings
 
     def _no_answer(self, request: HeadRequest, exchange: Exchange) -> HeadResult:
+        from .explain import explain  # only once an answer is read: a dry run never loads it
+
         assert exchange.failure is not None
         checks, _ = explain(request, None, None, None)
         return HeadResult(
@@ -186,6 +186,11 @@ class OssClient(ListOperations):
         )
 
     def _result(self, request: HeadRequest, exchange: Exchange) -> HeadResult:
+        # Reading answers (the error document parser loads XML) is not needed to sign a request:
+        # imported here, so `head --dry-run` starts without them.
+        from .errors import error_headline
+        from .explain import explain
+
         status = exchange.status
         assert status is not None
         response_headers = exchange.headers

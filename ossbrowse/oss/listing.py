@@ -23,13 +23,13 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import unquote_plus
-from xml.etree.ElementTree import Element
-
-from defusedxml import ElementTree as SafeElementTree
 
 from .safetext import shorten
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 MAX_LISTING_BYTES = 16 * 1024 * 1024
 """Largest listing document read. A full page of 1,000 versions of 1,023-byte keys, every
@@ -200,6 +200,10 @@ def _root(body: bytes, expected: str) -> Element:
         raise ListingError(
             f"the listing is {len(body):,} bytes; at most {MAX_LISTING_BYTES:,} are read"
         )
+    # The XML parser loads with the first listing read, not with the client (a signed request
+    # alone, e.g. `head --dry-run`, never parses XML).
+    from defusedxml import ElementTree as SafeElementTree
+
     try:
         root = SafeElementTree.fromstring(
             body, forbid_dtd=True, forbid_entities=True, forbid_external=True

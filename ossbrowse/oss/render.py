@@ -14,7 +14,6 @@ from http import HTTPStatus
 from typing import Any
 
 from ossbrowse.oss.httpdates import format_http_date
-from ossbrowse.oss.meaning import etag_kind, explain_headers, is_persistent_header
 from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadRequest, HeadResult, PreparedHead, ServiceError
 from ossbrowse.oss.safetext import escape_unsafe, escape_unsafe_json
@@ -41,6 +40,9 @@ _SERVICE_HEADERS = frozenset(
 
 def header_group(name: str) -> str:
     """The group of one response header: one of :data:`HEADER_GROUPS`."""
+    # Header meanings load with the first result rendered, not with a dry run.
+    from ossbrowse.oss.meaning import is_persistent_header
+
     lower = name.lower()
     if lower.startswith("x-oss-meta-") or is_persistent_header(lower):
         # Headers kept with x-oss-persistent-headers come back under their own names.
@@ -120,6 +122,8 @@ def result_to_dict(
     ``explained`` says what each OSS header means for the object at ``now`` (default: the
     current time), e.g. how long a restored Archive copy stays readable.
     """
+    from ossbrowse.oss.meaning import etag_kind, explain_headers  # not needed by a dry run
+
     # Response headers carry no credential of ours, but a secret echoed back (or a header the
     # redactor knows is secret) must still not be shown.
     header_pairs = [(name, redactor.header(name, value)) for name, value in result.headers]

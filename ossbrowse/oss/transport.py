@@ -38,12 +38,10 @@ from typing import Any
 import httpx
 
 from .addressing import Endpoint, is_ip_or_localhost, object_url
-from .errors import decode_service_error
 from .profile import Profile
 from .redact import Redactor
 from .results import Attempt, ServiceError, TransportFailure
 from .signing import Credentials, OssV1Auth, OssV4Auth, V4KeyCache, utc_now
-from .transport_errors import transport_failure
 
 __all__ = [
     "BACKOFF_BASE_S",
@@ -427,6 +425,10 @@ class RequestPath:
                 continue
             error = None
             if status >= 400:
+                # Decoding error documents loads the XML parser: not before one is read, so
+                # signing alone (`head --dry-run`) starts without it.
+                from .errors import decode_service_error
+
                 error = decode_service_error(
                     status,
                     response.headers,
@@ -452,8 +454,10 @@ class RequestPath:
         raise AssertionError("unreachable: the loop always returns")  # pragma: no cover
 
     def _failure(self, exc: BaseException) -> TransportFailure:
-        failure = transport_failure(exc, self.redactor)
         from . import deadline  # loaded by send() already
+        from .transport_errors import transport_failure  # only when something failed
+
+        failure = transport_failure(exc, self.redactor)
 
         if deadline.deadline_passed():
             failure = TransportFailure(

@@ -11,6 +11,7 @@ offers the demo, and nothing is sent.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -129,6 +130,8 @@ class OssBrowseApp(App[None]):
         self.config_dir = config_dir or settings_dir()
         """Where the user's choices (the theme) are kept between runs."""
         self.notice = notice
+        self._ending = False
+        """True once the app is unmounting (the heap must not be frozen after that)."""
         self._kept_theme = load_settings(self.config_dir).get("theme")
         self.theme, theme_problem = self._first_theme()
         self._start_theme = self.theme
@@ -209,6 +212,7 @@ class OssBrowseApp(App[None]):
         """Show the start-up notice, if any (the default mode's screen is already up); from now
         on a theme the user picks is kept for the next run."""
         self.theme_changed_signal.subscribe(self, self._keep_theme)
+        self.call_after_refresh(self._freeze_startup_heap)
         if self.notice:
             notify(self, self.notice, title="Configuration", severity="warning", timeout=12)
         self.show_history_warning()
@@ -237,8 +241,23 @@ class OssBrowseApp(App[None]):
         self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
         self._close_messages_no_wait()
 
+    def _freeze_startup_heap(self) -> None:
+        """Move what start-up built into the cycle collector's permanent generation.
+
+        Modules, classes, Textual's widgets and stylesheet live as long as the app: scanning
+        them again in every full collection only paused the UI (60-80 ms a pause, every second
+        or so, while a big listing loaded; 11-21 ms with them frozen). Freezing is instant; a
+        collection first would itself pause the first frame's screen, and the little garbage
+        start-up leaves is given back, with the rest, when the app unfreezes at its end.
+        """
+        if self._ending:
+            return  # ended before its first frame: nothing to keep frozen
+        gc.freeze()
+
     async def on_unmount(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool; give what start-up built back to the collector."""
+        self._ending = True
+        gc.unfreeze()
         await self.session.close()
 
     # -- actions -------------------------------------------------------------------------

@@ -506,3 +506,21 @@ async def test_a_key_with_control_characters_never_reaches_the_terminal_raw(
         # One cell per character: the cursor after the ESC is drawn after the ␛.
         field.cursor_position = len("odd/ctrl\x1b")
         assert field._cursor_offset == len("odd/ctrl␛")
+
+
+async def test_at_80_columns_the_etag_gives_way_before_the_name() -> None:
+    class ListApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ObjectList()
+
+    name = "annual-report-2026-final.pdf"
+    etag = '"5EB63BBBE01EEED093CB22BB8F5ACDC3"'
+    app = ListApp()
+    async with app.run_test(size=(80, 8)) as pilot:
+        table = app.query_one(ObjectList)
+        table.start(OBJECT_COLUMNS)
+        table.add_entries([ObjectEntry(name, 12, None, etag, "Standard")])
+        await pilot.pause()
+        shown = screen_text(app)
+        assert name in shown  # the name, whole
+        assert etag not in shown and '8F5ACDC3"' in shown  # the ETag, cut in the middle

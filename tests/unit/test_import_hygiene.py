@@ -4,6 +4,7 @@ emulator (scripts stay light, and the core can be reused and tested on its own).
 from __future__ import annotations
 
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -104,14 +105,35 @@ print(json.dumps({"status": status, "printed": out.getvalue(), "modules": sorted
 """
 
 
-def test_a_dry_run_loads_nothing_it_does_not_use() -> None:
+def test_a_dry_run_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
     root = Path(ossbrowse.oss.__file__).resolve().parents[2]
+    # A home without ~/.ossutilconfig and no OSSUTIL_CONFIG_FILE: no config file to read.
+    env = {k: v for k, v in os.environ.items() if k != "OSSUTIL_CONFIG_FILE"}
+    env["HOME"] = str(tmp_path)
     done = subprocess.run(
-        [sys.executable, "-c", DRY_RUN], capture_output=True, text=True, timeout=120, cwd=root
+        [sys.executable, "-c", DRY_RUN],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=root,
+        env=env,
     )
     report = json.loads(done.stdout)
     assert report["status"] == 0 and report["printed"].startswith("HEAD http://127.0.0.1:9/b-1/k")
     loaded = set(report["modules"])
     # Nothing is sent: no connection pool (httpcore), no YAML, no UI, no emulator.
     for unused in ("httpcore", "yaml", "textual", "ossbrowse.ui", "ossbrowse.emulator"):
+        assert unused not in loaded, unused
+    # Nothing is read either: no XML parser (error documents, listings), no reading of answers
+    # or failures, no header meanings, and no config file parser when no file is read.
+    for unused in (
+        "defusedxml",
+        "xml.etree.ElementTree",
+        "ossbrowse.oss.errors",
+        "ossbrowse.oss.error_document",
+        "ossbrowse.oss.explain",
+        "ossbrowse.oss.transport_errors",
+        "ossbrowse.oss.meaning",
+        "configparser",
+    ):
         assert unused not in loaded, unused

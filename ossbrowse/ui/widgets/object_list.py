@@ -30,7 +30,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -67,10 +67,11 @@ OBJECT_COLUMNS = ("Name", "Size", "Last-Modified", "Class", "ETag")
 BUCKET_COLUMNS = ("Bucket", "Region", "Created", "Class")
 VERSION_COLUMNS = ("Version id", "Last-Modified", "Size", "ETag", "Current")
 
-MIN_FIRST_COLUMN = 16
-"""The first column (names) is cut in the middle to fit the screen, but never below this."""
 MIN_LAST_COLUMN = 12
-"""Then the last one (the ETag or Current), never below this."""
+"""The last column (the ETag or Current) is cut in the middle to fit the screen, never below
+this."""
+MIN_FIRST_COLUMN = 16
+"""Then the first one (names), never below this."""
 GAP = 2
 """Cells between two columns (and one before the first)."""
 
@@ -182,6 +183,16 @@ _CELL_STYLES = {
 }
 
 
+class _Frame(NamedTuple):
+    """What every line of one frame shares: the styles and the column widths."""
+
+    base: Style
+    header: Style
+    even: Style
+    cursor: Style
+    widths: list[int]
+
+
 class RowMessage(Message):
     """Something happened to the row under an object list's cursor."""
 
@@ -277,6 +288,8 @@ class ObjectList(ScrollView, can_focus=True):
         """The other rows."""
         self._widths: list[int] = []
         """The widest cell of each column so far (the header included)."""
+        self._frame: _Frame | None = None
+        """While drawing, what the lines share (:meth:`render_lines`)."""
         self.extra_column: str | None = None
         """The response header shown as the last column of an object listing, if any."""
         self.extra_values: dict[str, str] = {}
@@ -430,12 +443,13 @@ class ObjectList(ScrollView, can_focus=True):
     # -- geometry ------------------------------------------------------------------------------
 
     def _column_widths(self) -> list[int]:
-        """Each column's width on screen: the first one, then the last, give way to fit."""
+        """Each column's width on screen: the last one, then the first, give way to fit."""
         widths = list(self._widths)
         if not widths:
             return widths
         over = _total(widths) - self.scrollable_content_region.width
-        for index, least in ((0, MIN_FIRST_COLUMN), (len(widths) - 1, MIN_LAST_COLUMN)):
+        # The last column (an ETag, "current") gives way first: the names are what a user reads.
+        for index, least in ((len(widths) - 1, MIN_LAST_COLUMN), (0, MIN_FIRST_COLUMN)):
             if over <= 0:
                 break
             give = max(0, min(over, widths[index] - least))
@@ -474,14 +488,32 @@ class ObjectList(ScrollView, can_focus=True):
             segments.append(Segment(text, style + _CELL_STYLES[cell.style]))
         return segments
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in ``crop``; the styles and widths they share are worked out once."""
+        base = self.rich_style
+        self._frame = _Frame(
+            base=base,
+            header=base + self.get_component_rich_style("object-list--header"),
+            even=self.get_component_rich_style("object-list--even-row"),
+            cursor=self.get_component_rich_style("object-list--cursor"),
+            widths=self._column_widths(),
+        )
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the widget: the header, then the rows scrolled to."""
+        frame = self._frame
+        if frame is None:  # called on its own, not while drawing
+            return self.render_lines(Region(0, y, self.size.width, 1))[0]
         width = self.scrollable_content_region.width
-        widths = self._column_widths()
-        base = self.rich_style
+        widths = frame.widths
+        base = frame.base
         scroll_x, scroll_y = self.scroll_offset
         if y == 0:
-            style = base + self.get_component_rich_style("object-list--header")
+            style = frame.header
             cells = [Cell(name) for name in self.columns]
         else:
             row = scroll_y + y - 1
@@ -490,9 +522,9 @@ class ObjectList(ScrollView, can_focus=True):
                 return Strip.blank(width, base)
             style = base
             if row % 2:
-                style += self.get_component_rich_style("object-list--even-row")
+                style += frame.even
             if row == self.cursor_row:
-                style += self.get_component_rich_style("object-list--cursor")
+                style += frame.cursor
             cells = list(entry_cells(entry, self.prefix))
             if self.has_extra_column:
                 cells.append(self._extra_cell(entry))
