@@ -249,10 +249,12 @@ async def test_preview_says_a_frozen_archive_object_cannot_be_read(emulator: Emu
         # At 24 rows the Archive class itself did not fit beside the restore; at 40 it does.
         assert "x-oss-storage-class" not in preview
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
-        await pilot.pause()
+        for _ in range(200):  # the preview is redrawn after the new layout
+            preview = str(screen.query_one("#preview").render())
+            if "x-oss-storage-class" in preview:
+                break
+            await pilot.pause(0.05)
         assert screen.query_one("#preview").size.height >= 12
-        preview = str(screen.query_one("#preview").render())
         assert "x-oss-restore: Restored" in preview
         assert "x-oss-storage-class: Archive: billed for at least 60 days" in preview
         assert "Last-Modified: " in preview
