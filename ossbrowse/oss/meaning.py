@@ -38,6 +38,13 @@ class HeaderMeaning:
     """One plain sentence."""
     facts: tuple[tuple[str, Fact], ...] = ()
     """Structured fields behind the sentence, e.g. ``("expiry_date", "2026-03-21T09:26:53Z")``."""
+    brief: str = ""
+    """A shorter sentence for a glance (the explorer's preview), when the meaning is long."""
+
+    @property
+    def short(self) -> str:
+        """The brief sentence when there is one, else the meaning."""
+        return self.brief or self.meaning
 
     def to_dict(self) -> dict[str, object]:
         """The JSON/YAML form: header, value, meaning, and the facts as their own keys."""
@@ -215,13 +222,13 @@ def _storage_and_restore(
             storage.lower(), f"Storage class {storage!r}, which ossbrowse does not know."
         )
         facts: list[tuple[str, Fact]] = [("storage_class", storage)]
+        brief = ""
         if cold and restore is None:
-            text += (
-                " It is frozen now: a GET fails with 403 InvalidObjectState until it is restored "
-                "(RestoreObject)."
-            )
+            frozen = "a GET fails with 403 InvalidObjectState until it is restored (RestoreObject)."
+            text += f" It is frozen now: {frozen}"
+            brief = f"{text.split(':', 1)[0]}, frozen: {frozen}"
             facts.append(("state", "frozen"))
-        out.append(HeaderMeaning(names["x-oss-storage-class"], storage, text, tuple(facts)))
+        out.append(HeaderMeaning(names["x-oss-storage-class"], storage, text, tuple(facts), brief))
     if restore is not None:
         out.append(_restore(names["x-oss-restore"], restore, now))
     return out
@@ -540,3 +547,46 @@ def _one(
     if lower in _SIMPLE:
         return HeaderMeaning(name, value, _SIMPLE[lower], ())
     return None
+
+
+# -- what matters most at a glance ------------------------------------------------------------
+
+
+def _weight(meaning: HeaderMeaning) -> int | None:
+    """How much a user glancing at the object needs ``meaning`` (0: most); None: not at all.
+
+    First what makes a GET fail or the object go away, then what changes how the object is
+    read or compared (object type, SSE-KMS), then the rest of OSS's own state. The ETag,
+    Content-MD5, version id and user metadata are left out: the headers themselves say it.
+    """
+    lower = meaning.header.lower()
+    facts = dict(meaning.facts)
+    state = facts.get("state")
+    value = meaning.value.lower()
+    if state in ("frozen", "expired") or lower == "x-oss-delete-marker":
+        return 0
+    if state in ("restoring", "restored"):
+        return 1
+    if lower == "x-oss-expiration" or (lower == "x-oss-object-worm-legal-hold" and facts["on"]):
+        return 2
+    if lower == "x-oss-object-type" and value in ("appendable", "symlink"):
+        return 3
+    if lower == "x-oss-server-side-encryption":
+        return 3 if facts.get("mode") == "SSE-KMS" else 5
+    if lower == "x-oss-object-type" and value != "normal":
+        return 4
+    if lower == "x-oss-storage-class" and value != "standard":
+        return 4
+    if lower in ("x-oss-object-worm-mode", "x-oss-object-worm-retain-until-date"):
+        return 4
+    if lower in ("x-oss-request-charged", "x-oss-sealed-time", "x-oss-transition-time"):
+        return 5
+    return None
+
+
+def most_important(meanings: Iterable[HeaderMeaning]) -> list[HeaderMeaning]:
+    """The meanings worth a glance, the most important first (equals keep their order)."""
+    weighed = [
+        (weight, meaning) for meaning in meanings if (weight := _weight(meaning)) is not None
+    ]
+    return [meaning for _, meaning in sorted(weighed, key=lambda pair: pair[0])]

@@ -213,6 +213,81 @@ async def test_preview_follows_the_cursor_never_stale(emulator: Emulator) -> Non
         assert target.key in str(screen.query_one("#preview").render())
 
 
+async def rest_on(pilot: object, screen: BrowseScreen, key: str) -> str:
+    """Put the cursor on ``key``, wait for its preview; the preview's text as shown."""
+    app = screen.app
+    screen.table.move_cursor(row=names(screen).index(key))
+    await pilot.pause()  # type: ignore[attr-defined]
+    while screen.previewed is None or screen.previewed.request.key != key:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    return screen_text(app)
+
+
+async def test_preview_says_a_frozen_archive_object_cannot_be_read(emulator: Emulator) -> None:
+    app = browse_app(emulator, prefix="archive/")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        shown = await rest_on(pilot, screen, "archive/2022-logs.tar.gz")
+        assert screen.query_one("#preview").size.height == 7
+        preview = str(screen.query_one("#preview").render())
+        assert "x-oss-storage-class: Archive, frozen: a GET fails with 403" in preview
+        assert "until it is restored" in preview
+        # Seen on the terminal at 80x24, with the Content-Type below it.
+        flat = " ".join(shown.split())
+        assert "Archive, frozen: a GET fails with 403 InvalidObjectState" in flat
+        assert "Content-Type: application/gzip" in shown
+
+        # The restored copy: readable until a date counted on the session clock (NOW + 7 days).
+        await rest_on(pilot, screen, "archive/2024-logs.tar.gz")
+        preview = str(screen.query_one("#preview").render())
+        assert "x-oss-restore: Restored: the data can be read until" in preview
+        assert "in 7 days" in preview and "frozen:" not in preview
+        # At 24 rows the Archive class itself did not fit beside the restore; at 40 it does.
+        assert "x-oss-storage-class" not in preview
+        await pilot.resize_terminal(120, 40)
+        for _ in range(200):  # the preview is redrawn after the new layout
+            preview = str(screen.query_one("#preview").render())
+            if "x-oss-storage-class" in preview:
+                break
+            await pilot.pause(0.05)
+        assert screen.query_one("#preview").size.height >= 12
+        assert "x-oss-restore: Restored" in preview
+        assert "x-oss-storage-class: Archive: billed for at least 60 days" in preview
+        assert "Last-Modified: " in preview
+
+
+async def test_preview_explains_object_type_and_encryption(emulator: Emulator) -> None:
+    app = browse_app(emulator, prefix="")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        for folder, key, sentence in (
+            ("logs/", "logs/app.log", "x-oss-object-type: Appendable: written with AppendObject"),
+            ("media/", "media/latest.mp4", "x-oss-object-type: Symlink: a link to another"),
+            ("docs/", "docs/payroll-2026.csv", "x-oss-server-side-encryption: SSE-KMS:"),
+        ):
+            await pilot.press("slash")
+            screen.query_one("#jump", Input).value = folder
+            await pilot.press("enter")
+            await settled(pilot, screen)
+            await rest_on(pilot, screen, key)
+            preview = str(screen.query_one("#preview").render())
+            assert sentence in preview, key
+            assert "Content-Length: " in preview  # the plain headers stay below
+        # Plain objects have nothing to explain: the preview is the headers as before.
+        await pilot.press("slash")
+        screen.query_one("#jump", Input).value = "drafts/"
+        await pilot.press("enter")
+        await settled(pilot, screen)
+        await rest_on(pilot, screen, "drafts/toto")
+        preview = str(screen.query_one("#preview").render())
+        assert "x-oss-" not in preview.split("Content-Type", 1)[0]
+
+
 async def test_a_delete_marker_version_answers_405(emulator: Emulator) -> None:
     app = browse_app(emulator, prefix="drafts/")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -116,6 +116,20 @@ def test_explorer_drafts_with_preview(snap_compare, snapshot_app, size) -> None:
     assert snap_compare(app, run_before=explorer_driver(), terminal_size=size)
 
 
+@SIZES
+def test_explorer_frozen_archive_preview(snap_compare, snapshot_app, size) -> None:
+    # The second row is the frozen Archive object: the preview says a GET fails until restored.
+    app = snapshot_app(prefill={"bucket": "demo-bucket", "prefix": "archive/"}, mode="browse")
+    settle = explorer_driver()
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)  # the listing is in: the cursor can move
+        await pilot.press("down")
+        await settle(pilot)  # and the preview of the second row is shown
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
 EXPLAINED = {
     "archive-frozen": "archive/2022-logs.tar.gz",
     "archive-restoring": "archive/2023-logs.tar.gz",

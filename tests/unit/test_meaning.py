@@ -15,6 +15,7 @@ from ossbrowse.oss.meaning import (
     etag_kind,
     explain_headers,
     is_persistent_header,
+    most_important,
     relative,
 )
 
@@ -272,3 +273,69 @@ def test_relative_units() -> None:
 def test_any_value_gives_sentences_never_an_exception(headers: list[tuple[str, str]]) -> None:
     for meaning in explain_headers(headers, now=NOW):
         assert meaning.meaning.strip()
+
+
+# -- what matters most at a glance (the explorer's preview) ------------------------------------
+
+
+def headers_of(*headers: tuple[str, str]) -> list[str]:
+    return [m.header for m in most_important(explain_headers(headers, now=NOW))]
+
+
+@pytest.mark.parametrize(
+    ("storage", "label"),
+    [("Archive", "Archive"), ("ColdArchive", "Cold Archive"), ("DeepColdArchive", "Deep Cold")],
+)
+def test_a_frozen_object_has_a_brief_saying_a_get_fails(storage: str, label: str) -> None:
+    m = meanings(("x-oss-storage-class", storage))["x-oss-storage-class"]
+    assert m.short.startswith(f"{label}") and ", frozen: a GET fails with 403" in m.short
+    assert len(m.short) < len(m.meaning)
+    assert "brief" not in m.to_dict()  # the JSON form keeps its fields
+
+
+def test_a_meaning_without_a_brief_is_its_own_short_form() -> None:
+    m = meanings(("x-oss-object-type", "Appendable"))["x-oss-object-type"]
+    assert m.short == m.meaning
+
+
+def test_frozen_or_restore_state_comes_before_type_and_encryption() -> None:
+    ranked = headers_of(
+        ("ETag", '"5B3C1B2D8F5E4A3B2C1D0E9F8A7B6C5D"'),
+        ("x-oss-server-side-encryption", "KMS"),
+        ("x-oss-object-type", "Appendable"),
+        ("x-oss-storage-class", "Archive"),
+        ("x-oss-meta-owner", "ops"),
+        ("x-oss-version-id", "CAEQ"),
+    )
+    # The object type and SSE-KMS weigh the same: they keep the order they came in.
+    assert ranked == [
+        "x-oss-storage-class",
+        "x-oss-server-side-encryption",
+        "x-oss-object-type",
+    ]
+    restored = headers_of(
+        ("x-oss-storage-class", "Archive"),
+        ("x-oss-restore", 'ongoing-request="false", expiry-date="Fri, 04 Dec 2026 09:00:00 GMT"'),
+    )
+    assert restored == ["x-oss-restore", "x-oss-storage-class"]
+
+
+def test_an_expiry_comes_before_the_object_type() -> None:
+    ranked = headers_of(
+        ("x-oss-object-type", "Symlink"),
+        ("x-oss-expiration", 'expiry-date="Sat, 05 Dec 2026 00:00:00 GMT", rule-id="tmp"'),
+    )
+    assert ranked == ["x-oss-expiration", "x-oss-object-type"]
+
+
+def test_a_plain_standard_object_has_nothing_worth_a_glance() -> None:
+    assert headers_of(
+        ("ETag", '"5B3C1B2D8F5E4A3B2C1D0E9F8A7B6C5D"'),
+        ("Content-MD5", "WzwbLY9eSjssHQ6fins2XQ=="),
+        ("x-oss-storage-class", "Standard"),
+        ("x-oss-object-type", "Normal"),
+        ("x-oss-server-side-encryption", "AES256"),
+        ("x-oss-hash-crc64ecma", "1234"),
+        ("x-oss-tagging-count", "2"),
+        ("x-oss-meta-owner", "ops"),
+    ) == ["x-oss-server-side-encryption"]

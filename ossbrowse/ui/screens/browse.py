@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import ClassVar
 
@@ -40,6 +41,7 @@ from ossbrowse.oss.listing import (
     VersionPage,
 )
 from ossbrowse.oss.location import looks_like_location, parse_location
+from ossbrowse.oss.meaning import HeaderMeaning, explain_headers, most_important
 from ossbrowse.oss.paging import ListingFailed
 from ossbrowse.oss.results import HeadRequest, HeadResult
 from ossbrowse.oss.validation import InputError, check_bucket
@@ -68,6 +70,12 @@ PREVIEW = "preview"
 """The runner group of the HEAD on highlight (apart from listings: neither cancels the other)."""
 PREVIEW_DELAY = 0.3
 """Seconds the cursor must rest on an object before it is HEADed."""
+PREVIEW_MEANINGS = 2
+"""The most explained headers the preview shows (the most important first)."""
+PREVIEW_HEADER_LINES = 2
+"""Preview lines kept for the plain headers (Content-Type, Content-Length) below the meanings."""
+_ALARMING = frozenset({"frozen", "expired"})
+"""Object states shown in the error colour: a GET of the object fails right now."""
 COLUMN = "column"
 """The runner group of the HEADs that fill the header column (the rows on screen)."""
 COLUMN_DELAY = 0.2
@@ -250,24 +258,53 @@ def head_values(client: OssClient, bucket: str, keys: Sequence[str], header: str
         return {result.request.key: column_value(result, header) for result in results}
 
 
-def preview_text(result: HeadResult) -> Content:
-    """A few lines on the HEAD of the highlighted object (values rendered literally)."""
-    lines: list[Content | str | tuple[str, str]] = [
-        ("HEAD ", "bold"),
-        plain(result.request.key, limit=200, middle=True),
+def meaning_line(meaning: HeaderMeaning) -> Content:
+    """One explained header in the preview: its name, then the short sentence (in the error
+    colour when a GET of the object fails right now)."""
+    alarming = dict(meaning.facts).get("state") in _ALARMING
+    return Content.assemble(
+        plain(meaning.header, "bold $text-accent", limit=60),
         ": ",
-        (str(result.status) if result.status else "no answer", "bold"),
+        plain(meaning.short, "bold $text-error" if alarming else "", limit=400),
+    )
+
+
+def preview_text(result: HeadResult, now: datetime, *, height: int = 5, width: int = 78) -> Content:
+    """A few lines on the HEAD of the highlighted object (values rendered literally).
+
+    After the status line come the most important meanings of OSS's own headers as of ``now``
+    (frozen or restored, object type, SSE-KMS, expiration...), at most
+    :data:`PREVIEW_MEANINGS` and as many as fit ``height`` lines of ``width`` cells while
+    :data:`PREVIEW_HEADER_LINES` stay for the plain headers; the most important one is shown
+    even when it does not fit. Then the plain headers, as many as the height shows.
+    """
+    lines: list[Content] = [
+        Content.assemble(
+            ("HEAD ", "bold"),
+            plain(result.request.key, limit=200, middle=True),
+            ": ",
+            (str(result.status) if result.status else "no answer", "bold"),
+        )
     ]
     if result.status == 200:
+        budget = height - 1 - PREVIEW_HEADER_LINES
+        meanings = most_important(explain_headers(result.headers, now=now))
+        for meaning in meanings[:PREVIEW_MEANINGS]:
+            line = meaning_line(meaning)
+            needed = len(line.wrap(max(1, width)))
+            if needed > budget and len(lines) > 1:
+                break
+            lines.append(line)
+            budget -= needed
         for name in ("Content-Type", "Content-Length", "ETag", "Last-Modified"):
             value = result.header(name)
             if value is not None:
-                lines += [f"\n{name}: ", Content(value)]
+                lines.append(Content.assemble(f"{name}: ", plain(value, limit=200)))
         if result.version_id:
-            lines += ["\nx-oss-version-id: ", Content(result.version_id)]
+            lines.append(Content.assemble("x-oss-version-id: ", plain(result.version_id)))
     else:
-        lines += ["\n", Content(result.summary)]
-    return Content.assemble(*lines)
+        lines.append(plain(result.summary, limit=400))
+    return Content("\n").join(lines)
 
 
 class BrowseScreen(SessionScreen):
@@ -590,7 +627,21 @@ class BrowseScreen(SessionScreen):
         if not isinstance(entry, ObjectEntry) or entry.key != event.result.request.key:
             return
         self.previewed = event.result
-        self.query_one("#preview", LiteralStatic).update(preview_text(event.result))
+        self._show_previewed()
+
+    def _show_previewed(self) -> None:
+        """Draw the preview of :attr:`previewed` for the preview's size and the session clock."""
+        if self.previewed is None:
+            return
+        preview = self.query_one("#preview", LiteralStatic)
+        size = preview.size
+        preview.update(
+            preview_text(self.previewed, self.session.now(), height=size.height, width=size.width)
+        )
+
+    def on_resize(self) -> None:
+        """The preview's height follows the terminal's: fit its meanings again."""
+        self.call_after_refresh(self._show_previewed)
 
     @on(ObjectList.RowSelected)
     async def _selected(self, event: ObjectList.RowSelected) -> None:
