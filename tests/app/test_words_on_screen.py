@@ -198,7 +198,8 @@ async def test_demo_banner_and_explorer_footer_fit_at_80x24(demo_app) -> None:
         assert app.screen.query_one("#demo-hint").size.height == 1
         await pilot.press("f3")
         await settle(pilot)
-        await wait_for(pilot, lambda: "9 rows loaded" in screen_text(app))
+        # The top of the demo bucket (how many rows depends on what other tests wrote there).
+        await wait_for(pilot, lambda: " rows loaded." in screen_text(app))
         footer = screen_text(app).splitlines()[-1]
         for label in ("Up", "Versions", "HEAD", "Jump", "Filter", "Reload", "Help", "Profile"):
             assert label in footer, label
