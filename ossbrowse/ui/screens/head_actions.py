@@ -109,6 +109,9 @@ HEAD_ACTIONS: tuple[Action, ...] = (
         "Use a stale ETag as If-Match",
         "Send with only If-Match = an ETag that differs from the object's (other conditions "
         "cleared; expect 412)",
+        # Not in the footer: with it the footer no longer fits 80 columns (F1, the palette
+        # and the demo's banner name it).
+        show=False,
         needs="etag",
     ),
     Action(
