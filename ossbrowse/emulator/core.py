@@ -34,8 +34,15 @@ def generate_access_key_id() -> str:
 
 
 def generate_access_key_secret() -> str:
-    """A random AccessKey secret (30 URL-safe characters, like real ones)."""
-    return secrets.token_urlsafe(23)[:30]
+    """A random AccessKey secret (30 URL-safe characters, like real ones).
+
+    Never starting with "-": pasted after ``-k`` on a command line, such a value would be read
+    as a flag (argparse refuses it; only ``-k=VALUE`` works).
+    """
+    while True:
+        secret = secrets.token_urlsafe(23)[:30]
+        if not secret.startswith("-"):
+            return secret
 
 
 class Emulator:

@@ -66,7 +66,7 @@ async def test_200_sends_grow_nothing_and_rebuild_no_footer(
         assert all(done.result.status == 200 for done in completed(messages))
         assert list(footer.query(FooterKey)) == keys  # the very same key widgets
         assert footer.rebuilds == rebuilds
-        assert [k.key for k in keys] == ["f5", "m", "n", "x", "f1", "f2", "ctrl+p"]
+        assert [k.key for k in keys] == ["f5", "m", "n", "f1", "f2", "ctrl+p"]
         assert len(list(screen.walk_children())) == widgets
         assert live_widgets() == alive
         # Once per send for the result; a result line of another width may take a second pass.

@@ -28,7 +28,7 @@ def emu() -> Iterator[Emulator]:
 
 def _explained(emu: Emulator, capsys: pytest.CaptureFixture[str], key: str) -> dict[str, Any]:
     argv = ["head", "-e", emu.endpoint, "--region", emu.region, "-i", emu.access_key_id]
-    argv += ["-k", emu.access_key_secret, "--output-format", "json"]
+    argv += [f"--access-key-secret={emu.access_key_secret}", "--output-format", "json"]
     argv += ["--bucket", demo.DEMO_BUCKET, "--key", key]
     assert cli.main(argv) == 0
     out, err = capsys.readouterr()
