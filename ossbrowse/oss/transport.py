@@ -5,11 +5,13 @@
 :class:`TransportFailure`), every attempt with its own network timings, and the decoded OSS error
 for a 4xx/5xx. It never raises for anything the network or the server does.
 
-- **Sync, on purpose.** One ``httpx.HTTPTransport`` (an httpcore connection pool) is driven
+- **Sync, on purpose.** ``httpx.HTTPTransport`` objects of one connection each are driven
   directly from the calling thread: measured here, ``httpx.AsyncClient`` costs 2.2-2.6x the CPU of
   the sync path per request and collapses under concurrency, and skipping ``httpx.Client``'s
-  auth/redirect/cookie machinery pays for the signing. The TUI calls it from a thread worker;
-  the CLI calls it directly; bulk work runs it from a thread pool (the pool is sized for that).
+  auth/redirect/cookie machinery pays for the signing. Each request takes a kept-alive
+  connection for itself (:mod:`ossbrowse.oss.connections`), so threads do not queue on a shared
+  pool's lock. The TUI calls it from a thread worker; the CLI calls it directly; bulk work runs
+  it from a thread pool.
 - **Timing at the transport.** httpx's ``trace`` extension timestamps the connection (TCP +
   TLS), the wait for the first byte and the end of the body; signing, result building and UI
   work are outside the measured span. Each attempt says whether its connection was new or
@@ -38,6 +40,7 @@ from typing import Any
 import httpx
 
 from .addressing import Endpoint, is_ip_or_localhost, object_url
+from .connections import ConnectionSet
 from .profile import Profile
 from .redact import Redactor
 from .results import Attempt, ServiceError, TransportFailure
@@ -47,7 +50,6 @@ __all__ = [
     "BACKOFF_BASE_S",
     "BACKOFF_CAP_S",
     "DEFAULT_MAX_BODY",
-    "POOL_CONNECTIONS",
     "RETRYABLE_FAILURES",
     "Exchange",
     "RequestPath",
@@ -62,8 +64,6 @@ RETRYABLE_FAILURES = frozenset({"refused", "connect_timeout", "reset", "protocol
 _PROXY_KINDS = frozenset({"refused", "connect_timeout", "dns", "proxy", "reset", "protocol"})
 BACKOFF_BASE_S = 0.2
 BACKOFF_CAP_S = 5.0
-POOL_CONNECTIONS = 64
-"""Connections the pool may hold: bulk HEAD runs up to this many requests at once."""
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
 """The most body bytes read from one answer (listings are far smaller)."""
 
@@ -202,7 +202,8 @@ class RequestPath:
         self._keepalive_s = profile.keepalive if keepalive_s is None else keepalive_s
         self._user_agent = user_agent
         self._given = http
-        self._pools: dict[str | None, httpx.BaseTransport] = {}
+        self._pools: dict[str | None, ConnectionSet] = {}
+        self._tls: ssl.SSLContext | None = None
         self._lock = threading.Lock()
         timeout = httpx.Timeout(
             connect=profile.connect_timeout,
@@ -297,33 +298,43 @@ class RequestPath:
             if proxy is not None:
                 httpx.Proxy(proxy)
 
-    def _pool_for(self, url: httpx.URL) -> httpx.BaseTransport:
+    def _pool_for(self, url: httpx.URL) -> ConnectionSet | None:
+        """The connections to take one from for ``url`` (None: the injected transport)."""
         if self._given is not None:
-            return self._given
+            return None
         proxy = self._proxy_for(url)
         pool = self._pools.get(proxy)
         if pool is None:
             with self._lock:
                 pool = self._pools.get(proxy)
                 if pool is None:
-                    pool = self._pools[proxy] = self._make_pool(url, proxy)
+                    if proxy is not None:
+                        httpx.Proxy(proxy)  # an unusable proxy URL raises ValueError here
+                    pool = self._pools[proxy] = ConnectionSet(
+                        lambda: self._make_transport(url, proxy), self._keepalive_s
+                    )
         return pool
 
-    def _make_pool(self, url: httpx.URL, proxy: str | None) -> httpx.BaseTransport:
-        verify: ssl.SSLContext | bool
-        if url.scheme == "https":
-            verify = httpx.create_ssl_context(verify=not self.profile.skip_verify_cert)
-        else:
-            # No TLS to the server: skip loading the CA store (tens of ms). A context with no
-            # CA loaded still verifies, so it could never accept a certificate by mistake.
-            verify = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    def _tls_context(self, url: httpx.URL) -> ssl.SSLContext:
+        """One TLS context for every connection (loading the CA store costs tens of ms)."""
+        if self._tls is None:
+            if url.scheme == "https":
+                self._tls = httpx.create_ssl_context(verify=not self.profile.skip_verify_cert)
+            else:
+                # No TLS to the server: skip loading the CA store. A context with no CA loaded
+                # still verifies, so it could never accept a certificate by mistake.
+                self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        return self._tls
+
+    def _make_transport(self, url: httpx.URL, proxy: str | None) -> httpx.BaseTransport:
+        """A transport of one connection (see :mod:`ossbrowse.oss.connections`)."""
         transport = httpx.HTTPTransport(
-            verify=verify,
+            verify=self._tls_context(url),
             proxy=proxy,
             trust_env=False,  # the environment's proxy was chosen above, by our rules
             limits=httpx.Limits(
-                max_connections=POOL_CONNECTIONS,
-                max_keepalive_connections=POOL_CONNECTIONS,
+                max_connections=1,
+                max_keepalive_connections=1,
                 keepalive_expiry=self._keepalive_s,
             ),
         )
@@ -372,6 +383,8 @@ class RequestPath:
             )
             try:
                 pool = self._pool_for(request.url)
+                http = pool.take() if pool is not None else self._given
+                assert http is not None  # no ConnectionSet means a transport was given
             except ValueError as exc:  # e.g. an unusable proxy URL in the environment
                 message = self.redactor.text(str(exc))
                 return Exchange(
@@ -387,13 +400,16 @@ class RequestPath:
             body = b""
             with deadline.attempt_deadline(deadline_s or self.deadline_s):
                 try:
-                    response = pool.handle_request(request)
+                    response = http.handle_request(request)
                     try:
                         body = _read(response, max_body)
                     finally:
                         response.close()
                 except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
                     failure = self._failure(exc)
+                finally:
+                    if pool is not None:
+                        pool.give_back(http)
             end = self._timer()
             if failure is not None:
                 attempt = trace.attempt(number, None, failure.kind, start, end)
@@ -485,10 +501,10 @@ class RequestPath:
         with self._lock:
             pools = list(self._pools.values())
             self._pools.clear()
-        if self._given is not None:
-            pools.append(self._given)
         for pool in pools:
             pool.close()
+        if self._given is not None:
+            self._given.close()
 
 
 def _read(response: httpx.Response, limit: int) -> bytes:
