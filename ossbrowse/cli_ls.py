@@ -259,31 +259,29 @@ class _Writer:
 
     def write(self, pages: Iterable[BucketPage | ObjectPage | VersionPage]) -> None:
         """Print every entry of every page, page by page; stops at ``--limited-num``."""
-        from .oss.list_render import jsonl_line, raw_line
+        from .oss.list_render import json_items, jsonl_lines, raw_lines
 
         for page in pages:
             if not self.started:  # after the first answer: a failure prints no header
                 self._start()
-            lines = []
-            entries = page_entries(page)
-            for entry in entries:
-                if self.limit is not None and self.count >= self.limit:
-                    self.limited = True
-                    break
-                self.count += 1
-                if self.format == "raw":
-                    lines.append(raw_line(entry, self.bucket, self.kind))
-                elif self.format == "jsonl":
-                    lines.append(jsonl_line(entry, self.bucket))
-                else:
-                    sep = "\n  " if self.count == 1 else ",\n  "
-                    lines.append(sep + jsonl_line(entry, self.bucket))
-            joiner = "" if self.format == "json" else "\n"
-            if lines:
-                self.out.write(joiner.join(lines) + ("" if self.format == "json" else "\n"))
+            entries = list(page_entries(page))
+            if self.limit is not None and self.count + len(entries) >= self.limit:
+                taken = self.limit - self.count
+                self.limited = page.is_truncated or len(entries) > taken
+                entries = entries[:taken]
+            first = self.count == 0
+            self.count += len(entries)
+            # The page in one write: one string built, one call into the file object.
+            if self.format == "raw":
+                text = raw_lines(entries, self.bucket, self.kind)
+            elif self.format == "jsonl":
+                text = jsonl_lines(entries, self.bucket)
+            else:
+                text = json_items(entries, self.bucket, first=first)
+            if text:
+                self.out.write(text)
                 self.out.flush()
-            if self.limited or (self.limit is not None and self.count >= self.limit):
-                self.limited = self.limited or page.is_truncated or next(entries, None) is not None
+            if self.limit is not None and self.count >= self.limit:
                 break
         self._finish(None)
 
