@@ -142,6 +142,7 @@ def _run_ls(args: argparse.Namespace, out: TextIO) -> int:
     from .oss.client import OssClient
     from .oss.paging import ListingFailed
     from .oss.profile import ConfigError
+    from .oss.read_ahead import read_ahead
     from .oss.validation import InputError
 
     try:
@@ -168,7 +169,9 @@ def _run_ls(args: argparse.Namespace, out: TextIO) -> int:
         writer = _Writer(out, args, location)
         try:
             pages = _pages(client, args, location)
-            writer.write(pages)
+            # Each next page is fetched while this one is written (the server and the client
+            # work at the same time), none that --limited-num will not print.
+            writer.write(read_ahead(pages, writer.wants_next))
         except InputError as exc:
             _say(f"{exc} (nothing was sent)")
             return EXIT_BAD_INPUT
@@ -218,6 +221,16 @@ def _pages(
     )
 
 
+def entry_count(page: BucketPage | ObjectPage | VersionPage) -> int:
+    """How many entries :func:`page_entries` gives for ``page``."""
+    from .oss.listing import BucketPage, ObjectPage
+
+    if isinstance(page, BucketPage):
+        return len(page.buckets)
+    items = page.objects if isinstance(page, ObjectPage) else page.versions
+    return len(items) + len(page.prefixes)
+
+
 def page_entries(page: BucketPage | ObjectPage | VersionPage) -> Iterator[Entry]:
     """A page's entries in key order (folders merged in as the server sorted them)."""
     from .oss.listing import BucketPage, merged_entries
@@ -256,6 +269,10 @@ class _Writer:
                 head.update(bucket=self.location.bucket, prefix=self.location.key)
             opening = json.dumps(head, ensure_ascii=False)[:-1]
             self.out.write(f'{opening}, "entries": [')
+
+    def wants_next(self, page: BucketPage | ObjectPage | VersionPage) -> bool:
+        """Whether, once ``page`` (not yet written) is printed, the next page is needed."""
+        return self.limit is None or self.count + entry_count(page) < self.limit
 
     def write(self, pages: Iterable[BucketPage | ObjectPage | VersionPage]) -> None:
         """Print every entry of every page, page by page; stops at ``--limited-num``."""
