@@ -42,7 +42,7 @@ __all__ = ["DEFAULT_JOBS", "MAX_JOBS", "BulkHead", "BulkSummary"]
 DEFAULT_JOBS = 8
 """HEADs in flight unless asked otherwise."""
 MAX_JOBS = 64
-"""The most HEADs in flight: the client's connection pool holds this many connections."""
+"""The most HEADs in flight (each on a connection of its own)."""
 _POLL_S = 0.1
 """How often a waiting thread looks whether the run was stopped."""
 

@@ -27,6 +27,14 @@ MAX_FIELD_CHARS = 8 * 1024
 """Longest value kept for one element or header; longer ones are cut with "…"."""
 MAX_FIELDS = 200
 """Most elements kept from one document."""
+# Characters XML 1.0 cannot carry at all, even as character references. An object key may hold
+# them (OSS stores such keys), and an error document echoing that key in <Key> is then not
+# well-formed; rather than lose every element, they are read as U+FFFD and the problem said.
+_XML_ILLEGAL = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # raw C0 controls but tab, line feed, carriage return
+    rb"|&#0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]);"  # the same as decimal references
+    rb"|&#[xX]0*(?:[0-8]|[bBcCeEfF]|1[0-9a-fA-F]);"  # and as hexadecimal ones
+)
 _SENSITIVE_ELEMENTS = frozenset({"securitytoken", "x-oss-security-token", "accesskeysecret"})
 
 
@@ -141,18 +149,23 @@ def _parse_document(
     data: bytes, source: str, redactor: Redactor
 ) -> tuple[list[tuple[str, str]], str | None]:
     """Every child element of the error document as (tag, text), or a problem."""
+    problem = None
     try:
-        root = SafeElementTree.fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
+        root = _parse_xml(data)
     except Exception as exc:  # anything from the parser means "not readable"
         name = type(exc).__name__
         if name in ("DTDForbidden", "EntitiesForbidden", "ExternalReferenceForbidden"):
             return [], f"{source} holds XML with a DTD or entities, which are refused for safety"
-        reason = clean(str(exc), redactor=redactor) or name
-        return [], f"{source} is not well-formed XML ({shorten(reason, 120)})"
+        if not _XML_ILLEGAL.search(data):
+            reason = clean(str(exc), redactor=redactor) or name
+            return [], f"{source} is not well-formed XML ({shorten(reason, 120)})"
+        try:
+            root = _parse_xml(_XML_ILLEGAL.sub("\ufffd".encode(), data))
+        except Exception as again:
+            reason = clean(str(again), redactor=redactor) or type(again).__name__
+            return [], f"{source} is not well-formed XML ({shorten(reason, 120)})"
+        problem = f"{source} holds control characters XML cannot carry; they are shown as \ufffd"
     fields: list[tuple[str, str]] = []
-    problem = None
     tag = _local_name(root.tag)
     if tag != "Error":
         problem = (
@@ -168,6 +181,12 @@ def _parse_document(
     if len(root) > MAX_FIELDS:
         problem = f"{source} has {len(root)} elements; only the first {MAX_FIELDS} were read"
     return fields, problem
+
+
+def _parse_xml(data: bytes) -> Any:
+    return SafeElementTree.fromstring(
+        data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
 
 
 def _local_name(tag: str) -> str:

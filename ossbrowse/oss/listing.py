@@ -1,8 +1,9 @@
 """Listings: buckets, objects and versions as models, read safely from OSS's XML.
 
 The documents come from the network: each is size-capped (:data:`MAX_LISTING_BYTES`), parsed
-with defusedxml with DTDs and entities refused, and read by local element name, so the same
-parser reads OSS's un-namespaced XML and an S3-compatible server's namespaced one.
+with DTDs and entities refused (a UTF-8 document without a DOCTYPE by the standard library's C
+parser, anything else by defusedxml), and read by local element name, so the same code reads
+OSS's un-namespaced XML and an S3-compatible server's namespaced one.
 
 With ``encoding-type=url`` (which ossbrowse always asks for, so that every key round-trips
 exactly, control characters included) OSS percent-encodes the names in a listing. The fields
@@ -20,11 +21,11 @@ A document that cannot be read raises :class:`ListingError`; values are never gu
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal, NamedTuple
-from urllib.parse import unquote_plus
 
 from .safetext import shorten
 
@@ -195,19 +196,47 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if tag[:1] == "{" else tag
 
 
+_XML_DECLARATION = re.compile(rb"""(?:\xef\xbb\xbf)?<\?xml\s[^>]*?encoding\s*=\s*["']([^"']*)""")
+
+
+def _plain_utf8(body: bytes) -> bool:
+    """True for a UTF-8 document without a DOCTYPE (what OSS and S3 servers send).
+
+    Read as UTF-8, a DTD, entity declarations and external references can only come in a
+    ``<!DOCTYPE``, spelled with exactly these bytes; without one, expat expands nothing but
+    the five predefined entities and character references. (A UTF-16 document has NUL bytes.)
+    """
+    if b"<!DOCTYPE" in body or b"\x00" in body:
+        return False
+    declared = _XML_DECLARATION.match(body, 0, 200)
+    return declared is None or declared[1].lower() == b"utf-8"
+
+
 def _root(body: bytes, expected: str) -> Element:
     if len(body) > MAX_LISTING_BYTES:
         raise ListingError(
             f"the listing is {len(body):,} bytes; at most {MAX_LISTING_BYTES:,} are read"
         )
-    # The XML parser loads with the first listing read, not with the client (a signed request
+    # The XML modules load with the first listing read, not with the client (a signed request
     # alone, e.g. `head --dry-run`, never parses XML).
-    from defusedxml import ElementTree as SafeElementTree
-
     try:
-        root = SafeElementTree.fromstring(
-            body, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
+        if _plain_utf8(body):
+            # The standard library's C parser, reading the bytes as UTF-8 whatever the document
+            # says: 4-6x quicker on a page of 1,000 entries than defusedxml, which has to run
+            # the pure-Python parser to reach expat's handlers, and as safe here (see above).
+            from xml.etree.ElementTree import XMLParser
+
+            parser = XMLParser(encoding="utf-8")  # noqa: S314 (no DOCTYPE: nothing to expand)
+            parser.feed(body)
+            root = parser.close()
+        else:
+            # Anything else (a DOCTYPE, another encoding) is read by defusedxml, which refuses
+            # DTDs and entities as soon as it meets them.
+            from defusedxml import ElementTree as SafeElementTree
+
+            root = SafeElementTree.fromstring(
+                body, forbid_dtd=True, forbid_entities=True, forbid_external=True
+            )
     except Exception as exc:  # anything from the parser means "not readable"
         name = type(exc).__name__
         if name in ("DTDForbidden", "EntitiesForbidden", "ExternalReferenceForbidden"):
@@ -232,7 +261,6 @@ def _texts(element: Element) -> dict[str, str]:
     """The text of each leaf child, by local name (the first of each name)."""
     values: dict[str, str] = {}
     for child in element:
-        # Inlined _local: this runs for every field of every entry of every page.
         tag = child.tag
         if not isinstance(tag, str) or len(child):
             continue
@@ -241,6 +269,30 @@ def _texts(element: Element) -> dict[str, str]:
         if tag not in values:
             values[tag] = child.text or ""
     return values
+
+
+def _plain_texts(element: Element) -> dict[str, str]:
+    """:func:`_texts` for a document without namespaces, where every tag is a plain name.
+
+    The same values, built in one comprehension (this runs for every entry of every page);
+    walking backwards keeps the first of each name.
+    """
+    return {child.tag: child.text or "" for child in reversed(element) if not len(child)}
+
+
+Texts = Callable[["Element"], dict[str, str]]
+
+
+def _texts_for(body: bytes) -> Texts:
+    """The quicker reader when no element can be in a namespace (none is declared)."""
+    return _texts if b"xmlns" in body else _plain_texts
+
+
+_ENCODED_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _decoded_run(match: re.Match[str]) -> str:
+    return bytes.fromhex(match[0].replace("%", "")).decode("utf-8")
 
 
 class _Decoder:
@@ -252,10 +304,16 @@ class _Decoder:
     def __call__(self, value: str | None) -> str:
         if value is None:
             return ""
-        if not self.encoded or ("%" not in value and "+" not in value):
+        if not self.encoded:
             return value
+        spaced = value.replace("+", " ") if "+" in value else value
+        if "%" not in spaced:
+            return spaced
+        # What urllib's unquote_plus does, in half the time: each run of %XX escapes holds
+        # whole UTF-8 characters (the characters around it are whole), so decoding run by run
+        # is decoding the whole name; an invalid escape stays as it is, as unquote leaves it.
         try:
-            return unquote_plus(value, encoding="utf-8", errors="strict")
+            return _ENCODED_RUN.sub(_decoded_run, spaced)
         except UnicodeDecodeError:
             raise ListingError(
                 f"a name is not UTF-8 once decoded: {shorten(value, 80)!r}"
@@ -301,12 +359,28 @@ def parse_time(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text)  # reads the trailing Z (Python 3.11)
     except ValueError:
-        raise ListingError(f"{shorten(text, 40)!r} is not an ISO 8601 time") from None
+        try:
+            moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ListingError(f"{shorten(text, 40)!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is UTC:
+        return moment
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def _size(values: dict[str, str]) -> int:
+    text = values.get("Size")
+    try:
+        number = int(text)  # type: ignore[arg-type]  # None: TypeError, read below
+    except (TypeError, ValueError):
+        number = _int(values, "Size", required=True) or 0  # raises, naming the problem
+    if number < 0:
+        raise ListingError(f"<Size> is negative ({number})")
+    return number
 
 
 def _required(values: dict[str, str], name: str, where: str) -> str:
@@ -380,22 +454,28 @@ def parse_list_buckets(body: bytes, *, request_id: str | None = None) -> BucketP
 def parse_list_objects_v2(body: bytes, *, request_id: str | None = None) -> ObjectPage:
     """A ListObjectsV2 answer (``ListBucketResult``), names decoded when URL-encoded."""
     root = _root(body, "ListBucketResult")
-    values = _texts(root)
+    texts = _texts_for(body)
+    values = texts(root)
     decode = _decoder(values)
     objects: list[ObjectEntry] = []
-    for name, child in _children(root):
-        if name != "Contents":
+    append = objects.append
+    for child in root:
+        tag = child.tag
+        if tag != "Contents" and _local(tag) != "Contents":
             continue
-        c = _texts(child)
-        objects.append(
+        c = texts(child)
+        key = c.get("Key")
+        if not key:
+            raise ListingError("a <Contents> has no <Key>")
+        append(
             ObjectEntry(
-                key=decode(_required(c, "Key", "Contents")),
-                size=_int(c, "Size", required=True) or 0,
-                last_modified=parse_time(c.get("LastModified")),
-                etag=c.get("ETag") or None,
-                storage_class=c.get("StorageClass") or None,
-                object_type=c.get("Type") or None,
-                restore_info=c.get("RestoreInfo") or None,
+                decode(key),
+                _size(c),
+                parse_time(c.get("LastModified")),
+                c.get("ETag") or None,
+                c.get("StorageClass") or None,
+                c.get("Type") or None,
+                c.get("RestoreInfo") or None,
             )
         )
     truncated = _bool(values, "IsTruncated")
@@ -421,13 +501,14 @@ def parse_list_objects_v2(body: bytes, *, request_id: str | None = None) -> Obje
 def parse_list_object_versions(body: bytes, *, request_id: str | None = None) -> VersionPage:
     """A ListObjectVersions answer (``ListVersionsResult``), in document order."""
     root = _root(body, "ListVersionsResult")
-    values = _texts(root)
+    texts = _texts_for(body)
+    values = texts(root)
     decode = _decoder(values)
     versions: list[VersionItem] = []
     for name, child in _children(root):
         if name not in ("Version", "DeleteMarker"):
             continue
-        v = _texts(child)
+        v = texts(child)
         key = decode(_required(v, "Key", name))
         version_id = _required(v, "VersionId", name)
         is_latest = _bool(v, "IsLatest", default=False)
@@ -441,7 +522,7 @@ def parse_list_object_versions(body: bytes, *, request_id: str | None = None) ->
                     version_id=version_id,
                     is_latest=is_latest,
                     last_modified=modified,
-                    size=_int(v, "Size", required=True) or 0,
+                    size=_size(v),
                     etag=v.get("ETag") or None,
                     storage_class=v.get("StorageClass") or None,
                     object_type=v.get("Type") or None,

@@ -153,22 +153,27 @@ class OssV4Auth(_OssAuth):
 
     def sign(self, request: httpx.Request) -> None:
         """Add x-oss-date, x-oss-content-sha256, the token and Authorization to ``request``."""
+        self.sign_headers(request.method, request.headers, request.url.query)
+
+    def sign_headers(self, method: str, headers: httpx.Headers, query: str | bytes) -> None:
+        """:meth:`sign` for a request not built as an ``httpx.Request``: ``headers`` (to be
+        sent, ``Host`` included) get the signature; ``query`` is the URL's raw query."""
         now = self._clock()
         self.signed_at = now
         timestamp = v4_timestamp(now)
-        request.headers["x-oss-date"] = timestamp
-        request.headers["x-oss-content-sha256"] = UNSIGNED_PAYLOAD
+        headers["x-oss-date"] = timestamp
+        headers["x-oss-content-sha256"] = UNSIGNED_PAYLOAD
         # Not signed, but the SDKs send it and it helps a server report skew.
-        request.headers["Date"] = format_http_date(now)
+        headers["Date"] = format_http_date(now)
         if self.credentials.security_token:
-            request.headers["x-oss-security-token"] = self.credentials.security_token.reveal()
-        additional = v4_additional_headers(request.headers, self.additional)
+            headers["x-oss-security-token"] = self.credentials.security_token.reveal()
+        additional = v4_additional_headers(headers, self.additional)
         self.canonical_request = v4_canonical_request(
-            request.method,
+            method,
             self.bucket,
             self.key,
-            parse_query(request.url.query),
-            request.headers,
+            parse_query(query),
+            headers,
             additional,
         )
         scope = v4_scope(timestamp[:8], self.region, self.product)
@@ -189,7 +194,7 @@ class OssV4Auth(_OssAuth):
         value = f"{V4_ALGORITHM} Credential={self.credentials.access_key_id}/{scope}"
         if additional:
             value += f",AdditionalHeaders={';'.join(additional)}"
-        request.headers["Authorization"] = value + f",Signature={signature}"
+        headers["Authorization"] = value + f",Signature={signature}"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         self.sign(request)
@@ -201,22 +206,26 @@ class OssV1Auth(_OssAuth):
 
     def sign(self, request: httpx.Request) -> None:
         """Add Date, the token and Authorization to ``request``."""
+        self.sign_headers(request.method, request.headers, request.url.query)
+
+    def sign_headers(self, method: str, headers: httpx.Headers, query: str | bytes) -> None:
+        """:meth:`sign` for a request not built as an ``httpx.Request`` (see OssV4Auth)."""
         now = self._clock()
         self.signed_at = now
-        request.headers["Date"] = format_http_date(now)
+        headers["Date"] = format_http_date(now)
         if self.credentials.security_token:
-            request.headers["x-oss-security-token"] = self.credentials.security_token.reveal()
-        date = request.headers.get("x-oss-date") or request.headers["Date"]
+            headers["x-oss-security-token"] = self.credentials.security_token.reveal()
+        date = headers.get("x-oss-date") or headers["Date"]
         self.string_to_sign = v1_string_to_sign(
-            request.method,
-            request.headers,
+            method,
+            headers,
             self.bucket,
             self.key,
-            parse_query(request.url.query),
+            parse_query(query),
             date,
         )
         signature = v1_signature(self.credentials.access_key_secret.reveal(), self.string_to_sign)
-        request.headers["Authorization"] = f"OSS {self.credentials.access_key_id}:{signature}"
+        headers["Authorization"] = f"OSS {self.credentials.access_key_id}:{signature}"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         self.sign(request)

@@ -5,11 +5,14 @@
 :class:`TransportFailure`), every attempt with its own network timings, and the decoded OSS error
 for a 4xx/5xx. It never raises for anything the network or the server does.
 
-- **Sync, on purpose.** One ``httpx.HTTPTransport`` (an httpcore connection pool) is driven
-  directly from the calling thread: measured here, ``httpx.AsyncClient`` costs 2.2-2.6x the CPU of
-  the sync path per request and collapses under concurrency, and skipping ``httpx.Client``'s
-  auth/redirect/cookie machinery pays for the signing. The TUI calls it from a thread worker;
-  the CLI calls it directly; bulk work runs it from a thread pool (the pool is sized for that).
+- **Sync, on purpose, and lean.** Each request takes a kept-alive connection for itself
+  (:mod:`ossbrowse.oss.connections`), so threads never queue on a shared pool's lock, and drives
+  it from the calling thread through httpcore directly (:mod:`ossbrowse.oss.lines`): the
+  headers are built and signed once as ``httpx.Headers``, and no ``httpx.Request``, URL parse,
+  pool or ``httpx.Response`` is made per request (through a proxy, or an injected transport,
+  httpx's transport is used as before). Measured here, ``httpx.AsyncClient`` costs 2.2-2.6x the
+  CPU of the sync path per request and collapses under concurrency. The TUI calls it from a
+  thread worker; the CLI calls it directly; bulk work runs it from a thread pool.
 - **Timing at the transport.** httpx's ``trace`` extension timestamps the connection (TCP +
   TLS), the wait for the first byte and the end of the body; signing, result building and UI
   work are outside the measured span. Each attempt says whether its connection was new or
@@ -33,21 +36,24 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .addressing import Endpoint, is_ip_or_localhost, object_url
+from .connections import ConnectionSet
 from .profile import Profile
 from .redact import Redactor
 from .results import Attempt, ServiceError, TransportFailure
 from .signing import Credentials, OssV1Auth, OssV4Auth, V4KeyCache, utc_now
 
+if TYPE_CHECKING:  # lines imports httpcore: loaded only once something is sent
+    from .lines import HttpxLine, Origin
+
 __all__ = [
     "BACKOFF_BASE_S",
     "BACKOFF_CAP_S",
     "DEFAULT_MAX_BODY",
-    "POOL_CONNECTIONS",
     "RETRYABLE_FAILURES",
     "Exchange",
     "RequestPath",
@@ -62,8 +68,6 @@ RETRYABLE_FAILURES = frozenset({"refused", "connect_timeout", "reset", "protocol
 _PROXY_KINDS = frozenset({"refused", "connect_timeout", "dns", "proxy", "reset", "protocol"})
 BACKOFF_BASE_S = 0.2
 BACKOFF_CAP_S = 5.0
-POOL_CONNECTIONS = 64
-"""Connections the pool may hold: bulk HEAD runs up to this many requests at once."""
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
 """The most body bytes read from one answer (listings are far smaller)."""
 
@@ -202,7 +206,12 @@ class RequestPath:
         self._keepalive_s = profile.keepalive if keepalive_s is None else keepalive_s
         self._user_agent = user_agent
         self._given = http
-        self._pools: dict[str | None, httpx.BaseTransport] = {}
+        # Connections per (proxy, scheme://netloc); the Host header and origin per netloc.
+        self._pools: dict[tuple[str | None, str], ConnectionSet[Any]] = {}
+        self._hosts: dict[str, str] = {}
+        self._origins: dict[str, Origin] = {}
+        self._given_as_line: HttpxLine | None = None
+        self._tls: ssl.SSLContext | None = None
         self._lock = threading.Lock()
         timeout = httpx.Timeout(
             connect=profile.connect_timeout,
@@ -237,20 +246,29 @@ class RequestPath:
             keys=self._keys,
         )
 
-    def _build(
+    def _host(self, prefix: str) -> str:
+        """The Host header for ``scheme://netloc`` as httpx writes it (read once per netloc)."""
+        host = self._hosts.get(prefix)
+        if host is None:
+            host = self._hosts[prefix] = httpx.URL(prefix + "/").netloc.decode("ascii")
+        return host
+
+    def _signed(
         self,
         method: str,
         url: str,
         headers: Mapping[str, str] | None,
         bucket: str | None,
         key: str | None,
-        extensions: dict[str, Any],
-    ) -> tuple[httpx.Request, OssV4Auth | OssV1Auth]:
-        request = httpx.Request(method, url, headers=headers, extensions=extensions)
-        request.headers["User-Agent"] = self._user_agent
+    ) -> tuple[httpx.Headers, OssV4Auth | OssV1Auth]:
+        """The headers to send for ``url``, signed: Host, the caller's, User-Agent, then what
+        the signer adds (the order and bytes an ``httpx.Request`` would have)."""
+        prefix, target = _split(url)
+        sent = httpx.Headers([("Host", self._host(prefix)), *(headers or {}).items()])
+        sent["User-Agent"] = self._user_agent
         signer = self._signer(bucket, key)
-        signer.sign(request)
-        return request, signer
+        signer.sign_headers(method, sent, target.partition("?")[2])
+        return sent, signer
 
     def prepare(
         self,
@@ -262,21 +280,20 @@ class RequestPath:
         headers: Mapping[str, str] | None = None,
     ) -> SignedRequest:
         """Sign without sending (nothing network-related is built)."""
-        request, signer = self._build(
-            method, self.url(bucket, key, query), headers, bucket, key, {}
-        )
+        url = self.url(bucket, key, query)
+        sent, signer = self._signed(method, url, headers, bucket, key)
         return SignedRequest(
             method=method,
-            url=self.redactor.url(str(request.url)),
-            headers=tuple(self.redactor.headers(request.headers)),
+            url=self.redactor.url(str(httpx.URL(url))),
+            headers=tuple(self.redactor.headers(sent)),
             canonical_request=self._redacted(signer.canonical_request),
             string_to_sign=self._redacted(signer.string_to_sign),
         )
 
     # -- the network ----------------------------------------------------------------------
 
-    def _proxy_for(self, url: httpx.URL) -> str | None:
-        """The proxy for ``url``: --proxy, the environment's (only when allowed), or none."""
+    def _proxy_for(self, scheme: str, host: str) -> str | None:
+        """The proxy for a URL: --proxy, the environment's (only when allowed), or none."""
         proxy = self.profile.proxy
         if proxy and proxy != "env":
             return proxy
@@ -285,45 +302,73 @@ class RequestPath:
         if proxy != "env" and is_ip_or_localhost(self.endpoint.host):
             return None
         found = urllib.request.getproxies()
-        if not found or urllib.request.proxy_bypass(url.host):
+        if not found or urllib.request.proxy_bypass(host):
             return None
-        return found.get(url.scheme) or found.get("all")
+        return found.get(scheme) or found.get("all")
 
     def check_proxy(self) -> None:
         """Raise ValueError when the proxy requests would use cannot be used (cheap: builds
         nothing), so an unusable proxy is a configuration error before anything is sent."""
         if self._given is None:
-            proxy = self._proxy_for(httpx.URL(f"{self.endpoint}/"))
+            proxy = self._proxy_for(self.endpoint.scheme, self.endpoint.host)
             if proxy is not None:
                 httpx.Proxy(proxy)
 
-    def _pool_for(self, url: httpx.URL) -> httpx.BaseTransport:
-        if self._given is not None:
-            return self._given
-        proxy = self._proxy_for(url)
-        pool = self._pools.get(proxy)
-        if pool is None:
-            with self._lock:
-                pool = self._pools.get(proxy)
-                if pool is None:
-                    pool = self._pools[proxy] = self._make_pool(url, proxy)
-        return pool
+    def _line_set(self, prefix: str) -> ConnectionSet[Any]:
+        """The connections to ``scheme://netloc`` (through its proxy, if any) to take one from.
 
-    def _make_pool(self, url: httpx.URL, proxy: str | None) -> httpx.BaseTransport:
-        verify: ssl.SSLContext | bool
-        if url.scheme == "https":
-            verify = httpx.create_ssl_context(verify=not self.profile.skip_verify_cert)
-        else:
-            # No TLS to the server: skip loading the CA store (tens of ms). A context with no
-            # CA loaded still verifies, so it could never accept a certificate by mistake.
-            verify = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        Raises ValueError for an unusable proxy URL.
+        """
+        from .lines import Origin
+
+        origin = self._origins.get(prefix)
+        if origin is None:
+            origin = self._origins[prefix] = Origin(prefix)
+        proxy = self._proxy_for(origin.scheme, origin.host)
+        found = self._pools.get((proxy, prefix))
+        if found is None:
+            with self._lock:
+                found = self._pools.get((proxy, prefix))
+                if found is None:
+                    if proxy is not None:
+                        httpx.Proxy(proxy)  # an unusable proxy URL raises ValueError here
+                    found = self._pools[(proxy, prefix)] = ConnectionSet(
+                        self._line_maker(origin, proxy), self._keepalive_s
+                    )
+        return found
+
+    def _line_maker(self, origin: Origin, proxy: str | None) -> Callable[[], Any]:
+        from .deadline import DeadlineBackend
+        from .lines import DirectLine, HttpxLine
+
+        if proxy is not None:
+            return lambda: HttpxLine(self._make_transport(origin.scheme, proxy))
+        tls = self._tls_context(origin.scheme) if origin.scheme == "https" else None
+        backend = DeadlineBackend()
+        return lambda: DirectLine(
+            origin, ssl_context=tls, keepalive_s=self._keepalive_s, network_backend=backend
+        )
+
+    def _tls_context(self, scheme: str) -> ssl.SSLContext:
+        """One TLS context for every connection (loading the CA store costs tens of ms)."""
+        if self._tls is None:
+            if scheme == "https":
+                self._tls = httpx.create_ssl_context(verify=not self.profile.skip_verify_cert)
+            else:
+                # No TLS to the server: skip loading the CA store. A context with no CA loaded
+                # still verifies, so it could never accept a certificate by mistake.
+                self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        return self._tls
+
+    def _make_transport(self, scheme: str, proxy: str) -> httpx.BaseTransport:
+        """A transport of one connection through ``proxy`` (httpcore's proxy classes)."""
         transport = httpx.HTTPTransport(
-            verify=verify,
+            verify=self._tls_context(scheme),
             proxy=proxy,
             trust_env=False,  # the environment's proxy was chosen above, by our rules
             limits=httpx.Limits(
-                max_connections=POOL_CONNECTIONS,
-                max_keepalive_connections=POOL_CONNECTIONS,
+                max_connections=1,
+                max_keepalive_connections=1,
                 keepalive_expiry=self._keepalive_s,
             ),
         )
@@ -354,24 +399,20 @@ class RequestPath:
         asks for one byte more than it accepts and checks the length).
         """
         from . import deadline  # imports httpcore: only once something is sent
+        from .lines import Answer
 
         url = self.url(bucket, key, query)
+        prefix, target = _split(url)
         shown_url = self.redactor.url(url)
         attempts: list[Attempt] = []
         waited = 0.0
         retries = self.profile.retry_times if retry else 0
         for number in range(1, retries + 2):
             trace = _Trace(self._timer)
-            request, signer = self._build(
-                method,
-                url,
-                headers,
-                bucket,
-                key,
-                {"timeout": self._timeout, "trace": trace},
-            )
+            sent, signer = self._signed(method, url, headers, bucket, key)
             try:
-                pool = self._pool_for(request.url)
+                lines = None if self._given is not None else self._line_set(prefix)
+                line = lines.take() if lines is not None else self._given_line()
             except ValueError as exc:  # e.g. an unusable proxy URL in the environment
                 message = self.redactor.text(str(exc))
                 return Exchange(
@@ -381,19 +422,18 @@ class RequestPath:
                     attempts=tuple(attempts),
                     failure=TransportFailure("proxy", f"Cannot set up the connection: {message}"),
                 )
+            extensions = {"timeout": self._timeout, "trace": trace}
             start = self._timer()
             failure: TransportFailure | None = None
-            response: httpx.Response | None = None
-            body = b""
+            answer: Answer | None = None
             with deadline.attempt_deadline(deadline_s or self.deadline_s):
                 try:
-                    response = pool.handle_request(request)
-                    try:
-                        body = _read(response, max_body)
-                    finally:
-                        response.close()
+                    answer = line.exchange(method, url, target, sent, extensions, max_body)
                 except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
                     failure = self._failure(exc)
+                finally:
+                    if lines is not None:
+                        lines.give_back(line)
             end = self._timer()
             if failure is not None:
                 attempt = trace.attempt(number, None, failure.kind, start, end)
@@ -415,10 +455,10 @@ class RequestPath:
                     string_to_sign=self._redacted(signer.string_to_sign),
                     canonical_request=self._redacted(signer.canonical_request),
                 )
-            assert response is not None
-            status = response.status_code
+            assert answer is not None
+            status, received, body = answer
             attempts.append(_with_wait(trace.attempt(number, status, None, start, end), waited))
-            _log_exchange(request, response, attempts[-1], self.redactor)
+            _log_exchange(method, url, sent, status, received, attempts[-1], self.redactor)
             if status >= 500 and number <= retries:
                 waited = backoff_seconds(number)
                 self._sleep(waited)
@@ -431,7 +471,7 @@ class RequestPath:
 
                 error = decode_service_error(
                     status,
-                    response.headers,
+                    received,
                     body,
                     sent_at=signer.signed_at,
                     our_string_to_sign=self._redacted(signer.string_to_sign),
@@ -443,7 +483,7 @@ class RequestPath:
                 method=method,
                 url=shown_url,
                 status=status,
-                headers=response.headers,
+                headers=received,
                 body=body,
                 attempts=tuple(attempts),
                 error=error,
@@ -480,27 +520,29 @@ class RequestPath:
         """V4 signs the STS token as a header, so what was signed can hold a secret."""
         return None if text is None else self.redactor.text(text)
 
+    def _given_line(self) -> HttpxLine:
+        from .lines import HttpxLine
+
+        assert self._given is not None
+        if self._given_as_line is None:
+            self._given_as_line = HttpxLine(self._given)
+        return self._given_as_line
+
     def close(self) -> None:
         """Close every connection (the injected transport too)."""
         with self._lock:
             pools = list(self._pools.values())
             self._pools.clear()
-        if self._given is not None:
-            pools.append(self._given)
         for pool in pools:
             pool.close()
+        if self._given is not None:
+            self._given.close()
 
 
-def _read(response: httpx.Response, limit: int) -> bytes:
-    """At most ``limit`` bytes of the body: a hostile server cannot make us hold more."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= limit:
-            break
-    return b"".join(chunks)[:limit]
+def _split(url: str) -> tuple[str, str]:
+    """``scheme://netloc`` and the target (path and query) of a URL ``object_url`` built."""
+    cut = url.index("/", url.index("://") + 3)
+    return url[:cut], url[cut:]
 
 
 def _with_wait(attempt: Attempt, waited: float) -> Attempt:
@@ -519,21 +561,27 @@ def _with_wait(attempt: Attempt, waited: float) -> Attempt:
 
 
 def _log_exchange(
-    request: httpx.Request, response: httpx.Response, attempt: Attempt, redactor: Redactor
+    method: str,
+    url: str,
+    sent: httpx.Headers,
+    status: int,
+    received: httpx.Headers,
+    attempt: Attempt,
+    redactor: Redactor,
 ) -> None:
     """Log what was sent and received; every value passes through the redactor."""
     if not log.isEnabledFor(logging.INFO):
         return
     log.info(
         "%s %s attempt %d: %d in %.1f ms",
-        request.method,
-        redactor.url(str(request.url)),
+        method,
+        redactor.url(str(httpx.URL(url))),
         attempt.number,
-        response.status_code,
+        status,
         attempt.elapsed_ms,
     )
     if log.isEnabledFor(logging.DEBUG):
-        for name, value in redactor.headers(request.headers):
+        for name, value in redactor.headers(sent):
             log.debug("> %s: %s", name, value)
-        for name, value in redactor.headers(response.headers):
+        for name, value in redactor.headers(received):
             log.debug("< %s: %s", name, value)

@@ -63,10 +63,6 @@ def check_key(key: str) -> str:
         raise InputError("key", "is not valid UTF-8 (it contains a lone surrogate)") from None
     if size > MAX_KEY_BYTES:
         raise InputError("key", f"is {size} bytes in UTF-8; OSS allows at most {MAX_KEY_BYTES}")
-    if _has_control(key):
-        # OSS stores such keys, but a control character cannot be typed or shown faithfully in
-        # a terminal and would not survive an HTTP header round trip in error documents.
-        raise InputError("key", "must not contain control characters")
     return key
 
 

@@ -74,7 +74,7 @@ class OssBrowseApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "ossbrowse"
-    SCREEN_MODES: ClassVar[dict[str, Callable[[Session], SessionScreen]]] = {
+    SCREEN_MODES: ClassVar[dict[str, type[SessionScreen]]] = {
         "head": HeadScreen,
         "browse": BrowseScreen,
     }
@@ -160,6 +160,10 @@ class OssBrowseApp(App[None]):
                 self.add_mode(mode, partial(GuidedHeadScreen, self.session, guide))
             else:
                 self.add_mode(mode, partial(screen, self.session))
+        first = self.SCREEN_MODES.get(self.DEFAULT_MODE)
+        if first is not None:
+            # Now, before Textual starts: the first request overlaps the app's start-up.
+            first.prefetch(self.session)
 
     def _first_theme(self) -> tuple[str, str | None]:
         """The theme to start with, and what was wrong with the one asked for (if anything).

@@ -40,6 +40,7 @@ only the handler runs late enough to know.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
@@ -219,6 +220,32 @@ class RequestRunner:
             self._post(ticket, self.Ended(ticket))
 
         self._start(ticket, job, thread=True, description=description)
+        return ticket
+
+    def adopt(
+        self,
+        group: str,
+        future: Future[T],
+        answer: Callable[[Ticket, T], Message],
+        *,
+        purpose: str = "",
+    ) -> Ticket:
+        """Take the answer of work already under way elsewhere (``future``, e.g. a request
+        sent before the owner existed): posted as ``answer(ticket, result)``, or ``Failed``,
+        when it completes, as from :meth:`run_blocking`. Cancelling the group drops it."""
+        ticket = self._begin(group, purpose)
+
+        def done(completed: Future[T]) -> None:
+            # On the thread that completed the future (or this one, if it already had).
+            if completed.cancelled() or not self.is_current(ticket):
+                return
+            error = completed.exception()
+            if error is None:
+                self._owner.post_message(answer(ticket, completed.result()))
+            elif isinstance(error, Exception):
+                self._owner.post_message(self.Failed(ticket, error))
+
+        future.add_done_callback(done)
         return ticket
 
     # -- inside ----------------------------------------------------------------------------

@@ -16,9 +16,10 @@ is closed, so a screen can cancel what it has in flight on the old client in tim
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from textual.dom import DOMNode
 from textual.signal import Signal
@@ -31,8 +32,12 @@ from ossbrowse.oss.redact import NO_SECRETS, Redactor
 from ossbrowse.oss.results import HeadResult
 from ossbrowse.oss.secret import Secret
 from ossbrowse.oss.signing import utc_now
+from ossbrowse.ui.first_page import FirstPage
 from ossbrowse.ui.watching import WatchSettings
 
+CLOSE_WAIT = 2.0
+"""Seconds the app's end waits for a first-page request still under way (closing the
+connection pool ends it; an endpoint that never answers must not hold the exit longer)."""
 _NOT_SETTINGS = ("profile", "config_file")
 """Flags that choose the profile rather than set one of its values."""
 
@@ -145,6 +150,9 @@ class Session:
         self.watch = watch or WatchSettings()
         """How the head screen watches a probe (interval, bell, timer)."""
         self.copied: Copied | None = None
+        self.first_page: FirstPage[Any] | None = None
+        """The start location's first listing page, asked for while the app starts (the first
+        screen sets it before it is mounted; see :meth:`take_first_page`)."""
         self.profile_changed: Signal[Session] = Signal(owner, "profile-changed")
         """Published (with this session) after :meth:`use_profile`."""
         self.profile = profile
@@ -187,8 +195,19 @@ class Session:
         """The time requests are signed with (an injected clock in tests and screenshots)."""
         return self._clock()
 
+    def take_first_page(self, where: Hashable) -> FirstPage[Any] | None:
+        """The page asked for early, if it is the first page of ``where``; None otherwise.
+
+        Called for every listing a screen starts: the early page goes to the first one, and
+        only if it lists exactly ``where`` (see :attr:`FirstPage.where`); any other listing
+        drops it, so it is never shown against another location.
+        """
+        early, self.first_page = self.first_page, None
+        return early if early is not None and early.where == where else None
+
     async def use_profile(self, profile: Profile) -> None:
         """Talk with ``profile`` from now on: a new client, subscribers told, the old closed."""
+        self.take_first_page(None)  # asked for with the old client: never wanted now
         old = self.client
         self._open(profile)
         self.profile_changed.publish(self)
@@ -196,6 +215,13 @@ class Session:
             old.close()
 
     async def close(self) -> None:
-        """Close the client's connection pool (when the app ends)."""
+        """Close the client's connection pool (when the app ends).
+
+        A first page nobody took is dropped; closing the pool ends its request, and its thread
+        is given a moment to finish so that nothing outlives the app.
+        """
+        early, self.first_page = self.first_page, None
         if self.client is not None:
             self.client.close()
+        if early is not None:
+            early.join(CLOSE_WAIT)

@@ -8,8 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
+from textual.message import Message
 from textual.widgets import Input
-from tui_helpers import NOW, profile_for, screen_text
+from tui_helpers import NOW, completed, profile_for, screen_text, settle
 
 from ossbrowse.emulator import DEMO_BUCKET, Emulator
 from ossbrowse.oss.listing import CommonPrefix, DeleteMarker, ObjectEntry, VersionEntry
@@ -487,11 +488,12 @@ async def test_a_key_with_control_characters_never_reaches_the_terminal_raw(
 ) -> None:
     """A listed key holding ESC [31m, opened from the explorer: the form's Key field shows the
     ESC as a visible symbol (the field's value is the key, unchanged), so the key cannot
-    recolour the terminal."""
+    recolour the terminal; and the object can be HEADed from there like any other."""
     key = "odd/ctrl\x1b[31mred.txt"
     emulator.store.put_object(DEMO_BUCKET, key, b"x")
     app = browse_app(emulator, prefix="odd/")
-    async with app.run_test(size=(100, 30)) as pilot:
+    messages: list[Message] = []
+    async with app.run_test(size=(100, 30), message_hook=messages.append) as pilot:
         screen = app.screen
         assert isinstance(screen, BrowseScreen)
         await settled(pilot, screen)
@@ -508,6 +510,12 @@ async def test_a_key_with_control_characters_never_reaches_the_terminal_raw(
         # One cell per character: the cursor after the ESC is drawn after the ␛.
         field.cursor_position = len("odd/ctrl\x1b")
         assert field._cursor_offset == len("odd/ctrl␛")
+        # OSS stores the key, the explorer listed it: the form sends it, and the answer is its.
+        await pilot.press("f5")
+        await settle(pilot)
+        done = completed(messages)[-1].result
+        assert (done.status, done.request.key) == (200, key)
+        assert "\x1b" not in screen_text(app)
 
 
 async def test_at_80_columns_the_etag_gives_way_before_the_name() -> None:

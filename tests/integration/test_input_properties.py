@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -35,6 +36,8 @@ FIELDS = {
     "if_modified_since",
     "if_unmodified_since",
 }
+CONTROL = re.compile("[\x00-\x1f\x7f]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SETTINGS = settings(
     max_examples=80,
     deadline=None,
@@ -108,6 +111,17 @@ def _profile(emu: Emulator) -> Profile:
     if_modified_since="",
     if_unmodified_since="",
 )
+# A C0 control character too: OSS stores such keys and the explorer lists them, so they can be
+# HEADed; XML cannot carry it in the echoed <Key>, which is read with U+FFFD in its place.
+@example(
+    bucket=BUCKET,
+    key="tab\there\x01",
+    version_id="",
+    if_match="",
+    if_none_match="",
+    if_modified_since="",
+    if_unmodified_since="",
+)
 def test_form_values_are_sent_exactly_or_refused_by_field(
     emulator: Emulator, **fields: str
 ) -> None:
@@ -134,9 +148,16 @@ def test_form_values_are_sent_exactly_or_refused_by_field(
     assert status in (200, 304, 404, 412), (status, error)
     if status == 404 and request.bucket == BUCKET and not request.version_id:
         assert error["Code"] == "NoSuchKey"
-        # The echoed key is shown through the one display policy (control characters
-        # escaped), so compare it with the key sent, shown the same way.
-        assert error["Key"] == clean(request.key)
+        if not CONTROL.search(request.key):
+            # The echoed key is shown through the one display policy (control characters
+            # escaped), so compare it with the key sent, shown the same way.
+            assert error["Key"] == clean(request.key)
+        else:
+            # XML changes line breaks and cannot carry most C0 controls at all: the document is
+            # still read (its code, its message), the controls it could not carry as U+FFFD.
+            assert error["Code"] == "NoSuchKey" and "Key" in error
+            if XML_ILLEGAL.search(request.key):
+                assert "\ufffd" in error["Key"]
 
 
 @SETTINGS

@@ -124,6 +124,18 @@ def test_non_ascii_message_and_key() -> None:
     assert dict(error.fields)["Key"] == "目录/文件 ü.txt"
 
 
+@pytest.mark.parametrize(
+    "echoed", ["a\x01b", "a&#1;b", "a&#x1F;b", "a&#X0b;b"], ids=["raw", "dec", "hex", "HEX"]
+)
+def test_a_key_holding_controls_xml_cannot_carry_still_decodes(echoed: str) -> None:
+    # OSS stores keys with such characters; the <Key> echoing one is not well-formed XML 1.0.
+    doc = f"<Error><Code>NoSuchKey</Code><Message>gone</Message><Key>{echoed}</Key></Error>"
+    error = decode_service_error(404, {"x-oss-err": b64(doc)}, b"")
+    assert (error.code, error.message) == ("NoSuchKey", "gone")
+    assert dict(error.fields)["Key"] == "a\ufffdb"
+    assert "control characters XML cannot carry" in (error.decode_problem or "")
+
+
 def test_unpadded_and_url_safe_base64_are_tolerated() -> None:
     doc = error_doc("NoSuchKey", "gone?>>", ("Key", "a~b"))
     standard = b64(doc)
@@ -388,9 +400,11 @@ def test_control_characters_from_the_server_are_shown_escaped() -> None:
     assert error.code == "NoSuchKey"
     assert error.message == "gone\\x9b2J\\x85 now too"
     assert dict(error.fields)["Key"] == "a\\x9b31mb\\u202e"
-    # XML 1.0 forbids C0 controls: such a document is reported, not shown.
+    # XML 1.0 forbids C0 controls: the document is read with U+FFFD in their place (so ESC
+    # never reaches the terminal), and the problem is said.
     bad = decode_service_error(404, {"x-oss-err": b64("<Error><Code>A\x1b[2J</Code></Error>")}, b"")
-    assert "not well-formed XML" in (bad.decode_problem or "")
+    assert bad.code == "A\ufffd[2J"
+    assert "control characters XML cannot carry" in (bad.decode_problem or "")
     raw = decode_service_error(404, {"x-oss-ec": "0026\x1b[2J", "x-oss-request-id": "r\x00"}, b"")
     assert raw.ec == "0026\\x1b[2J" and raw.request_id == "r\\x00"
 

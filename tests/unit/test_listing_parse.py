@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import quote_plus, unquote_plus
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import given
@@ -84,6 +86,40 @@ def test_namespaced_s3_document_reads_the_same() -> None:
         b'<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
     )
     assert parse_list_objects_v2(body).objects == parse_list_objects_v2(V2_ENCODED).objects
+
+
+def test_documents_in_other_encodings_read_the_same() -> None:
+    # UTF-8 without a DOCTYPE is read by the C parser; these go to defusedxml: both agree.
+    text = V2_ENCODED.decode().replace("%E7%9B%AE%E5%BD%95", "é")
+    utf8 = parse_list_objects_v2(text.encode())
+    assert utf8.objects[1].key == "dir/é %\x01.txt"
+    latin1 = text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("latin-1")
+    utf16 = text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    for body in (latin1, utf16, text.replace("<?xml", "<!-- a comment --><?xml", 0).encode()):
+        assert parse_list_objects_v2(body).objects == utf8.objects
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "UTF-16", "ISO-8859-1"])
+def test_a_doctype_is_refused_in_any_encoding(encoding: str) -> None:
+    body = (
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        '<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        "<ListBucketResult><Name>&b;</Name><IsTruncated>false</IsTruncated></ListBucketResult>"
+    ).encode(encoding)
+    with pytest.raises(ListingError, match="DTD or entities"):
+        parse_list_objects_v2(body)
+
+
+def test_fields_are_leaves_read_first_wins_with_or_without_namespaces() -> None:
+    body = V2_ENCODED.replace(
+        b"<Key>dir%2Fhello%20world%2B1.txt</Key>",
+        b"<Key>dir%2Fhello%20world%2B1.txt</Key><Key>second</Key><ETag>x<i/></ETag>",
+    ).replace(b'<ETag>"5B3C1A2E053D763E1B002CC607C5A0FE"</ETag>', b"")
+    spaced = body.replace(b"<ListBucketResult>", b'<ListBucketResult xmlns="urn:x">')
+    for document in (body, spaced):
+        first = parse_list_objects_v2(document).objects[0]
+        # The first <Key> counts; an element with children is not a value.
+        assert (first.key, first.etag) == ("dir/hello world+1.txt", None)
 
 
 def test_last_page_has_no_token() -> None:
@@ -227,3 +263,18 @@ def test_any_key_round_trips_through_an_encoded_listing(names: list[str], prefix
     page = parse_list_objects_v2(body)
     assert [o.key for o in page.objects] == sorted(names)
     assert page.prefix == prefix and page.prefixes == (CommonPrefix(prefix),)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("%+aZ09fF/ é目"), min_size=1, max_size=30)
+    | keys.map(quote_plus)
+)
+def test_names_decode_as_unquote_plus_does(value: str) -> None:
+    body = V2_ENCODED.replace(b"dir%2Fhello%20world%2B1.txt", escape(value).encode(), 1)
+    try:
+        expected = unquote_plus(value, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        with pytest.raises(ListingError, match="not UTF-8"):
+            parse_list_objects_v2(body)
+    else:
+        assert parse_list_objects_v2(body).objects[0].key == expected

@@ -13,6 +13,8 @@ How a new screen (the explorer, say) plugs in:
    by the widget that shows the answer; post messages nested in that screen or widget.
 5. Add it to ``OssBrowseApp.SCREEN_MODES`` under a mode name; ``app.switch_mode(name)`` shows
    it, each mode keeping its own screen stack.
+6. Optionally, :meth:`SessionScreen.prefetch` starts the screen's first request while the app
+   starts, when the screen is the first one shown (the explorer's first listing page).
 """
 
 from __future__ import annotations
@@ -38,3 +40,8 @@ class SessionScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+
+    @classmethod
+    def prefetch(cls, session: Session) -> None:
+        """Start what this screen will first ask for, before it is built (it is the first
+        screen shown); the screen takes the answer when it asks. Nothing by default."""

@@ -15,7 +15,7 @@ time in the group ``"column"``; rows scrolled to are HEADed when the cursor rest
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -46,6 +46,7 @@ from ossbrowse.oss.paging import ListingFailed
 from ossbrowse.oss.results import HeadRequest, HeadResult
 from ossbrowse.oss.validation import InputError, check_bucket
 from ossbrowse.ui.actions import Action, bindings
+from ossbrowse.ui.first_page import FirstPage
 from ossbrowse.ui.literal import LiteralInput, LiteralStatic, notify, plain
 from ossbrowse.ui.runner import RequestRunner, Ticket
 from ossbrowse.ui.screens.base import SessionScreen
@@ -232,6 +233,28 @@ def jump_place(here: Place, text: str) -> tuple[Place, str]:
     return Place(bucket, folder, start_after=key[:-1], jumped_to=key), key
 
 
+def start_place(session: Session) -> tuple[Place, int]:
+    """Where the explorer opens (what the command line asked for) and its page size."""
+    start = session.start
+    page_size = min(int(start.get("page_size", DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE)
+    return Place(start.get("bucket", ""), start.get("prefix", "")), page_size
+
+
+def place_pages(client: OssClient, place: Place, page_size: int) -> Iterator[Page]:
+    """The listing of ``place``, page by page (each page fetched when asked for)."""
+    if place.key is not None:
+        return client.list_key_versions(place.bucket, place.key, page_size=page_size)
+    if place.bucket:
+        return client.list_objects_v2(
+            place.bucket,
+            prefix=place.prefix,
+            delimiter="/",
+            start_after=place.start_after,
+            page_size=page_size,
+        )
+    return client.list_buckets(page_size=page_size)
+
+
 def header_name(text: str) -> str:
     """The response header a user typed (a short name allowed); InputError when it is none."""
     name = text.strip()
@@ -337,9 +360,7 @@ class BrowseScreen(SessionScreen):
     def __init__(self, session: Session) -> None:
         super().__init__(session)
         self.runner = RequestRunner(self)
-        start = session.start
-        self.place = Place(start.get("bucket", ""), start.get("prefix", ""))
-        self.page_size = min(int(start.get("page_size", DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE)
+        self.place, self.page_size = start_place(session)
         self._pages: Iterator[Page] | None = None
         self.more = False
         """True while the listing has pages not yet loaded."""
@@ -349,6 +370,19 @@ class BrowseScreen(SessionScreen):
         self.previewed: HeadResult | None = None
         """The preview shown: the HEAD of the highlighted object."""
         self._column_timer: Timer | None = None
+
+    @classmethod
+    def prefetch(cls, session: Session) -> None:
+        """Ask for the start place's first page now; :meth:`go` takes it when it lists there."""
+        place, page_size = start_place(session)
+        client = session.client
+        if client is None:
+            return
+        try:
+            pages = place_pages(client, place, page_size)
+        except InputError:
+            return  # nothing sent: listing there says what is wrong, as without this
+        session.first_page = FirstPage((client, place, page_size), pages)
 
     @property
     def table(self) -> ObjectList:
@@ -429,26 +463,36 @@ class BrowseScreen(SessionScreen):
         else:
             table.start(BUCKET_COLUMNS)
         client = self.session.client
+        # The page asked for while the app started, if it is this place's: taken (or dropped)
+        # by the first listing, whatever it lists.
+        early = self.session.take_first_page((client, place, self.page_size))
         if client is None:
             self.say(self.session.client_problem or "This profile cannot send.", error=True)
             return
-        pages: Iterator[Page]
-        if place.key is not None:
-            pages = client.list_key_versions(place.bucket, place.key, page_size=self.page_size)
-        elif place.bucket:
-            pages = client.list_objects_v2(
-                place.bucket,
-                prefix=place.prefix,
-                delimiter="/",
-                start_after=place.start_after,
-                page_size=self.page_size,
-            )
+        if early is not None:
+            self._pages = early.pages
+            self.more = True
+            if early.future.done():
+                # In already (the usual case when Textual is slow to start): into the list now,
+                # so the screen's first frame has the rows.
+                self._take_now(early.future)
+            else:
+                self.say("Loading…")
+                self.runner.adopt(LIST, early.future, self.PageLoaded)
         else:
-            pages = client.list_buckets(page_size=self.page_size)
-        self._pages = pages
-        self.more = True
-        self.load_more()
+            self._pages = place_pages(client, place, self.page_size)
+            self.more = True
+            self.load_more()
         table.focus()
+
+    def _take_now(self, first: Future[Page | None]) -> None:
+        """Show a first page that is already in (or its error), as if it had just come."""
+        try:
+            page = first.result()
+        except Exception as error:
+            self._listing_failed(error)
+            return
+        self._add_page(page)
 
     def load_more(self) -> None:
         """Ask for the next page, unless one is on its way or none is left."""
@@ -464,7 +508,10 @@ class BrowseScreen(SessionScreen):
     def _page_loaded(self, event: PageLoaded) -> None:
         if not self.runner.finish(event.ticket):
             return  # a listing the user left: never show it
-        page = event.page
+        self._add_page(event.page)
+
+    def _add_page(self, page: Page | None) -> None:
+        """Put a page's rows in the list (None: the listing has no more pages)."""
         if page is None:
             self.more = False
             self._show_count()
@@ -521,8 +568,11 @@ class BrowseScreen(SessionScreen):
                 f"Preview failed: {self.session.redactor.text(str(event.error))}"
             )
             return
+        self._listing_failed(event.error)
+
+    def _listing_failed(self, error: Exception) -> None:
+        """Say in place why the listing stopped (decoded, secrets masked)."""
         self.more = False
-        error = event.error
         if isinstance(error, ListingFailed):
             status = f"{error.status} " if error.status else ""
             code = error.error.code if error.error is not None and error.error.code else ""

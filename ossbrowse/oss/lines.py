@@ -1,0 +1,176 @@
+"""One request over one connection: the direct one (httpcore without httpx's models) or httpx's.
+
+Per HEAD, httpx's own request path (``httpx.Request``, ``httpx.HTTPTransport``, its connection
+pool and ``httpx.Response``) costs about half of what ossbrowse spends: building and parsing
+models the request path does not need. :class:`DirectLine` drives one
+``httpcore.HTTPConnection`` (the connection class under httpx's pool) with a request whose
+origin, ``Host`` header and target are already known, and returns the status, headers and
+body. Everything that makes the exchange what it is stays httpcore's and httpx's: HTTP/1.1 by
+h11, TLS, the per-operation timeouts, the trace events the timings come from, keep-alive expiry
+and the detection of a connection the server closed, and httpx's own mapping of httpcore's
+exceptions (so failures read exactly as before).
+
+:class:`HttpxLine` sends through an ``httpx`` transport instead: the one a test injects, or one
+of a single connection through a proxy (httpcore's proxy classes stay behind httpx's transport).
+
+This module imports httpcore: only the request path's ``send`` loads it.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+import httpcore
+import httpx
+
+# httpx's own mapping of httpcore's exceptions, as httpx.HTTPTransport uses it: a failure reads
+# the same through either line (httpx is pinned below 0.29).
+from httpx._transports.default import map_httpcore_exceptions
+
+__all__ = ["Answer", "DirectLine", "HttpxLine", "Origin"]
+
+Answer = tuple[int, httpx.Headers, bytes]
+"""Status, headers and at most ``max_body`` bytes of the body."""
+
+
+class Origin:
+    """Where one ``scheme://host[:port]`` URL prefix goes, read once by httpx's URL parser.
+
+    ``host_header`` is the ``Host`` value httpx would send, ``connect`` the httpcore origin.
+    """
+
+    __slots__ = ("connect", "host", "host_header", "port", "scheme")
+
+    def __init__(self, prefix: str) -> None:
+        url = httpx.URL(prefix + "/")
+        self.scheme = url.scheme
+        self.host = url.host
+        self.port = url.port
+        self.host_header: bytes = url.netloc
+        self.connect = httpcore.Origin(url.raw_scheme, url.raw_host, url.port or _PORTS[url.scheme])
+
+
+_PORTS = {"http": 80, "https": 443}
+
+
+def _read(chunks: Any, limit: int) -> bytes:
+    """At most ``limit`` bytes of the body: a hostile server cannot make us hold more."""
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(parts)[:limit]
+
+
+class DirectLine:
+    """One kept-alive HTTP/1.1 connection to ``origin``, driven through httpcore directly.
+
+    Used by one request at a time (a :class:`~ossbrowse.oss.connections.ConnectionSet` hands it
+    out). A connection that has expired or that the server closed is replaced before a request.
+    """
+
+    def __init__(
+        self,
+        origin: Origin,
+        *,
+        ssl_context: ssl.SSLContext | None,
+        keepalive_s: float,
+        network_backend: httpcore.NetworkBackend,
+    ) -> None:
+        self._origin = origin
+        self._ssl_context = ssl_context
+        self._keepalive_s = keepalive_s
+        self._backend = network_backend
+        self._connection: httpcore.HTTPConnection | None = None
+
+    def _usable(self) -> httpcore.HTTPConnection:
+        connection = self._connection
+        if connection is not None and (connection.is_closed() or connection.has_expired()):
+            connection.close()
+            connection = None
+        if connection is None:
+            connection = self._connection = httpcore.HTTPConnection(
+                self._origin.connect,
+                ssl_context=self._ssl_context,
+                keepalive_expiry=self._keepalive_s,
+                network_backend=self._backend,
+            )
+        return connection
+
+    def exchange(
+        self,
+        method: str,
+        url: str,
+        target: str,
+        headers: httpx.Headers,
+        extensions: dict[str, Any],
+        max_body: int,
+    ) -> Answer:
+        """Send ``method`` for ``target`` with ``headers`` (Host included); raises httpx's
+        exceptions for what the network does."""
+        request = httpcore.Request(
+            method.encode("ascii"),
+            httpcore.URL(
+                scheme=self._origin.connect.scheme,
+                host=self._origin.connect.host,
+                port=self._origin.port,
+                target=target.encode("ascii"),
+            ),
+            headers=headers.raw,
+            extensions=extensions,
+        )
+        with map_httpcore_exceptions():
+            connection = self._usable()
+            try:
+                response = connection.handle_request(request)
+            except httpcore.ConnectionNotAvailable:
+                # Closed between the check and the request: once more on a new connection,
+                # as httpcore's pool does.
+                connection.close()
+                self._connection = None
+                response = self._usable().handle_request(request)
+            try:
+                body = _read(response.iter_stream(), max_body)
+            finally:
+                response.close()
+            if self._keepalive_s <= 0:
+                self.close()  # no keep-alive asked for: do not hold the connection open
+        return response.status, httpx.Headers(response.headers), body
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with map_httpcore_exceptions():
+                connection.close()
+
+
+class HttpxLine:
+    """A request through an ``httpx`` transport (a test's, or one connection via a proxy)."""
+
+    def __init__(self, transport: httpx.BaseTransport) -> None:
+        self.transport = transport
+
+    def exchange(
+        self,
+        method: str,
+        url: str,
+        target: str,
+        headers: httpx.Headers,
+        extensions: dict[str, Any],
+        max_body: int,
+    ) -> Answer:
+        """As :meth:`DirectLine.exchange`, with an ``httpx.Request`` for ``url``."""
+        request = httpx.Request(method, url, headers=headers, extensions=extensions)
+        response = self.transport.handle_request(request)
+        try:
+            body = _read(response.iter_bytes(), max_body)
+        finally:
+            response.close()
+        return response.status_code, response.headers, body
+
+    def close(self) -> None:
+        self.transport.close()
