@@ -142,6 +142,7 @@ def _run_ls(args: argparse.Namespace, out: TextIO) -> int:
     from .oss.client import OssClient
     from .oss.paging import ListingFailed
     from .oss.profile import ConfigError
+    from .oss.read_ahead import read_ahead
     from .oss.validation import InputError
 
     try:
@@ -168,7 +169,9 @@ def _run_ls(args: argparse.Namespace, out: TextIO) -> int:
         writer = _Writer(out, args, location)
         try:
             pages = _pages(client, args, location)
-            writer.write(pages)
+            # Each next page is fetched while this one is written (the server and the client
+            # work at the same time), none that --limited-num will not print.
+            writer.write(read_ahead(pages, writer.wants_next))
         except InputError as exc:
             _say(f"{exc} (nothing was sent)")
             return EXIT_BAD_INPUT
@@ -218,6 +221,16 @@ def _pages(
     )
 
 
+def entry_count(page: BucketPage | ObjectPage | VersionPage) -> int:
+    """How many entries :func:`page_entries` gives for ``page``."""
+    from .oss.listing import BucketPage, ObjectPage
+
+    if isinstance(page, BucketPage):
+        return len(page.buckets)
+    items = page.objects if isinstance(page, ObjectPage) else page.versions
+    return len(items) + len(page.prefixes)
+
+
 def page_entries(page: BucketPage | ObjectPage | VersionPage) -> Iterator[Entry]:
     """A page's entries in key order (folders merged in as the server sorted them)."""
     from .oss.listing import BucketPage, merged_entries
@@ -257,33 +270,35 @@ class _Writer:
             opening = json.dumps(head, ensure_ascii=False)[:-1]
             self.out.write(f'{opening}, "entries": [')
 
+    def wants_next(self, page: BucketPage | ObjectPage | VersionPage) -> bool:
+        """Whether, once ``page`` (not yet written) is printed, the next page is needed."""
+        return self.limit is None or self.count + entry_count(page) < self.limit
+
     def write(self, pages: Iterable[BucketPage | ObjectPage | VersionPage]) -> None:
         """Print every entry of every page, page by page; stops at ``--limited-num``."""
-        from .oss.list_render import jsonl_line, raw_line
+        from .oss.list_render import json_items, jsonl_lines, raw_lines
 
         for page in pages:
             if not self.started:  # after the first answer: a failure prints no header
                 self._start()
-            lines = []
-            entries = page_entries(page)
-            for entry in entries:
-                if self.limit is not None and self.count >= self.limit:
-                    self.limited = True
-                    break
-                self.count += 1
-                if self.format == "raw":
-                    lines.append(raw_line(entry, self.bucket, self.kind))
-                elif self.format == "jsonl":
-                    lines.append(jsonl_line(entry, self.bucket))
-                else:
-                    sep = "\n  " if self.count == 1 else ",\n  "
-                    lines.append(sep + jsonl_line(entry, self.bucket))
-            joiner = "" if self.format == "json" else "\n"
-            if lines:
-                self.out.write(joiner.join(lines) + ("" if self.format == "json" else "\n"))
+            entries = list(page_entries(page))
+            if self.limit is not None and self.count + len(entries) >= self.limit:
+                taken = self.limit - self.count
+                self.limited = page.is_truncated or len(entries) > taken
+                entries = entries[:taken]
+            first = self.count == 0
+            self.count += len(entries)
+            # The page in one write: one string built, one call into the file object.
+            if self.format == "raw":
+                text = raw_lines(entries, self.bucket, self.kind)
+            elif self.format == "jsonl":
+                text = jsonl_lines(entries, self.bucket)
+            else:
+                text = json_items(entries, self.bucket, first=first)
+            if text:
+                self.out.write(text)
                 self.out.flush()
-            if self.limited or (self.limit is not None and self.count >= self.limit):
-                self.limited = self.limited or page.is_truncated or next(entries, None) is not None
+            if self.limit is not None and self.count >= self.limit:
                 break
         self._finish(None)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import httpx
@@ -193,10 +193,14 @@ class OssClient(ListOperations):
 
         status = exchange.status
         assert status is not None
-        response_headers = exchange.headers
-        headers = tuple(
-            (name, self.redactor.text(value)) for name, value in response_headers.multi_items()
-        )
+        items = exchange.headers.multi_items()
+        headers = tuple((name, self.redactor.text(value)) for name, value in items)
+        # Read by name once, as httpx.Headers.get reads them (repeated names joined by ", "),
+        # without decoding every header again for each name looked up.
+        response_headers: dict[str, str] = {}
+        for name, value in items:
+            joined = response_headers.get(name)
+            response_headers[name] = value if joined is None else f"{joined}, {value}"
         etag = response_headers.get("etag")
         last_modified = response_headers.get("last-modified")
         checks, summary = explain(request, status, etag, last_modified)
@@ -276,8 +280,9 @@ def _version_query(request: HeadRequest) -> list[tuple[str, str]]:
     return [("versionId", request.version_id)] if request.version_id else []
 
 
-def _header_warnings(status: int, headers: httpx.Headers) -> list[str]:
-    """Say what is malformed in the answer rather than failing on it."""
+def _header_warnings(status: int, headers: Mapping[str, str]) -> list[str]:
+    """Say what is malformed in the answer rather than failing on it (``headers`` by
+    lower-case name)."""
     warnings = []
     for name in ("last-modified", "date"):
         value = headers.get(name)

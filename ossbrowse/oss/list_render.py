@@ -12,12 +12,14 @@ would act on written as JSON escapes; in raw output they are shown as ``\\xNN`` 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from .listing import Bucket, CommonPrefix, DeleteMarker, ObjectEntry, VersionEntry
 from .location import format_oss_uri
-from .safetext import escape_unsafe, escape_unsafe_json
+from .safetext import UNSAFE_RE, escape_unsafe, escape_unsafe_json
 
 Entry = Bucket | CommonPrefix | ObjectEntry | VersionEntry | DeleteMarker
 
@@ -27,7 +29,7 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     # isoformat is much quicker than strftime, and listings carry no sub-second part.
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def record(entry: Entry, bucket: str | None = None) -> dict[str, Any]:
@@ -100,9 +102,51 @@ def record(entry: Entry, bucket: str | None = None) -> dict[str, Any]:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
+def _string(text: str | None) -> str:
+    return "null" if text is None else encode_basestring(text)
+
+
+def _object_json(entry: ObjectEntry, bucket: str | None) -> str:
+    """``_ENCODER.encode(record(entry, bucket))`` for an object, written out in one go.
+
+    Listings print hundreds of thousands of these; building the dict and walking it in the
+    encoder took most of the time of a jsonl line. The same text (a test compares the two).
+    """
+    moment = entry.last_modified
+    when = "null" if moment is None else f'"{moment.isoformat(timespec="seconds")}"'
+    text = (
+        f'{{"type": "object", "key": {encode_basestring(entry.key)}, "size": {entry.size}, '
+        f'"last_modified": {when.replace("+00:00", "Z")}, "etag": {_string(entry.etag)}, '
+        f'"storage_class": {_string(entry.storage_class)}, '
+        f'"object_type": {_string(entry.object_type)}'
+    )
+    if entry.restore_info:
+        text += f', "restore_info": {encode_basestring(entry.restore_info)}'
+    if bucket:
+        text += f', "uri": {encode_basestring(f"oss://{bucket}/{entry.key}")}'
+    return text + "}"
+
+
+def _json(entry: Entry, bucket: str | None) -> str:
+    if type(entry) is ObjectEntry:
+        return _object_json(entry, bucket)
+    return _ENCODER.encode(record(entry, bucket))
+
+
 def jsonl_line(entry: Entry, bucket: str | None = None) -> str:
     """One line of jsonl: the record, non-ASCII kept as is (unsafe characters escaped)."""
-    return escape_unsafe_json(_ENCODER.encode(record(entry, bucket)))
+    return escape_unsafe_json(_json(entry, bucket))
+
+
+def jsonl_lines(entries: Iterable[Entry], bucket: str | None = None) -> str:
+    """The jsonl lines of ``entries``, each ending with a line break, as one text."""
+    return escape_unsafe_json("".join([f"{_json(entry, bucket)}\n" for entry in entries]))
+
+
+def json_items(entries: Iterable[Entry], bucket: str | None, *, first: bool) -> str:
+    """The records of ``entries`` as items of a JSON array, one a line, after ``first`` or not."""
+    text = ",\n  ".join([_json(entry, bucket) for entry in entries])
+    return escape_unsafe_json(f"{'' if first else ','}\n  {text}") if text else ""
 
 
 def shown(text: str) -> str:
@@ -111,7 +155,11 @@ def shown(text: str) -> str:
 
 
 def _time(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S +0000 UTC") if moment else "-"
+    if moment is None:
+        return "-"
+    if moment.year >= 1000:  # isoformat is 3x quicker than strftime, and pads years to 4 digits
+        return f"{moment.isoformat(' ', 'seconds')[:19]} +0000 UTC"
+    return moment.strftime("%Y-%m-%d %H:%M:%S +0000 UTC")
 
 
 _OBJECT_HEAD = f"{'LastModifiedTime':<30} {'Size(B)':>12}  {'StorageClass':<16}{'ETAG':<38}"
@@ -129,6 +177,16 @@ def raw_header(kind: str) -> str:
 
 def raw_line(entry: Entry, bucket: str | None, kind: str) -> str:
     """One aligned line in the style of ossutil's ``ls``."""
+    if type(entry) is ObjectEntry:
+        # The common case in one go, checked once: with no unsafe character in the whole line,
+        # escaping each field would change nothing.
+        etag = (entry.etag or "-").strip('"')
+        line = (
+            f"{_time(entry.last_modified):<30} {entry.size:>12}  "
+            f"{entry.storage_class or '-':<16}{etag:<38}{format_oss_uri(bucket or '', entry.key)}"
+        )
+        if not UNSAFE_RE.search(line):
+            return line
     if isinstance(entry, Bucket):
         region = shown(entry.region or "-")
         storage = shown(entry.storage_class or "-")
@@ -149,6 +207,11 @@ def raw_line(entry: Entry, bucket: str | None, kind: str) -> str:
         marker = "true" if entry.is_delete_marker else "false"
         head += f"{shown(entry.version_id):<34} {latest:<9}{marker:<13}"
     return head + shown(format_oss_uri(bucket or "", entry.key))
+
+
+def raw_lines(entries: Iterable[Entry], bucket: str | None, kind: str) -> str:
+    """The raw lines of ``entries``, each ending with a line break, as one text."""
+    return "".join([f"{raw_line(entry, bucket, kind)}\n" for entry in entries])
 
 
 def raw_footer(kind: str, count: int, *, folders: bool) -> str:

@@ -27,6 +27,8 @@ and isolates (U+202A-U+202E, U+2066-U+2069): a terminal acts on the first three,
 reorder the text around them."""
 
 _LINE_BREAKS_RE = re.compile(r"[\r\n\t]")
+_UNSAFE_IN_JSON_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""UNSAFE_RE less the line breaks and tabs JSON text may hold as layout."""
 ELLIPSIS = "…"
 
 
@@ -53,7 +55,7 @@ def escape_unsafe_json(text: str) -> str:
     ``json`` escapes C0 controls inside strings itself, so a raw line break is layout, but it
     leaves the others raw; escaped, they are still the same JSON value.
     """
-    return UNSAFE_RE.sub(lambda m: m[0] if m[0] in "\n\r\t" else f"\\u{ord(m[0]):04x}", text)
+    return _UNSAFE_IN_JSON_RE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def one_line(text: str) -> str:

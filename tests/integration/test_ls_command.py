@@ -203,8 +203,9 @@ def test_a_failure_before_any_page_prints_no_table(run: Run) -> None:
     assert "404 NoSuchBucket" in err
 
 
-def test_each_page_is_printed_before_the_next_is_fetched() -> None:
-    """Streaming: what a page holds is on the output before the next request goes out."""
+def test_each_page_is_printed_before_the_next_is_asked_for() -> None:
+    """Streaming: what a page holds is on the output before the writer asks for the next page
+    (which ls fetches meanwhile, one page ahead: tests/integration/test_ls_pages.py)."""
     import argparse
     import io
 

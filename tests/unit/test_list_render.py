@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
-from ossbrowse.oss.list_render import jsonl_line, raw_header, raw_line, record
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ossbrowse.oss.list_render import (
+    iso,
+    json_items,
+    jsonl_line,
+    jsonl_lines,
+    raw_header,
+    raw_line,
+    record,
+)
 from ossbrowse.oss.listing import Bucket, CommonPrefix, DeleteMarker, ObjectEntry, VersionEntry
+from ossbrowse.oss.safetext import escape_unsafe_json
 
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 
@@ -66,3 +78,48 @@ def test_raw_columns_line_up_with_the_header() -> None:
     assert line.index("oss://") == marker.index("oss://") == start
     folder = raw_line(CommonPrefix("dir/"), "b-1", "versions")
     assert folder.index("oss://") == start
+
+
+# The object fast paths write by hand what the general code builds: the general code is the
+# oracle (a version entry takes the general path and, listed as "objects", shows the same line).
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+moments = st.none() | st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=8))]))
+objects = st.builds(
+    ObjectEntry,
+    key=texts.filter(bool),
+    size=st.integers(min_value=0, max_value=2**63),
+    last_modified=moments,
+    etag=st.none() | texts,
+    storage_class=st.none() | texts,
+    object_type=st.none() | texts,
+    restore_info=st.none() | texts,
+)
+
+
+@given(objects, st.sampled_from([None, "", "b-1"]))
+def test_object_jsonl_is_the_encoded_record(entry: ObjectEntry, bucket: str | None) -> None:
+    general = escape_unsafe_json(json.dumps(record(entry, bucket), ensure_ascii=False))
+    assert jsonl_line(entry, bucket) == general
+    assert jsonl_lines([entry, entry], bucket) == f"{general}\n{general}\n"
+
+
+@given(objects, st.sampled_from(["", "b-1"]))
+def test_object_raw_line_is_the_general_line(entry: ObjectEntry, bucket: str) -> None:
+    key, size, when, etag, storage = entry[:5]
+    same = VersionEntry(key, "v", True, when, size, etag, storage)
+    assert raw_line(entry, bucket, "objects") == raw_line(same, bucket, "objects")
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+def test_times_read_as_strftime_writes_them(moment: datetime) -> None:
+    assert iso(moment) == moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    line = raw_line(ObjectEntry("k", 1, moment, None, None), "b", "objects")
+    assert line.startswith(moment.strftime("%Y-%m-%d %H:%M:%S +0000 UTC"))
+
+
+def test_json_items_continue_the_array() -> None:
+    a, b = ObjectEntry("a", 1, WHEN, None, None), ObjectEntry("b", 2, WHEN, None, None)
+    opening = json_items([a], "b-1", first=True)
+    text = "[" + opening + json_items([b], "b-1", first=False) + json_items([], "b-1", first=False)
+    assert json.loads(text + "\n]") == [record(a, "b-1"), record(b, "b-1")]
+    assert opening.startswith("\n  {")

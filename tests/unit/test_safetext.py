@@ -72,3 +72,12 @@ def test_json_escaping_keeps_the_value_and_leaves_only_layout_raw(data: dict[str
     text = escape_unsafe_json(json.dumps(data, indent=2, ensure_ascii=False))
     assert json.loads(text) == data
     assert not UNSAFE_RE.search(text.replace("\n", ""))
+
+
+def test_json_escaping_is_the_unsafe_set_less_layout() -> None:
+    for code in [*range(0x0, 0x300), *range(0x2000, 0x2100)]:
+        char = chr(code)
+        if UNSAFE_RE.match(char) and char not in "\n\r\t":
+            assert escape_unsafe_json(f"a{char}b") == f"a\\u{code:04x}b"
+        else:
+            assert escape_unsafe_json(f"a{char}b") == f"a{char}b"
