@@ -115,8 +115,10 @@ def _default_signed(name: str) -> bool:
 
 def v4_additional_headers(headers: Mapping[str, str], wanted: Iterable[str]) -> list[str]:
     """The AdditionalHeaders list: wanted names that are present and not signed by default."""
-    present = _header_items(headers)
     names = {w.lower().strip() for w in wanted if w.strip()}
+    if not names:
+        return []  # the usual case: nothing to look for among the headers
+    present = _header_items(headers)
     return sorted(n for n in names if n in present and not _default_signed(n))
 
 

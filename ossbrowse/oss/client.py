@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import httpx
@@ -113,12 +113,13 @@ class OssClient(ListOperations):
             ) from None
 
     def fork(self) -> OssClient:
-        """A client of the same profile and settings with a connection pool of its own.
+        """A client of the same profile and settings with connections of its own.
 
-        For each worker thread of a bulk run: threads sharing one connection pool queue on its
-        lock (measured with 16 threads: a pool per thread did 1.3-1.6x the HEADs per second for
-        0.6-0.8x the CPU each). With an injected transport there is no pool of our own to
-        split: the client itself is returned (close a fork only when it is not the client).
+        Bulk HEAD gives each worker thread one, so a worker's connections are closed when it
+        ends. (Threads may also share one client: each request takes a connection for itself,
+        see :mod:`ossbrowse.oss.connections`, so they never queue on each other.) With an
+        injected transport there are no connections of our own to split: the client itself is
+        returned (close a fork only when it is not the client).
         """
         if self._settings["transport"] is not None or self._settings["listing_transport"]:
             return self
@@ -193,10 +194,14 @@ class OssClient(ListOperations):
 
         status = exchange.status
         assert status is not None
-        response_headers = exchange.headers
-        headers = tuple(
-            (name, self.redactor.text(value)) for name, value in response_headers.multi_items()
-        )
+        items = exchange.headers.multi_items()
+        headers = tuple((name, self.redactor.text(value)) for name, value in items)
+        # Read by name once, as httpx.Headers.get reads them (repeated names joined by ", "),
+        # without decoding every header again for each name looked up.
+        response_headers: dict[str, str] = {}
+        for name, value in items:
+            joined = response_headers.get(name)
+            response_headers[name] = value if joined is None else f"{joined}, {value}"
         etag = response_headers.get("etag")
         last_modified = response_headers.get("last-modified")
         checks, summary = explain(request, status, etag, last_modified)
@@ -276,8 +281,9 @@ def _version_query(request: HeadRequest) -> list[tuple[str, str]]:
     return [("versionId", request.version_id)] if request.version_id else []
 
 
-def _header_warnings(status: int, headers: httpx.Headers) -> list[str]:
-    """Say what is malformed in the answer rather than failing on it."""
+def _header_warnings(status: int, headers: Mapping[str, str]) -> list[str]:
+    """Say what is malformed in the answer rather than failing on it (``headers`` by
+    lower-case name)."""
     warnings = []
     for name in ("last-modified", "date"):
         value = headers.get(name)

@@ -206,6 +206,7 @@ class RequestPath:
         self._keepalive_s = profile.keepalive if keepalive_s is None else keepalive_s
         self._user_agent = user_agent
         self._given = http
+        self._loopback = is_ip_or_localhost(endpoint.host)
         # Connections per (proxy, scheme://netloc); the Host header and origin per netloc.
         self._pools: dict[tuple[str | None, str], ConnectionSet[Any]] = {}
         self._hosts: dict[str, str] = {}
@@ -299,7 +300,7 @@ class RequestPath:
             return proxy
         # Environment proxies apply only when asked (--proxy env) or by default for remote
         # hosts; a loopback endpoint (the demo emulator) never goes through a proxy.
-        if proxy != "env" and is_ip_or_localhost(self.endpoint.host):
+        if proxy != "env" and self._loopback:
             return None
         found = urllib.request.getproxies()
         if not found or urllib.request.proxy_bypass(host):

@@ -222,10 +222,38 @@ class LiteralStatic(Static):
         )
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        """Show ``content``; a ``str`` under the control-character policy, line breaks kept."""
+        """Show ``content``; a ``str`` under the control-character policy, line breaks kept.
+
+        Showing what is already shown does nothing, and new text that takes the same room is
+        only redrawn: ``Static.update`` would ask for a layout of the whole screen every time,
+        which is most of the cost of a new result on a screen of such widgets.
+        """
         if isinstance(content, str):
             content = plain(content, lines=True)
+        shown = self.content
+        if isinstance(content, Content) and isinstance(shown, Content):
+            if content.is_same(shown):
+                return
+            if layout and self._same_room(shown, content):
+                layout = False
         super().update(content, layout=layout)
+
+    def _same_room(self, shown: Content, content: Content) -> bool:
+        """True when ``content`` takes the room ``shown`` takes in this widget, as laid out."""
+        width = self.size.width
+        if not width or not self.display:
+            return False
+        styles = self.styles
+        rules = styles.get_rules()
+        if styles.width is None or styles.width.is_auto:
+            container = self.container_size.width
+            if content.get_optimal_width(rules, container) != shown.get_optimal_width(
+                rules, container
+            ):
+                return False
+        if styles.height is None or styles.height.is_auto:
+            return content.get_height(rules, width) == shown.get_height(rules, width)
+        return True
 
 
 class LiteralTable(Table):

@@ -1,5 +1,6 @@
 """Sending stays cheap however often it is done: nothing grows, the footer is not rebuilt, and
-the screen is laid out once per send (for the result).
+the screen is laid out at most once per send (for the result), not at all when the new result
+takes the room the one before took.
 
 Textual's own footer rebuilt all its key widgets on every binding refresh (twice per send) and
 left the old ones alive; the "Sending HEAD" line appeared and vanished around every loopback
@@ -69,8 +70,10 @@ async def test_200_sends_grow_nothing_and_rebuild_no_footer(
         assert [k.key for k in keys] == ["f5", "m", "n", "f1", "f2", "ctrl+p"]
         assert len(list(screen.walk_children())) == widgets
         assert live_widgets() == alive
-        # Once per send for the result; a result line of another width may take a second pass.
-        assert SENDS <= layouts <= SENDS + SENDS // 10
+        # Two HEADs of one object differ in a timing, a date and a request id, which take the
+        # same room: the result is redrawn in place. (A line of another height now and then
+        # takes a layout.)
+        assert layouts <= SENDS // 10
 
 
 class Held(httpx.BaseTransport):

@@ -221,8 +221,11 @@ class HeadScreen(ProbeActions):
                 self.form.field(first).input.focus()
             return
         self._start(client, request, Purpose.SEND)
-        # Leave the form so that the one-letter quick actions work at once.
-        self.pane.focus()
+        # Leave the form so that the one-letter quick actions work at once. Only when the focus
+        # is elsewhere: Textual repaints a widget focused again, and a repaint of the whole pane
+        # at the key press delays the frame with the answer by a frame period or two.
+        if self.focused is not self.pane:
+            self.pane.focus()
 
     def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
         target = shorten(f"{request.bucket}/{request.key}", 120, middle=True)

@@ -65,6 +65,19 @@ def needs_fetch(result: HeadResult) -> bool:
     )
 
 
+def _shown_of(result: HeadResult, fetched: HeadResult | None) -> tuple[object, ...]:
+    """Everything of ``result`` and ``fetched`` that :meth:`ConditionsView._build` reads."""
+    return (
+        result.conditions,
+        result.summary,
+        result.status,
+        result.outcome,
+        bool(result.etag or result.last_modified),
+        fetched is not None,
+        fetched.request_id if fetched is not None else None,
+    )
+
+
 class ConditionsView(LiteralStatic):
     """The per-condition table and explanations of the last result."""
 
@@ -83,8 +96,12 @@ class ConditionsView(LiteralStatic):
 
     def show_result(self, result: HeadResult, fetched: HeadResult | None = None) -> None:
         """Show ``result``'s conditions; ``fetched`` is the unconditional HEAD that filled them."""
+        unchanged = self._result is not None and _shown_of(self._result, self._fetched) == (
+            _shown_of(result, fetched)
+        )
         self._result, self._fetched = result, fetched
-        self._render_result()
+        if not unchanged:  # the same conditions again (most sends) draw nothing new
+            self._render_result()
 
     def _render_result(self) -> None:
         if self._result is not None:

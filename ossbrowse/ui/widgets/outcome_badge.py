@@ -50,7 +50,9 @@ class OutcomeBadge(Horizontal):
     def show_result(self, result: HeadResult) -> None:
         """Show the status and outcome of ``result``."""
         digits, words = badge_text(result)
-        self.query_one(Digits).update(digits)
+        shown = self.query_one(Digits)
+        if shown.value != digits:  # the same status again draws nothing
+            shown.update(digits)
         self.query_one(BigDigits).show(digits)
         # Break the phrase over the badge's three rows: "Precondition / Failed".
         self.query_one("#badge-words", LiteralStatic).update("\n".join(words.split(" ", 2)))

@@ -182,11 +182,15 @@ class ResultPane(VerticalScroll):
         error_panel.show_result(result)
         conditions = self.query_one(ConditionsView)
         conditions.show_result(result, fetched)
-        # A 304 or 412 is explained by the conditions: what OSS said comes after them.
-        if result.outcome in (Outcome.NOT_MODIFIED, Outcome.PRECONDITION_FAILED):
-            self.move_child(error_panel, after=conditions)
-        else:
-            self.move_child(error_panel, before=conditions)
+        # A 304 or 412 is explained by the conditions: what OSS said comes after them. (Moved
+        # only when it is not there yet: a move lays the screen out again.)
+        after = result.outcome in (Outcome.NOT_MODIFIED, Outcome.PRECONDITION_FAILED)
+        children = self.children
+        if (children.index(error_panel) > children.index(conditions)) != after:
+            if after:
+                self.move_child(error_panel, after=conditions)
+            else:
+                self.move_child(error_panel, before=conditions)
         headers = self.query_one(HeadersTable)
         headers.display = bool(result.headers)
         headers.show_headers(result.headers)
