@@ -431,7 +431,7 @@ class RequestPath:
                 try:
                     answer = line.exchange(method, url, target, sent, extensions, max_body)
                 except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
-                    failure = self._failure(exc)
+                    failure = self._failure(exc, method, prefix)
                 finally:
                     if lines is not None:
                         lines.give_back(line)
@@ -501,10 +501,16 @@ class RequestPath:
             )
         raise AssertionError("unreachable: the loop always returns")  # pragma: no cover
 
-    def _failure(self, exc: BaseException) -> TransportFailure:
+    def _failure(self, exc: BaseException, method: str, prefix: str) -> TransportFailure:
         from . import deadline  # loaded by send() already
         from .transport_errors import transport_failure  # only when something failed
 
+        proxy = self._proxy_used(prefix)
+        if proxy is None and isinstance(exc, httpx.RequestError) and not _has_request(exc):
+            # httpx.Client attaches the request to its exceptions, a transport driven directly
+            # does not: without it the message says "the server" instead of host:port. (Through
+            # a proxy it is left out: what was refused or timed out may be the proxy.)
+            exc.request = httpx.Request(method, prefix + "/")
         failure = transport_failure(exc, self.redactor)
 
         if deadline.deadline_passed():
@@ -514,15 +520,19 @@ class RequestPath:
                 "(connect + read timeout) — the server is too slow or never finishes its "
                 "answer (try a larger --read-timeout).",
             )
-        return self._via_proxy(failure)
-
-    def _via_proxy(self, failure: TransportFailure) -> TransportFailure:
-        """Name the proxy when the connection went through one: it may be what failed."""
-        proxy = self.profile.proxy
-        if not proxy or proxy == "env" or failure.kind not in _PROXY_KINDS:
+        if proxy is None or failure.kind not in _PROXY_KINDS:
             return failure
+        # Name the proxy, without its password: it may be what failed (one from the
+        # environment too, which the user may not know applies).
         shown = httpx.URL(proxy).copy_with(username=None, password=None)
         return TransportFailure(failure.kind, f"{failure.message} (through proxy {shown})")
+
+    def _proxy_used(self, prefix: str) -> str | None:
+        """The proxy requests to ``scheme://netloc`` go through (None: direct, or injected)."""
+        origin = self._origins.get(prefix)
+        if self._given is not None or origin is None:
+            return None
+        return self._proxy_for(origin.scheme, origin.host)
 
     def _redacted(self, text: str | None) -> str | None:
         """V4 signs the STS token as a header, so what was signed can hold a secret."""
@@ -545,6 +555,14 @@ class RequestPath:
             pool.close()
         if self._given is not None:
             self._given.close()
+
+
+def _has_request(exc: httpx.RequestError) -> bool:
+    try:
+        exc.request  # noqa: B018 - the property raises when no request was attached
+    except RuntimeError:
+        return False
+    return True
 
 
 def _split(url: str) -> tuple[str, str]:
