@@ -10,6 +10,8 @@ format (json is written as a stream too). Exit status: 0 listed, 1 bad input (no
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
 import logging
 import sys
@@ -165,7 +167,7 @@ def _run_ls(args: argparse.Namespace, out: TextIO) -> int:
     except (_BadInput, ConfigError, InputError) as exc:
         _say(f"{exc} (nothing was sent)")
         return EXIT_BAD_INPUT
-    with client:
+    with client, _start_up_heap_frozen():
         writer = _Writer(out, args, location)
         try:
             pages = _pages(client, args, location)
@@ -180,6 +182,25 @@ def _run_ls(args: argparse.Namespace, out: TextIO) -> int:
             _say(_failure_text(exc))
             return EXIT_NO_ANSWER if exc.no_answer else EXIT_SERVER_ERROR
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _start_up_heap_frozen() -> Iterator[None]:
+    """While listing, the cycle collector leaves alone what start-up built (as the TUI does).
+
+    Each page allocates thousands of objects (the parsed document, the entries), so full
+    collections come every few pages, and each scanned every module, class and function loaded
+    so far again: frozen, `ls` of 50,000 objects in its own process took 8 % less CPU (20-25 %
+    when run inside a process with more loaded, as the benchmark's). Given back at the end,
+    unless a caller had frozen its own heap first.
+    """
+    mine = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if mine:
+            gc.unfreeze()
 
 
 def _failure_text(exc: Any) -> str:

@@ -7,7 +7,7 @@
   the queue ahead of the HEADs (memory stays bounded for any prefix size);
 * ``jobs`` **worker** threads take keys and HEAD them, each with the same conditions, each on
   its own :meth:`~ossbrowse.oss.client.OssClient.fork` of the client (the same profile and
-  settings, a connection pool of its own: threads sharing one pool queue on its lock);
+  settings, connections of its own, closed when the worker ends);
 * the **calling** thread receives the results in completion order through another bounded
   queue and hands them to ``on_result`` (printing, counting), and calls ``on_tick`` now and
   then for a progress display.

@@ -17,7 +17,7 @@ from typing import Any
 
 from .bulk import BulkSummary
 from .location import format_oss_uri
-from .redact import redact_header
+from .redact import SECRET_HEADERS, redact_header
 from .results import HeadResult, Outcome
 from .safetext import escape_unsafe, escape_unsafe_json
 
@@ -39,8 +39,10 @@ def record(result: HeadResult) -> dict[str, Any]:
     headers: dict[str, str] = {}
     for name, value in result.headers:
         lower = name.lower()
-        value = redact_header(name, value)
-        headers[lower] = f"{headers[lower]}, {value}" if lower in headers else value
+        if lower in SECRET_HEADERS:  # the only names redact_header changes a value for
+            value = redact_header(name, value)
+        joined = headers.get(lower)
+        headers[lower] = value if joined is None else f"{joined}, {value}"
     request = result.request
     return {
         "key": request.key,

@@ -113,12 +113,13 @@ class OssClient(ListOperations):
             ) from None
 
     def fork(self) -> OssClient:
-        """A client of the same profile and settings with a connection pool of its own.
+        """A client of the same profile and settings with connections of its own.
 
-        For each worker thread of a bulk run: threads sharing one connection pool queue on its
-        lock (measured with 16 threads: a pool per thread did 1.3-1.6x the HEADs per second for
-        0.6-0.8x the CPU each). With an injected transport there is no pool of our own to
-        split: the client itself is returned (close a fork only when it is not the client).
+        Bulk HEAD gives each worker thread one, so a worker's connections are closed when it
+        ends. (Threads may also share one client: each request takes a connection for itself,
+        see :mod:`ossbrowse.oss.connections`, so they never queue on each other.) With an
+        injected transport there are no connections of our own to split: the client itself is
+        returned (close a fork only when it is not the client).
         """
         if self._settings["transport"] is not None or self._settings["listing_transport"]:
             return self

@@ -16,10 +16,14 @@ deadline backend, the trace extension all as before). Idle connections past the 
 expiry are replaced by their own line when next taken, and the oldest idle one is closed as
 soon as a request finds it expired, so a burst of parallel requests does not leave its
 connections open after it.
+
+A process forked (``os.fork``) after connections were opened shares their sockets with its
+parent: the child forgets them and opens its own, and never shuts the parent's down.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +37,17 @@ class _Closable(Protocol):
 
 
 L = TypeVar("L", bound=_Closable)
+
+# How many times this process is a fork of the one that opened a set's connections.
+_forks = [0]
+
+
+def _count_fork() -> None:
+    _forks[0] += 1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_count_fork)
 
 
 class ConnectionSet(Generic[L]):
@@ -58,10 +73,16 @@ class ConnectionSet(Generic[L]):
         self._every: list[L] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._fork = _forks[0]
 
     def __len__(self) -> int:
         """How many lines (open connections at most) the set has made and not closed."""
         return len(self._every)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (a request that failed then was cancelled by it)."""
+        return self._closed
 
     @property
     def idle(self) -> int:
@@ -70,6 +91,8 @@ class ConnectionSet(Generic[L]):
 
     def take(self) -> L:
         """A line for one request, for this caller alone until :meth:`give_back`."""
+        if self._fork != _forks[0]:
+            self._leave_to_parent()
         idle = self._idle
         try:
             line, _ = idle.pop()
@@ -103,8 +126,19 @@ class ConnectionSet(Generic[L]):
             self._every.remove(line)
         line.close()
 
+    def _leave_to_parent(self) -> None:
+        """In a forked child: forget the parent's connections (a request on one would mix the
+        two processes' bytes on one socket, and closing one shuts it down for the parent too).
+        Their descriptors close with the objects, without a shutdown."""
+        self._lock = threading.Lock()  # it may have been held by a parent's thread at the fork
+        self._idle = []
+        self._every = []
+        self._fork = _forks[0]
+
     def close(self) -> None:
         """Close every connection of the set, including those in use (their request fails)."""
+        if self._fork != _forks[0]:
+            self._leave_to_parent()
         with self._lock:
             self._closed = True
             every, self._every = self._every, []

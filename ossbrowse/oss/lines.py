@@ -18,6 +18,7 @@ This module imports httpcore: only the request path's ``send`` loads it.
 
 from __future__ import annotations
 
+import socket
 import ssl
 from typing import Any
 
@@ -53,6 +54,13 @@ class Origin:
 
 _PORTS = {"http": 80, "https": 443}
 
+# Requests that may be sent again when a kept-alive connection turns out to be dead: sending
+# them twice changes nothing on the server (urllib3 retries only these for the same reason).
+_IDEMPOTENT = frozenset({"GET", "HEAD"})
+# What a request on a kept-alive connection the server has closed fails with before the head of
+# an answer: EOF ("Server disconnected without sending a response"), a reset, a broken pipe.
+_STALE = (httpcore.RemoteProtocolError, httpcore.ReadError, httpcore.WriteError)
+
 
 def _read(chunks: Any, limit: int) -> bytes:
     """At most ``limit`` bytes of the body: a hostile server cannot make us hold more."""
@@ -87,19 +95,28 @@ class DirectLine:
         self._backend = network_backend
         self._connection: httpcore.HTTPConnection | None = None
 
-    def _usable(self) -> httpcore.HTTPConnection:
+    def _usable(self) -> tuple[httpcore.HTTPConnection, bool]:
+        """The connection for the next request, and whether it was kept alive from before."""
         connection = self._connection
         if connection is not None and (connection.is_closed() or connection.has_expired()):
             connection.close()
             connection = None
-        if connection is None:
-            connection = self._connection = httpcore.HTTPConnection(
-                self._origin.connect,
-                ssl_context=self._ssl_context,
-                keepalive_expiry=self._keepalive_s,
-                network_backend=self._backend,
-            )
-        return connection
+        if connection is not None:
+            return connection, True
+        connection = self._connection = httpcore.HTTPConnection(
+            self._origin.connect,
+            ssl_context=self._ssl_context,
+            keepalive_expiry=self._keepalive_s,
+            network_backend=self._backend,
+        )
+        return connection, False
+
+    def _renew(self) -> httpcore.HTTPConnection:
+        """A new connection in place of the current one."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        return self._usable()[0]
 
     def exchange(
         self,
@@ -124,15 +141,24 @@ class DirectLine:
             extensions=extensions,
         )
         with map_httpcore_exceptions():
-            connection = self._usable()
+            connection, kept = self._usable()
             try:
                 response = connection.handle_request(request)
             except httpcore.ConnectionNotAvailable:
                 # Closed between the check and the request: once more on a new connection,
                 # as httpcore's pool does.
-                connection.close()
-                self._connection = None
-                response = self._usable().handle_request(request)
+                response = self._renew().handle_request(request)
+            except _STALE:
+                # The server may close an idle connection just as it is taken (its keep-alive
+                # timeout, a restart): has_expired() has not seen the close yet, the request
+                # goes out and meets EOF or a reset before the head of an answer. That is what
+                # a connection closed a moment earlier would have avoided, so an idempotent
+                # request goes once more on a new connection (not counted as a retry: the
+                # attempt just says "new connection"). Anything else, or a failure on a new
+                # connection, is the attempt's failure as before.
+                if not kept or method not in _IDEMPOTENT:
+                    raise
+                response = self._renew().handle_request(request)
             try:
                 body = _read(response.iter_stream(), max_body)
             finally:
@@ -142,10 +168,31 @@ class DirectLine:
         return response.status, httpx.Headers(response.headers), body
 
     def close(self) -> None:
+        """Close the connection; a request in flight on it (another thread's) ends at once."""
         connection, self._connection = self._connection, None
         if connection is not None:
+            _shut_down(connection)
             with map_httpcore_exceptions():
                 connection.close()
+
+
+def _shut_down(connection: httpcore.HTTPConnection) -> None:
+    """Shut the connection's socket down before it is closed.
+
+    httpcore only closes the socket, and on Linux closing a socket does not wake a thread
+    blocked reading it: a request in flight when the client is closed would wait for its read
+    timeout, and then read from a descriptor number that may be reused. A shutdown wakes it at
+    once (it reads EOF). httpcore has no public way to the socket: read it where it is kept.
+    """
+    stream = getattr(getattr(connection, "_connection", None), "_network_stream", None)
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if isinstance(sock, socket.socket):
+        try:
+            # The plain socket's shutdown, also for a TLS socket: no TLS alert is written from
+            # this thread while another may be using the TLS state.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed or never connected
 
 
 class HttpxLine:

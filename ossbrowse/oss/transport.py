@@ -436,6 +436,13 @@ class RequestPath:
                     if lines is not None:
                         lines.give_back(line)
             end = self._timer()
+            if failure is not None and lines is not None and lines.closed:
+                # close() shut the connection down under this request: say so, and do not
+                # retry on the connections of a client being closed.
+                failure = TransportFailure(
+                    "other", "The request was cancelled: the client was closed while it was sent."
+                )
+                retries = 0
             if failure is not None:
                 attempt = trace.attempt(number, None, failure.kind, start, end)
                 attempts.append(_with_wait(attempt, waited))

@@ -219,7 +219,9 @@ class OssBrowseApp(App[None]):
         self.call_after_refresh(self._freeze_startup_heap)
         if self.notice:
             notify(self, self.notice, title="Configuration", severity="warning", timeout=12)
-        self.show_history_warning()
+        # After the first frame: reading the history file (thousands of lines) is not what
+        # the first screen waits for.
+        self.call_after_refresh(self.show_history_warning)
 
     def show_history_warning(self) -> None:
         """Say what went wrong with the history file, if anything did since last asked."""

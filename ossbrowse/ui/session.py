@@ -47,7 +47,8 @@ class History:
 
     ``store`` is the history file shared with other ossbrowse processes (None: memory only).
     Problems with the file never raise: they are kept in :attr:`warning` for the UI to show,
-    and after a failed write the history stays in memory only.
+    and after a failed write the history stays in memory only. The file is read when the
+    history is first used, not when it is shown: a start on the explorer does not wait for it.
     """
 
     def __init__(self, store: HistoryStore | None, *, limit: int | None = None) -> None:
@@ -58,19 +59,27 @@ class History:
         self.endpoint = ""
         self.warning: str | None = None
         """The last problem with the history file, until the UI shows it (:meth:`take_warning`)."""
+        self._unread = False
+        """True while the file's entries of the history shown are still to be read."""
 
     @property
     def entries(self) -> list[HistoryEntry]:
         """A copy of the entries kept, oldest first."""
+        self._read()
         return list(self._entries)
 
     def show(self, profile: str, endpoint: str) -> None:
-        """Keep (and load from the file) the history of ``profile`` at ``endpoint``."""
+        """Keep the history of ``profile`` at ``endpoint`` (read from the file when first used)."""
         self.profile, self.endpoint = profile, endpoint
-        if self.store is None:
-            self._entries = []
+        self._entries = []
+        self._unread = self.store is not None
+
+    def _read(self) -> None:
+        """Load the file's entries of the history shown, the first time they are needed."""
+        if not self._unread or self.store is None:
             return
-        loaded = self.store.load(profile, endpoint)
+        self._unread = False
+        loaded = self.store.load(self.profile, self.endpoint)
         self._entries = loaded.entries[-self.limit :]
         if loaded.warning:
             self.warning = loaded.warning
@@ -79,6 +88,7 @@ class History:
         self, result: HeadResult, time: datetime, redactor: Redactor = NO_SECRETS
     ) -> HistoryEntry:
         """Keep ``result`` (answered at ``time``); the oldest goes past the limit."""
+        self._read()
         entry = entry_for(
             result, profile=self.profile, endpoint=self.endpoint, time=time, redactor=redactor
         )
@@ -92,10 +102,12 @@ class History:
 
     def take_warning(self) -> str | None:
         """The problem to show, once."""
+        self._read()
         warning, self.warning = self.warning, None
         return warning
 
     def __len__(self) -> int:
+        self._read()
         return len(self._entries)
 
 

@@ -138,6 +138,26 @@ async def test_a_corrupt_history_file_is_set_aside_with_a_warning(demo_app, tmp_
     assert len(list(data.glob("history-corrupt-*.jsonl"))) == 1
 
 
+async def test_a_corrupt_history_file_is_said_when_the_app_opens_on_the_explorer(
+    demo_app, tmp_path: Path
+) -> None:
+    # The explorer does not wait for the history file: it is read after the first frame, and
+    # what is wrong with it is still said.
+    data = tmp_path / "ossbrowse-data"
+    data.mkdir()
+    (data / "history.jsonl").write_text('{"time": "garbled\n\x00\x01 not json at all\n')
+    messages: list = []
+    app = demo_app(prefill={"bucket": DEMO_BUCKET}, mode="browse")
+    async with app.run_test(size=(120, 36), message_hook=messages.append) as pilot:
+        for _ in range(500):  # until the warning is up (10 s at most)
+            if [n for n in notifications(messages) if n.startswith("History")]:
+                break
+            await pilot.pause(0.02)
+        [warning] = [n for n in notifications(messages) if n.startswith("History")]
+        assert "2 unreadable line(s)" in warning and "set aside" in warning
+    assert len(list(data.glob("history-corrupt-*.jsonl"))) == 1
+
+
 WRITER = """
 import sys
 from ossbrowse import cli
