@@ -131,3 +131,30 @@ async def test_a_new_send_replaces_the_cancelled_line_at_once(demo_app) -> None:
         held.release.set()
         await settle(pilot)
         assert not screen.in_flight and "Sending HEAD" not in screen_text(app)
+
+
+async def test_a_slow_answer_does_not_hold_the_screen_back(demo_app) -> None:
+    # A send lets the key press and a quick answer go out in one frame; a slow answer must
+    # not keep the screen from being drawn meanwhile (nor after it came).
+    held = Held()
+    app = demo_app(transport=held)
+    frames = 0
+
+    def count_frame() -> None:
+        nonlocal frames
+        frames += 1
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        app.post_display_hook = count_frame  # type: ignore[method-assign]
+        screen = app.screen
+        await pilot.press("x")  # fills If-Match (a frame to draw) and sends: held
+        await wait_for(pilot, lambda: frames > 0)
+        assert screen.in_flight
+        held.release.set()
+        await settle(pilot)
+        drawn = frames
+        await pilot.press("f5")
+        await settle(pilot)
+        assert frames > drawn and not screen.in_flight

@@ -170,3 +170,32 @@ async def test_every_attempt_of_a_retried_request_is_shown() -> None:
             text = screen_text(app)
             assert "attempts #1 503 " in text and " · #2 200 " in text
             assert "ms wait" in text  # the back-off before the second
+
+
+async def test_a_quick_probe_on_its_way_leaves_the_answer_undimmed_until_its_own(demo_app) -> None:
+    from test_responsive import Held
+
+    held = Held(held=(2, 3))
+    messages: list[Message] = []
+    app = demo_app(transport=held)
+    async with app.run_test(size=(100, 40), message_hook=messages.append) as pilot:
+        pane = app.screen.query_one(ResultPane)
+        await pilot.press("f5")
+        await settle(pilot)
+        # n fills If-None-Match and sends; the form now differs from what the shown answer
+        # answered, but the answer to the form is on its way: nothing is dimmed meanwhile.
+        await pilot.press("n")
+        for _ in range(3):
+            await pilot.pause()
+        assert app.screen.in_flight and not pane.stale
+        held.release.set()
+        await settle(pilot)
+        assert completed(messages)[-1].result.status == 304 and not pane.stale
+
+        # Editing the form while a send is on its way still marks the answer shown.
+        held.release.clear()
+        await pilot.press("f5")
+        await type_into(app, pilot, "key", "reports/q2.csv")
+        assert app.screen.in_flight and pane.stale
+        held.release.set()
+        await settle(pilot)

@@ -8,6 +8,7 @@ The profile and client come from the session; a profile switch cancels what is i
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import ClassVar
@@ -64,6 +65,15 @@ WATCH = "watch"
 """The runner group of the watch's ticks: apart, so a tick never cancels the user's send."""
 STATUS_DELAY_S = 0.15
 """A request still in flight after this long gets its "Sending HEAD … (Esc cancels)" line."""
+FRAME_HOLD_S = 0.1
+"""How long a send may hold the screen's frames back, waiting to draw its answer in the first.
+
+Textual draws a frame at most once per period (1/60 s) and, after a frame, waits one to two
+periods before the next: a frame drawn at the key press (the focus leaving the form, a quick
+probe filling a condition, the answer dimmed as stale meanwhile) put the answer's frame 17-33
+ms after it. Most answers come within a few milliseconds, so the key press and the answer go
+out in one frame; a slower answer gets the key press drawn after this long (before the
+"Sending HEAD" line)."""
 
 
 class Purpose(StrEnum):
@@ -105,6 +115,10 @@ class HeadScreen(ProbeActions):
         self.runner = RequestRunner(self)
         self._last_input = "key"
         self._status_timer: Timer | None = None
+        self._held_frames: ExitStack | None = None
+        self._sending: HeadRequest | None = None
+        """What the form asked for when it was last sent."""
+        self._hold_timer: Timer | None = None
         self.watching: Watch | None = None
         """The probe being watched, if any."""
         self._next_tick: Stoppable | None = None
@@ -183,6 +197,11 @@ class HeadScreen(ProbeActions):
             request: HeadRequest | None = build_head_request(**self.form.values())
         except InputErrors:
             request = None
+        if request is not None and self.in_flight and request == self._sending:
+            # A quick probe filled the form and sent it: its answer is on its way and will
+            # replace the shown one. Dimming it meanwhile would restyle the whole pane (tens of
+            # milliseconds) for a frame that at best flickers.
+            return
         self.pane.mark_stale(request != shown.result.request)
 
     @on(Button.Pressed, "#send")
@@ -227,6 +246,32 @@ class HeadScreen(ProbeActions):
         if self.focused is not self.pane:
             self.pane.focus()
 
+    def _hold_frames(self) -> None:
+        """Draw nothing until the answer is shown or ``FRAME_HOLD_S`` has passed."""
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        if self._held_frames is None:
+            self._held_frames = ExitStack()
+            self._held_frames.enter_context(self.app.batch_update())
+        self._hold_timer = self.set_timer(FRAME_HOLD_S, self._release_frames)
+
+    def _release_frames(self) -> None:
+        """Let frames be drawn again (the next one shows everything since the hold)."""
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        held, self._held_frames = self._held_frames, None
+        if held is not None:
+            held.close()
+
+    def on_unmount(self) -> None:
+        """Never leave the app's frames held."""
+        self._release_frames()
+
+    def on_screen_suspend(self) -> None:
+        """Another screen is shown: it draws at once."""
+        self._release_frames()
+
     def _start(self, client: OssClient, request: HeadRequest, purpose: Purpose) -> None:
         target = shorten(f"{request.bucket}/{request.key}", 120, middle=True)
         verb = "Fetching the object's values" if purpose is Purpose.FETCH else "Sending HEAD"
@@ -238,6 +283,9 @@ class HeadScreen(ProbeActions):
         if self.pane.status_shown:  # e.g. "Cancelled": it must not stand for this request
             self.pane.show_status(status)
         self._status_timer = self.set_timer(STATUS_DELAY_S, lambda: self._still_sending(status))
+        self._hold_frames()
+        if purpose is Purpose.SEND:
+            self._sending = request
         # The client is synchronous: it runs in a thread worker, off the event loop, and its
         # timing covers the network exchange only.
         self.runner.run_blocking(
@@ -258,6 +306,12 @@ class HeadScreen(ProbeActions):
     def _completed(self, event: Completed) -> None:
         if not self.runner.finish(event.ticket):
             return  # cancelled or replaced: never show a stale answer
+        try:
+            self._show_completed(event)
+        finally:
+            self._release_frames()
+
+    def _show_completed(self, event: Completed) -> None:
         if event.purpose is Purpose.FETCH:
             self._fill_object_values(event.result)
         else:
@@ -289,6 +343,7 @@ class HeadScreen(ProbeActions):
         if event.ticket.group == WATCH:
             self._watch_failed(event.error)
             return
+        self._release_frames()
         self.pane.show_status(None)
         notify(
             self,
@@ -307,6 +362,7 @@ class HeadScreen(ProbeActions):
         """Cancel the request in flight; a late answer will be dropped."""
         if self.runner.cancel(HEAD) is None:
             return
+        self._release_frames()
         self.pane.show_status("Cancelled. Its answer, if one comes, will not be shown.")
         self.refresh_bindings()
 
