@@ -195,6 +195,33 @@ def test_tls_connect_time_ends_after_the_handshake(
     assert spans == [2000.0, 1000.0]
 
 
+def test_forks_of_a_client_share_its_tls_context(
+    ca: trustme.CA, servers: list[LineServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulk HEAD gives each worker a fork: the CA store is loaded once for all of them."""
+    servers.append(server := _tls_server(ca))
+    built: list[object] = []
+    real_create = httpx.create_ssl_context
+
+    def create(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        built.append(kwargs)
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(httpx, "create_ssl_context", create)
+    client = _client(server.endpoint, skip_verify_cert=True)
+    forks = [client.fork() for _ in range(3)]
+    try:
+        for fork in forks:
+            assert fork.head_object(REQUEST).status == 200
+        assert client.head_object(REQUEST).status == 200
+    finally:
+        for fork in forks:
+            fork.close()
+        client.close()
+    assert len(built) == 1
+    assert server.accepted == 4  # each fork still has connections of its own
+
+
 def test_no_tls_context_is_built_for_http(
     servers: list[LineServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
