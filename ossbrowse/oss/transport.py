@@ -29,6 +29,7 @@ for a 4xx/5xx. It never raises for anything the network or the server does.
 from __future__ import annotations
 
 import logging
+import os
 import ssl
 import threading
 import time
@@ -55,6 +56,7 @@ __all__ = [
     "BACKOFF_CAP_S",
     "DEFAULT_MAX_BODY",
     "RETRYABLE_FAILURES",
+    "CaBundleError",
     "Exchange",
     "RequestPath",
     "SignedRequest",
@@ -172,6 +174,29 @@ class _Trace:
         )
 
 
+class CaBundleError(ValueError):
+    """The CA bundle named by SSL_CERT_FILE or SSL_CERT_DIR cannot be loaded."""
+
+
+def _verifying_context(verify: bool) -> ssl.SSLContext:
+    """httpx's context: certifi's CA bundle, or the one SSL_CERT_FILE / SSL_CERT_DIR names.
+
+    Raises CaBundleError (not an OSError from the ssl module, which would escape as a traceback)
+    when the bundle named cannot be loaded.
+    """
+    try:
+        return httpx.create_ssl_context(verify=verify)
+    except OSError as exc:  # ssl.SSLError too: a file that holds no certificate
+        # As httpx reads them: SSL_CERT_FILE first, SSL_CERT_DIR only without it.
+        named = [name for name in ("SSL_CERT_FILE", "SSL_CERT_DIR") if os.environ.get(name)]
+        where = f"{named[0]}={os.environ[named[0]]}" if named else "the CA bundle"
+        reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc)
+        raise CaBundleError(
+            f"cannot load the CA certificates of {where} ({reason}) — point it at a PEM file "
+            "of CA certificates, or unset it to use the bundled ones."
+        ) from None
+
+
 class TlsContexts:
     """The TLS context every connection of a client uses, and its forks', built once on first use.
 
@@ -193,7 +218,7 @@ class TlsContexts:
                 found = self._contexts.get(tls)
                 if found is None:
                     if tls:
-                        found = httpx.create_ssl_context(verify=self._verify)
+                        found = _verifying_context(self._verify)
                     else:
                         # No TLS to the server: skip loading the CA store. A context with no
                         # CA loaded still verifies, so it could never accept a certificate by
@@ -438,12 +463,13 @@ class RequestPath:
                 line = lines.take() if lines is not None else self._given_line()
             except ValueError as exc:  # e.g. an unusable proxy URL in the environment
                 message = self.redactor.text(str(exc))
+                kind = "tls" if isinstance(exc, CaBundleError) else "proxy"
                 return Exchange(
                     method=method,
                     url=shown_url,
                     status=None,
                     attempts=tuple(attempts),
-                    failure=TransportFailure("proxy", f"Cannot set up the connection: {message}"),
+                    failure=TransportFailure(kind, f"Cannot set up the connection: {message}"),
                 )
             extensions = {"timeout": self._timeout, "trace": trace}
             start = self._timer()

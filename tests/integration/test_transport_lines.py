@@ -174,6 +174,30 @@ def test_tls_ca_bundle_from_ssl_cert_file_sni_host_timing_and_reuse(
     assert len(contexts) == 1  # one TLS context for the client, not one per connection
 
 
+@pytest.mark.parametrize("content", [None, "not a certificate\n"])
+def test_an_unusable_ca_bundle_is_one_clear_line(
+    servers: list[LineServer],
+    ca: trustme.CA,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+    content: str | None,
+) -> None:
+    """SSL_CERT_FILE naming a missing file, or one with no certificate: no traceback."""
+    servers.append(server := _tls_server(ca))
+    bundle = tmp_path / "ca.pem"
+    if content is not None:
+        bundle.write_text(content)
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    client = _client(server.endpoint)
+    try:
+        result = client.head_object(REQUEST)
+    finally:
+        client.close()
+    assert result.failure is not None and result.failure.kind == "tls"
+    assert f"SSL_CERT_FILE={bundle}" in result.failure.message
+    assert server.accepted == 0  # nothing was sent
+
+
 def test_tls_connect_time_ends_after_the_handshake(
     ca: trustme.CA, servers: list[LineServer]
 ) -> None:
