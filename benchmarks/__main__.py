@@ -476,7 +476,8 @@ def explorer(endpoint: str, count: int) -> None:
     assert loaded == count, loaded
     say(
         f"  explorer: first page {first:.3f} s (client alone {reference:.3f} s), stall {stall:.1f}"
-        f" ms (CPU of this process then {run.stall_cpu_ms:.1f} ms, collector {run.stall_gc_ms:.1f})"
+        f" ms (CPU of this process then {run.stall_cpu_ms:.1f} ms, of the app thread"
+        f" {run.stall_ui_cpu_ms:.1f}, collector {run.stall_gc_ms:.1f})"
     )
     ROWS.append(
         Row(
