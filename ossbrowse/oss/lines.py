@@ -176,7 +176,7 @@ class DirectLine:
                 connection.close()
 
 
-def _shut_down(connection: httpcore.HTTPConnection) -> None:
+def _shut_down(connection: Any) -> None:
     """Shut the connection's socket down before it is closed.
 
     httpcore only closes the socket, and on Linux closing a socket does not wake a thread
@@ -184,8 +184,16 @@ def _shut_down(connection: httpcore.HTTPConnection) -> None:
     timeout, and then read from a descriptor number that may be reused. A shutdown wakes it at
     once (it reads EOF). httpcore has no public way to the socket: read it where it is kept.
     """
-    stream = getattr(getattr(connection, "_connection", None), "_network_stream", None)
-    sock = stream.get_extra_info("socket") if stream is not None else None
+    # HTTPConnection -> HTTP11Connection; a proxy's connection holds an HTTPConnection first.
+    inner: Any = connection
+    for _ in range(3):
+        inner = getattr(inner, "_connection", None)
+        stream = getattr(inner, "_network_stream", None)
+        if stream is not None:
+            break
+    else:
+        return
+    sock = stream.get_extra_info("socket")
     if isinstance(sock, socket.socket):
         try:
             # The plain socket's shutdown, also for a TLS socket: no TLS alert is written from
@@ -220,4 +228,8 @@ class HttpxLine:
         return response.status_code, response.headers, body
 
     def close(self) -> None:
+        """Close the transport; a request in flight through it (another thread's) ends at once."""
+        pool = getattr(self.transport, "_pool", None)  # httpx.HTTPTransport's httpcore pool
+        for connection in getattr(pool, "connections", ()):
+            _shut_down(connection)
         self.transport.close()

@@ -497,38 +497,43 @@ class _ForwardProxy:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
-        with conn:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            head = data.split(b"\r\n\r\n")[0]
-            lines = head.split(b"\r\n")
-            self.lines.append(lines[0])
-            auth = [
-                line.split(b":", 1)[1].strip()
-                for line in lines
-                if line.lower().startswith(b"proxy-authorization:")
-            ]
-            if auth != [self.expected]:
-                conn.sendall(
-                    b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n"
-                )
+        try:
+            self._relay(conn)
+        except OSError:
+            pass  # the client or the origin went away
+        finally:
+            conn.close()
+
+    def _relay(self, conn: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
                 return
-            url = httpx.URL(lines[0].split(b" ")[1].decode())
-            relayed = [lines[0].replace(str(url).encode(), url.raw_path, 1)]
-            relayed += [line for line in lines[1:] if not line.lower().startswith(b"proxy-")]
-            with socket.create_connection((url.host, url.port or 80)) as origin:
-                origin.sendall(b"\r\n".join(relayed) + b"\r\nConnection: close\r\n\r\n")
-                answer = b""
-                while b"\r\n\r\n" not in answer:  # the server's answers have no body
-                    chunk = origin.recv(65536)
-                    if not chunk:
-                        break
-                    answer += chunk
-                conn.sendall(answer)
+            data += chunk
+        head = data.split(b"\r\n\r\n")[0]
+        lines = head.split(b"\r\n")
+        self.lines.append(lines[0])
+        auth = [
+            line.split(b":", 1)[1].strip()
+            for line in lines
+            if line.lower().startswith(b"proxy-authorization:")
+        ]
+        if auth != [self.expected]:
+            conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+            return
+        url = httpx.URL(lines[0].split(b" ")[1].decode())
+        relayed = [lines[0].replace(str(url).encode(), url.raw_path, 1)]
+        relayed += [line for line in lines[1:] if not line.lower().startswith(b"proxy-")]
+        with socket.create_connection((url.host, url.port or 80)) as origin:
+            origin.sendall(b"\r\n".join(relayed) + b"\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while b"\r\n\r\n" not in answer:  # the server's answers have no body
+                chunk = origin.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+            conn.sendall(answer)
 
     def stop(self) -> None:
         self.listener.shutdown(socket.SHUT_RDWR)  # wakes accept(); closing alone does not
@@ -569,6 +574,28 @@ def test_a_forward_proxy_relays_http_and_its_password_never_shows(
     assert "proxy" in failed.failure.message
     for shown in (result, refused, failed):
         assert password not in repr(shown)
+
+
+def test_close_ends_a_request_in_flight_through_a_proxy(servers: list[LineServer]) -> None:
+    servers.append(server := LineServer(after="hold"))
+    proxy = _ForwardProxy("pw")
+    client = _client(server.endpoint, proxy=proxy.url)
+    results: list[HeadResult] = []
+    thread = threading.Thread(target=lambda: results.append(client.head_object(REQUEST)))
+    try:
+        thread.start()
+        assert server.wait_for(lambda: len(server.heads) == 1)
+        client.close()
+        thread.join(WAIT_S)  # WAIT_S is the read timeout: a hang would reach it
+        assert not thread.is_alive()
+    finally:
+        client.close()
+        server.stop()
+        servers.remove(server)
+        proxy.stop()
+    [result] = results
+    assert result.failure is not None
+    assert "the client was closed" in result.failure.message
 
 
 def _closed_port() -> int:
