@@ -123,7 +123,9 @@ class OssClient(ListOperations):
         """
         if self._settings["transport"] is not None or self._settings["listing_transport"]:
             return self
-        return OssClient(self.profile, **self._settings)  # type: ignore[arg-type]
+        fork = OssClient(self.profile, **self._settings)  # type: ignore[arg-type]
+        fork.requests.tls = self.requests.tls  # the CA store is loaded once, not per fork
+        return fork
 
     @property
     def endpoint_label(self) -> str:

@@ -29,6 +29,7 @@ for a 4xx/5xx. It never raises for anything the network or the server does.
 from __future__ import annotations
 
 import logging
+import os
 import ssl
 import threading
 import time
@@ -55,9 +56,11 @@ __all__ = [
     "BACKOFF_CAP_S",
     "DEFAULT_MAX_BODY",
     "RETRYABLE_FAILURES",
+    "CaBundleError",
     "Exchange",
     "RequestPath",
     "SignedRequest",
+    "TlsContexts",
     "backoff_seconds",
 ]
 
@@ -171,6 +174,60 @@ class _Trace:
         )
 
 
+class CaBundleError(ValueError):
+    """The CA bundle named by SSL_CERT_FILE or SSL_CERT_DIR cannot be loaded."""
+
+
+def _verifying_context(verify: bool) -> ssl.SSLContext:
+    """httpx's context: certifi's CA bundle, or the one SSL_CERT_FILE / SSL_CERT_DIR names.
+
+    Raises CaBundleError (not an OSError from the ssl module, which would escape as a traceback)
+    when the bundle named cannot be loaded.
+    """
+    try:
+        return httpx.create_ssl_context(verify=verify)
+    except OSError as exc:  # ssl.SSLError too: a file that holds no certificate
+        # As httpx reads them: SSL_CERT_FILE first, SSL_CERT_DIR only without it.
+        named = [name for name in ("SSL_CERT_FILE", "SSL_CERT_DIR") if os.environ.get(name)]
+        where = f"{named[0]}={os.environ[named[0]]}" if named else "the CA bundle"
+        reason = getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc)
+        raise CaBundleError(
+            f"cannot load the CA certificates of {where} ({reason}) — point it at a PEM file "
+            "of CA certificates, or unset it to use the bundled ones."
+        ) from None
+
+
+class TlsContexts:
+    """The TLS context every connection of a client uses, and its forks', built once on first use.
+
+    Loading the CA store costs about 55 ms of CPU: not once per connection, nor once per
+    bulk HEAD worker (each has a fork of the client). Thread-safe.
+    """
+
+    def __init__(self, *, verify: bool) -> None:
+        self._verify = verify
+        self._contexts: dict[bool, ssl.SSLContext] = {}
+        self._lock = threading.Lock()
+
+    def context(self, scheme: str) -> ssl.SSLContext:
+        """The context for connections to a ``scheme`` server (``http``: one through a proxy)."""
+        tls = scheme == "https"
+        found = self._contexts.get(tls)
+        if found is None:
+            with self._lock:
+                found = self._contexts.get(tls)
+                if found is None:
+                    if tls:
+                        found = _verifying_context(self._verify)
+                    else:
+                        # No TLS to the server: skip loading the CA store. A context with no
+                        # CA loaded still verifies, so it could never accept a certificate by
+                        # mistake.
+                        found = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                    self._contexts[tls] = found
+        return found
+
+
 class RequestPath:
     """Signs, sends and retries requests for one profile and endpoint; thread-safe.
 
@@ -212,7 +269,8 @@ class RequestPath:
         self._hosts: dict[str, str] = {}
         self._origins: dict[str, Origin] = {}
         self._given_as_line: HttpxLine | None = None
-        self._tls: ssl.SSLContext | None = None
+        self.tls = TlsContexts(verify=not profile.skip_verify_cert)
+        """The TLS contexts this path's connections use; a fork of the client shares them."""
         self._lock = threading.Lock()
         timeout = httpx.Timeout(
             connect=profile.connect_timeout,
@@ -344,27 +402,16 @@ class RequestPath:
 
         if proxy is not None:
             return lambda: HttpxLine(self._make_transport(origin.scheme, proxy))
-        tls = self._tls_context(origin.scheme) if origin.scheme == "https" else None
+        tls = self.tls.context(origin.scheme) if origin.scheme == "https" else None
         backend = DeadlineBackend()
         return lambda: DirectLine(
             origin, ssl_context=tls, keepalive_s=self._keepalive_s, network_backend=backend
         )
 
-    def _tls_context(self, scheme: str) -> ssl.SSLContext:
-        """One TLS context for every connection (loading the CA store costs tens of ms)."""
-        if self._tls is None:
-            if scheme == "https":
-                self._tls = httpx.create_ssl_context(verify=not self.profile.skip_verify_cert)
-            else:
-                # No TLS to the server: skip loading the CA store. A context with no CA loaded
-                # still verifies, so it could never accept a certificate by mistake.
-                self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        return self._tls
-
     def _make_transport(self, scheme: str, proxy: str) -> httpx.BaseTransport:
         """A transport of one connection through ``proxy`` (httpcore's proxy classes)."""
         transport = httpx.HTTPTransport(
-            verify=self._tls_context(scheme),
+            verify=self.tls.context(scheme),
             proxy=proxy,
             trust_env=False,  # the environment's proxy was chosen above, by our rules
             limits=httpx.Limits(
@@ -416,12 +463,13 @@ class RequestPath:
                 line = lines.take() if lines is not None else self._given_line()
             except ValueError as exc:  # e.g. an unusable proxy URL in the environment
                 message = self.redactor.text(str(exc))
+                kind = "tls" if isinstance(exc, CaBundleError) else "proxy"
                 return Exchange(
                     method=method,
                     url=shown_url,
                     status=None,
                     attempts=tuple(attempts),
-                    failure=TransportFailure("proxy", f"Cannot set up the connection: {message}"),
+                    failure=TransportFailure(kind, f"Cannot set up the connection: {message}"),
                 )
             extensions = {"timeout": self._timeout, "trace": trace}
             start = self._timer()
@@ -431,7 +479,7 @@ class RequestPath:
                 try:
                     answer = line.exchange(method, url, target, sent, extensions, max_body)
                 except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
-                    failure = self._failure(exc)
+                    failure = self._failure(exc, method, prefix)
                 finally:
                     if lines is not None:
                         lines.give_back(line)
@@ -501,10 +549,16 @@ class RequestPath:
             )
         raise AssertionError("unreachable: the loop always returns")  # pragma: no cover
 
-    def _failure(self, exc: BaseException) -> TransportFailure:
+    def _failure(self, exc: BaseException, method: str, prefix: str) -> TransportFailure:
         from . import deadline  # loaded by send() already
         from .transport_errors import transport_failure  # only when something failed
 
+        proxy = self._proxy_used(prefix)
+        if proxy is None and isinstance(exc, httpx.RequestError) and not _has_request(exc):
+            # httpx.Client attaches the request to its exceptions, a transport driven directly
+            # does not: without it the message says "the server" instead of host:port. (Through
+            # a proxy it is left out: what was refused or timed out may be the proxy.)
+            exc.request = httpx.Request(method, prefix + "/")
         failure = transport_failure(exc, self.redactor)
 
         if deadline.deadline_passed():
@@ -514,15 +568,19 @@ class RequestPath:
                 "(connect + read timeout) — the server is too slow or never finishes its "
                 "answer (try a larger --read-timeout).",
             )
-        return self._via_proxy(failure)
-
-    def _via_proxy(self, failure: TransportFailure) -> TransportFailure:
-        """Name the proxy when the connection went through one: it may be what failed."""
-        proxy = self.profile.proxy
-        if not proxy or proxy == "env" or failure.kind not in _PROXY_KINDS:
+        if proxy is None or failure.kind not in _PROXY_KINDS:
             return failure
+        # Name the proxy, without its password: it may be what failed (one from the
+        # environment too, which the user may not know applies).
         shown = httpx.URL(proxy).copy_with(username=None, password=None)
         return TransportFailure(failure.kind, f"{failure.message} (through proxy {shown})")
+
+    def _proxy_used(self, prefix: str) -> str | None:
+        """The proxy requests to ``scheme://netloc`` go through (None: direct, or injected)."""
+        origin = self._origins.get(prefix)
+        if self._given is not None or origin is None:
+            return None
+        return self._proxy_for(origin.scheme, origin.host)
 
     def _redacted(self, text: str | None) -> str | None:
         """V4 signs the STS token as a header, so what was signed can hold a secret."""
@@ -545,6 +603,14 @@ class RequestPath:
             pool.close()
         if self._given is not None:
             self._given.close()
+
+
+def _has_request(exc: httpx.RequestError) -> bool:
+    try:
+        exc.request  # noqa: B018 - the property raises when no request was attached
+    except RuntimeError:
+        return False
+    return True
 
 
 def _split(url: str) -> tuple[str, str]:

@@ -34,7 +34,6 @@ from ossbrowse.oss.client import OssClient
 from ossbrowse.oss.profile import ConfigError, Profile
 from ossbrowse.oss.redact import NO_SECRETS
 from ossbrowse.ui.actions import action_keys, key_help, typing_focus
-from ossbrowse.ui.crash_report import crash_traceback
 from ossbrowse.ui.guide import Guide
 from ossbrowse.ui.literal import notify
 from ossbrowse.ui.screens.base import SessionScreen
@@ -235,6 +234,10 @@ class OssBrowseApp(App[None]):
         Textual's own report prints every frame's local variables (see
         :mod:`ossbrowse.ui.crash_report`); this is Textual's method with that report swapped.
         """
+        # Imported here, as Textual imports its own report: rich.traceback costs every start
+        # of the app about 50 ms, for a report most runs never print.
+        from ossbrowse.ui.crash_report import crash_traceback
+
         # Textual calls this while handling the exception, and has noted the first one.
         error = sys.exc_info()[1] or self._exception
         if error is None:

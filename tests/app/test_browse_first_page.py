@@ -139,3 +139,21 @@ async def test_an_error_on_the_first_page_is_said_in_place_as_on_a_reload(
         await pilot.press("backspace")  # and the explorer is still usable
         await settled(pilot, screen)
         assert DEMO_BUCKET in [getattr(e, "name", "") for e in screen.table.entries]
+
+
+async def test_a_start_bucket_oss_refuses_is_said_in_place_and_nothing_is_sent(
+    emulator: Emulator,
+) -> None:
+    network = HeldListings()
+    app = app_at(emulator, network, "b")  # e.g. ossbrowse --bucket b: too short for OSS
+    assert app.session.first_page is None  # nothing asked for early
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await pilot.pause()
+        assert status(screen) == "Not listed: bucket: must be 3 to 63 characters long (got 1)"
+        assert screen.query_one("#list-status").has_class("error")
+        assert network.prefixes == []
+        await pilot.press("backspace")  # the bucket list: the explorer is usable
+        await settled(pilot, screen)
+        assert DEMO_BUCKET in [getattr(e, "name", "") for e in screen.table.entries]

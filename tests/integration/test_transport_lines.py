@@ -132,7 +132,8 @@ def test_tls_ca_bundle_from_ssl_cert_file_sni_host_timing_and_reuse(
     real_wrap = ssl.SSLContext.wrap_socket
 
     def wrap(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> Any:
-        handshakes.append(kwargs.get("server_hostname") or "")
+        if not kwargs.get("server_side"):  # the client's, not the server's in this process
+            handshakes.append(kwargs.get("server_hostname") or "")
         return real_wrap(self, *args, **kwargs)
 
     monkeypatch.setattr(ssl.SSLContext, "wrap_socket", wrap)
@@ -162,7 +163,7 @@ def test_tls_ca_bundle_from_ssl_cert_file_sni_host_timing_and_reuse(
     assert second.status == 200 and all(result.status == 200 for result in more)
     host = f"lines.{ENDPOINT_HOST}"
     assert server.sni[0] == host
-    assert handshakes[0] == host
+    assert handshakes and set(handshakes) == {host}
     assert server.heads[0].split(b"\r\n")[0] == b"HEAD /object.txt HTTP/1.1"
     assert f"host: {host}:{server.port}".encode() in server.heads[0].lower().split(b"\r\n")
     [attempt] = first.attempts
@@ -171,6 +172,30 @@ def test_tls_ca_bundle_from_ssl_cert_file_sni_host_timing_and_reuse(
     assert second.connection_reused is True and second.attempts[0].connect_ms is None
     assert server_count == 1
     assert len(contexts) == 1  # one TLS context for the client, not one per connection
+
+
+@pytest.mark.parametrize("content", [None, "not a certificate\n"])
+def test_an_unusable_ca_bundle_is_one_clear_line(
+    servers: list[LineServer],
+    ca: trustme.CA,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+    content: str | None,
+) -> None:
+    """SSL_CERT_FILE naming a missing file, or one with no certificate: no traceback."""
+    servers.append(server := _tls_server(ca))
+    bundle = tmp_path / "ca.pem"
+    if content is not None:
+        bundle.write_text(content)
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    client = _client(server.endpoint)
+    try:
+        result = client.head_object(REQUEST)
+    finally:
+        client.close()
+    assert result.failure is not None and result.failure.kind == "tls"
+    assert f"SSL_CERT_FILE={bundle}" in result.failure.message
+    assert server.accepted == 0  # nothing was sent
 
 
 def test_tls_connect_time_ends_after_the_handshake(
@@ -192,6 +217,33 @@ def test_tls_connect_time_ends_after_the_handshake(
         assert result.status == 200, result.summary
         spans.append(result.attempts[0].connect_ms)
     assert spans == [2000.0, 1000.0]
+
+
+def test_forks_of_a_client_share_its_tls_context(
+    ca: trustme.CA, servers: list[LineServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulk HEAD gives each worker a fork: the CA store is loaded once for all of them."""
+    servers.append(server := _tls_server(ca))
+    built: list[object] = []
+    real_create = httpx.create_ssl_context
+
+    def create(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        built.append(kwargs)
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(httpx, "create_ssl_context", create)
+    client = _client(server.endpoint, skip_verify_cert=True)
+    forks = [client.fork() for _ in range(3)]
+    try:
+        for fork in forks:
+            assert fork.head_object(REQUEST).status == 200
+        assert client.head_object(REQUEST).status == 200
+    finally:
+        for fork in forks:
+            fork.close()
+        client.close()
+    assert len(built) == 1
+    assert server.accepted == 4  # each fork still has connections of its own
 
 
 def test_no_tls_context_is_built_for_http(
@@ -470,10 +522,16 @@ class _ForwardProxy:
             relayed += [line for line in lines[1:] if not line.lower().startswith(b"proxy-")]
             with socket.create_connection((url.host, url.port or 80)) as origin:
                 origin.sendall(b"\r\n".join(relayed) + b"\r\nConnection: close\r\n\r\n")
-                while chunk := origin.recv(65536):
-                    conn.sendall(chunk)
+                answer = b""
+                while b"\r\n\r\n" not in answer:  # the server's answers have no body
+                    chunk = origin.recv(65536)
+                    if not chunk:
+                        break
+                    answer += chunk
+                conn.sendall(answer)
 
     def stop(self) -> None:
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes accept(); closing alone does not
         self.listener.close()
         self.thread.join(WAIT_S)
 
@@ -534,7 +592,9 @@ def test_read_timeout_words_and_retry_times(servers: list[LineServer]) -> None:
     sleeps: list[float] = []
     result = _timed_out(_client(server.endpoint, read_timeout=0.3, retry_times=2), sleeps)
     assert result.failure is not None and result.failure.kind == "read_timeout"
-    assert "no answer came in time" in result.failure.message
+    assert f"Connected to 127.0.0.1:{server.port}, but no answer came in time" in (
+        result.failure.message
+    )
     # A request the server may have received is not repeated.
     assert len(result.attempts) == 1 and sleeps == []
 
@@ -548,5 +608,35 @@ def test_connect_timeout_words_and_retry_times(monkeypatch: pytest.MonkeyPatch) 
             _client(f"http://127.0.0.1:{port}", connect_timeout=0.3, retry_times=2), sleeps
         )
     assert result.failure is not None and result.failure.kind == "connect_timeout", result.summary
-    assert "Timed out connecting to" in result.failure.message
+    assert f"Timed out connecting to 127.0.0.1:{port}" in result.failure.message
     assert len(result.attempts) == 3 and len(sleeps) == 2
+
+
+def test_connection_refused_names_host_and_port() -> None:
+    port = _closed_port()
+    client = _client(f"http://127.0.0.1:{port}")
+    try:
+        result = client.head_object(REQUEST)
+    finally:
+        client.close()
+    assert result.failure is not None and result.failure.kind == "refused"
+    assert result.failure.message.startswith(f"Connection refused by 127.0.0.1:{port} — ")
+
+
+def test_a_proxy_from_the_environment_is_named_without_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--proxy env: a refused connection is the proxy's, and the message says so."""
+    _resolve_to_loopback(monkeypatch, ENDPOINT_HOST)
+    port = _closed_port()
+    monkeypatch.setenv("HTTP_PROXY", f"http://user:EnvPassw0rd-3@127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = _client(f"http://{ENDPOINT_HOST}", addressing_style="virtual", proxy="env")
+    try:
+        result = client.head_object(REQUEST)
+    finally:
+        client.close()
+    assert result.failure is not None and result.failure.kind == "refused"
+    assert result.failure.message.endswith(f"(through proxy http://127.0.0.1:{port})")
+    assert "EnvPassw0rd-3" not in repr(result)

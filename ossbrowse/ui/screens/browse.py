@@ -480,7 +480,12 @@ class BrowseScreen(SessionScreen):
                 self.say("Loading…")
                 self.runner.adopt(LIST, early.future, self.PageLoaded)
         else:
-            self._pages = place_pages(client, place, self.page_size)
+            try:
+                self._pages = place_pages(client, place, self.page_size)
+            except InputError as error:  # e.g. --bucket with a name OSS refuses: nothing sent
+                self.say(f"Not listed: {error}", error=True)
+                table.focus()
+                return
             self.more = True
             self.load_more()
         table.focus()
