@@ -206,8 +206,11 @@ def _shut_down(connection: Any) -> None:
 class HttpxLine:
     """A request through an ``httpx`` transport (a test's, or one connection via a proxy)."""
 
-    def __init__(self, transport: httpx.BaseTransport) -> None:
+    def __init__(self, transport: httpx.BaseTransport, *, resend_stale: bool = False) -> None:
         self.transport = transport
+        self._resend_stale = resend_stale
+        """Send an idempotent request again when its kept-alive connection was found closed
+        (as :meth:`DirectLine.exchange` does); off for a transport a test injects."""
 
     def exchange(
         self,
@@ -219,8 +222,19 @@ class HttpxLine:
         max_body: int,
     ) -> Answer:
         """As :meth:`DirectLine.exchange`, with an ``httpx.Request`` for ``url``."""
+        opened: list[bool] = []
+        if self._resend_stale and method in _IDEMPOTENT:
+            extensions = {**extensions, "trace": _noting_connects(extensions.get("trace"), opened)}
         request = httpx.Request(method, url, headers=headers, extensions=extensions)
-        response = self.transport.handle_request(request)
+        try:
+            response = self.transport.handle_request(request)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            # A kept-alive connection (no connect was traced) that the other end closed as the
+            # request went out: once more, on the new connection httpx's pool then opens.
+            if opened or not self._resend_stale or method not in _IDEMPOTENT:
+                raise
+            opened.append(True)
+            response = self.transport.handle_request(request)
         try:
             body = _read(response.iter_bytes(), max_body)
         finally:
@@ -233,3 +247,15 @@ class HttpxLine:
         for connection in getattr(pool, "connections", ()):
             _shut_down(connection)
         self.transport.close()
+
+
+def _noting_connects(trace: Any, opened: list[bool]) -> Any:
+    """``trace`` (httpcore's trace extension, or None), noting in ``opened`` each connect."""
+
+    def noting(name: str, info: Any) -> None:
+        if name.endswith("connect_tcp.started"):
+            opened.append(True)
+        if trace is not None:
+            trace(name, info)
+
+    return noting

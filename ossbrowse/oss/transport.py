@@ -401,7 +401,7 @@ class RequestPath:
         from .lines import DirectLine, HttpxLine
 
         if proxy is not None:
-            return lambda: HttpxLine(self._make_transport(origin.scheme, proxy))
+            return lambda: HttpxLine(self._make_transport(origin.scheme, proxy), resend_stale=True)
         tls = self.tls.context(origin.scheme) if origin.scheme == "https" else None
         backend = DeadlineBackend()
         return lambda: DirectLine(

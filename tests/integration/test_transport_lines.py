@@ -503,8 +503,12 @@ def test_a_process_fork_child_does_not_use_the_parents_connection(
 class _ForwardProxy:
     """A forward proxy for http:// URLs: checks Proxy-Authorization and relays to the origin."""
 
-    def __init__(self, password: str) -> None:
+    def __init__(self, password: str, *, drop_next: bool = False) -> None:
         import base64
+
+        self.drop_next = drop_next
+        """Answer the first request of a client connection, close it when the next arrives."""
+        self.accepted = 0
 
         self.expected = b"Basic " + base64.b64encode(f"user:{password}".encode())
         self.lines: list[bytes] = []
@@ -522,23 +526,29 @@ class _ForwardProxy:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
+        self.accepted += 1
         try:
-            self._relay(conn)
+            relayed = 0
+            while self._relay(conn, drop=self.drop_next and relayed > 0):
+                relayed += 1
         except OSError:
             pass  # the client or the origin went away
         finally:
             conn.close()
 
-    def _relay(self, conn: socket.socket) -> None:
+    def _relay(self, conn: socket.socket, *, drop: bool) -> bool:
+        """Relay one request (its head: no request here has a body); False: connection done."""
         data = b""
         while b"\r\n\r\n" not in data:
             chunk = conn.recv(65536)
             if not chunk:
-                return
+                return False
             data += chunk
         head = data.split(b"\r\n\r\n")[0]
         lines = head.split(b"\r\n")
         self.lines.append(lines[0])
+        if drop:
+            return False
         auth = [
             line.split(b":", 1)[1].strip()
             for line in lines
@@ -546,7 +556,7 @@ class _ForwardProxy:
         ]
         if auth != [self.expected]:
             conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
-            return
+            return False
         url = httpx.URL(lines[0].split(b" ")[1].decode())
         relayed = [lines[0].replace(str(url).encode(), url.raw_path, 1)]
         relayed += [line for line in lines[1:] if not line.lower().startswith(b"proxy-")]
@@ -559,6 +569,7 @@ class _ForwardProxy:
                     break
                 answer += chunk
             conn.sendall(answer)
+        return True
 
     def stop(self) -> None:
         self.listener.shutdown(socket.SHUT_RDWR)  # wakes accept(); closing alone does not
@@ -599,6 +610,23 @@ def test_a_forward_proxy_relays_http_and_its_password_never_shows(
     assert "proxy" in failed.failure.message
     for shown in (result, refused, failed):
         assert password not in repr(shown)
+
+
+def test_a_request_that_crossed_the_proxys_close_goes_again_on_a_new_connection(
+    servers: list[LineServer],
+) -> None:
+    servers.append(server := LineServer())
+    proxy = _ForwardProxy("pw", drop_next=True)
+    client = _client(server.endpoint, proxy=proxy.url, keepalive=WAIT_S)
+    try:
+        first = client.head_object(REQUEST)
+        second = client.head_object(REQUEST)
+    finally:
+        client.close()
+        proxy.stop()
+    assert (first.status, second.status) == (200, 200), second.summary
+    assert second.connection_reused is False and len(second.attempts) == 1
+    assert proxy.accepted == 2 and len(proxy.lines) == 3
 
 
 def test_close_ends_a_request_in_flight_through_a_proxy(servers: list[LineServer]) -> None:
