@@ -9,6 +9,7 @@ import os
 import socket
 import ssl
 import threading
+import types
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -390,6 +391,30 @@ def test_close_while_a_request_is_in_flight_ends_it_at_once(servers: list[LineSe
     assert result.status is None and result.failure is not None
     assert "closed" in result.failure.message.lower()
     assert server.wait_for(lambda: server.open == 0)
+
+
+def test_an_idle_connection_past_keepalive_is_closed_and_replaced(
+    servers: list[LineServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--keepalive 5: a connection idle for longer is closed and the next request opens one."""
+    import httpcore._sync.http11 as http11
+
+    servers.append(server := LineServer())
+    now = [1000.0]
+    # httpcore's expiry clock only (its http11 module reads nothing else from time).
+    monkeypatch.setattr(http11, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
+    client = _client(server.endpoint, keepalive=5)
+    try:
+        assert client.head_object(REQUEST).connection_reused is False
+        now[0] += 4
+        assert client.head_object(REQUEST).connection_reused is True
+        now[0] += 6
+        last = client.head_object(REQUEST)
+        assert server.wait_for(lambda: server.open == 1)  # the expired one was closed
+    finally:
+        client.close()
+    assert last.status == 200 and last.connection_reused is False
+    assert server.accepted == 2
 
 
 def _open_fds() -> int:
