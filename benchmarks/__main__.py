@@ -50,6 +50,7 @@ import bench_ls  # noqa: E402
 import bench_tui  # noqa: E402
 import httpx  # noqa: E402
 from bench_ls import KEY_ID, SECRET, emulator_process  # noqa: E402
+from scratch_dirs import use_scratch_dirs  # noqa: E402
 
 from ossbrowse.oss.addressing import object_url, parse_endpoint  # noqa: E402
 from ossbrowse.oss.bulk import BulkHead  # noqa: E402
@@ -582,6 +583,7 @@ def _machine() -> str:
 
 
 def main() -> None:
+    use_scratch_dirs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller counts (a minute or two)")
     args = parser.parse_args()

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from bench_ls import KEY_ID, SECRET, emulator_process  # the same emulator set-up as ``ls``
+from scratch_dirs import use_scratch_dirs
 from textual.pilot import Pilot
 
 from ossbrowse.oss.client import OssClient
@@ -290,6 +291,7 @@ def fresh_first_page(
 
 
 def main() -> None:
+    use_scratch_dirs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--objects", type=int, default=100_000)
     parser.add_argument("--page-size", type=int, default=1000)

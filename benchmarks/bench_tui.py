@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from bench_browse import StallMeter
 from bench_ls import KEY_ID, SECRET, emulator_process
+from scratch_dirs import use_scratch_dirs
 
 from ossbrowse.oss.profile import Profile
 
@@ -132,8 +133,16 @@ def _rss_mb() -> float:
 def _live_widgets() -> int:
     from textual.widget import Widget
 
+    # The app freezes its start-up heap after the first frame, and gc.get_objects() does not
+    # list frozen objects: thaw it to count every widget, then freeze what is alive again (the
+    # app's own freeze also takes everything alive at that moment).
+    frozen = gc.get_freeze_count() > 0
+    gc.unfreeze()
     gc.collect()
-    return sum(1 for o in gc.get_objects() if isinstance(o, Widget))
+    count = sum(1 for o in gc.get_objects() if isinstance(o, Widget))
+    if frozen:
+        gc.freeze()
+    return count
 
 
 @dataclass
@@ -225,6 +234,7 @@ def sends(endpoint: str, count: int, *, bucket: str = BUCKET, key: str = KEY) ->
 
 
 def main() -> None:
+    use_scratch_dirs()
     if sys.argv[1:2] == ["first-frame"]:
         asyncio.run(_first_frame(sys.argv[2]))
         return
