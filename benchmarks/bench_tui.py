@@ -234,10 +234,10 @@ def sends(endpoint: str, count: int, *, bucket: str = BUCKET, key: str = KEY) ->
 
 
 def main() -> None:
-    use_scratch_dirs()
     if sys.argv[1:2] == ["first-frame"]:
-        asyncio.run(_first_frame(sys.argv[2]))
+        asyncio.run(_first_frame(sys.argv[2]))  # the parent's scratch directories, inherited
         return
+    use_scratch_dirs()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sends", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
