@@ -161,6 +161,24 @@ async def test_jump_to_a_key_lists_from_it(emulator: Emulator) -> None:
         assert crumbs.endswith(f"bulk/  from {key}"), crumbs
 
 
+async def test_a_jump_to_a_long_key_keeps_it_on_the_breadcrumbs_line(emulator: Emulator) -> None:
+    """At 80 columns a 300-character key with brackets stays visible: cut in the middle, its
+    start and end shown literally, on the one breadcrumbs line."""
+    app = browse_app(emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await settled(pilot, screen)
+        await pilot.press("slash")
+        key = "docs/[x]/[/x]目录" + "é" * 300 + "[end]"
+        screen.query_one("#jump", Input).value = key
+        await pilot.press("enter")
+        await settled(pilot, screen)
+        assert screen.place.jumped_to == key
+        [line] = [row for row in screen_text(app).splitlines() if "Buckets ›" in row]
+        assert "docs/[x]/[/  from docs/…é" in line and line.rstrip().endswith("é[end]")
+
+
 async def test_a_bad_oss_location_in_jump_is_refused_naming_the_field(emulator: Emulator) -> None:
     app = browse_app(emulator, prefix="drafts/")
     async with app.run_test(size=(100, 30)) as pilot:

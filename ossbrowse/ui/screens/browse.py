@@ -44,6 +44,7 @@ from ossbrowse.oss.location import looks_like_location, parse_location
 from ossbrowse.oss.meaning import HeaderMeaning, explain_headers, most_important
 from ossbrowse.oss.paging import ListingFailed
 from ossbrowse.oss.results import HeadRequest, HeadResult
+from ossbrowse.oss.safetext import shorten
 from ossbrowse.oss.validation import InputError, check_bucket
 from ossbrowse.ui.actions import Action, bindings
 from ossbrowse.ui.first_page import FirstPage
@@ -70,6 +71,8 @@ DEFAULT_PAGE_SIZE = 200
 PREVIEW = "preview"
 """The runner group of the HEAD on highlight (apart from listings: neither cancels the other)."""
 PREVIEW_DELAY = 0.3
+CRUMB_CHARS = 24
+"""Longest prefix or key the breadcrumbs show; a longer one is cut in the middle."""
 """Seconds the cursor must rest on an object before it is HEADed."""
 PREVIEW_MEANINGS = 2
 """The most explained headers the preview shows (the most important first)."""
@@ -197,16 +200,22 @@ class Place:
         """The breadcrumbs line (names rendered literally)."""
         if not self.bucket:
             return Content("Buckets")
+        # One line: a long prefix or key is cut in the middle (its start and its name stay), so
+        # a jump's key is never pushed off the line by a long word.
         parts: list[Content | str | tuple[str, str]] = [
             "Buckets › ",
             (self.bucket, "bold"),
             " › ",
-            Content(self.prefix),
+            Content(shorten(self.prefix, CRUMB_CHARS, middle=True)),
         ]
         if self.key is not None:
-            parts += [Content(self.key.removeprefix(self.prefix)), ("  (versions)", "italic")]
+            name = shorten(self.key.removeprefix(self.prefix), CRUMB_CHARS, middle=True)
+            parts += [Content(name), ("  (versions)", "italic")]
         elif self.jumped_to:
-            parts += [("  from ", "italic"), Content(self.jumped_to)]
+            parts += [
+                ("  from ", "italic"),
+                Content(shorten(self.jumped_to, CRUMB_CHARS, middle=True)),
+            ]
         return Content.assemble(*parts)
 
 
