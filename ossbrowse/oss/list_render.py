@@ -48,7 +48,7 @@ def record(entry: Entry, bucket: str | None = None) -> dict[str, Any]:
         if entry.restore_info:
             data["restore_info"] = entry.restore_info
         if bucket:
-            data["uri"] = f"oss://{bucket}/{entry.key}"
+            data["uri"] = format_oss_uri(bucket, entry.key)
         return data
     if isinstance(entry, Bucket):
         return {
@@ -123,7 +123,7 @@ def _object_json(entry: ObjectEntry, bucket: str | None) -> str:
     if entry.restore_info:
         text += f', "restore_info": {encode_basestring(entry.restore_info)}'
     if bucket:
-        text += f', "uri": {encode_basestring(f"oss://{bucket}/{entry.key}")}'
+        text += f', "uri": {encode_basestring(format_oss_uri(bucket, entry.key))}'
     return text + "}"
 
 
